@@ -1,0 +1,19 @@
+"""gmmlib: Gaussian mixture models from the EM formulas to pixels.
+
+The notebooks in ``notebooks/`` import this package; each module is one idea:
+``mixture`` (densities), ``naive`` (textbook EM that fails), ``painless`` (robust EM),
+``init`` (starting points), ``images`` (histogram and colour segmentation), ``datasets``
+(the seed examples and the failure cases), ``background`` (per-pixel mixtures for video).
+"""
+from .history import EMResult, Failure, GuardEvent, History
+from .mixture import Mixture, logsumexp
+from .naive import naive_em
+from .painless import painless_em, rcond
+
+__all__ = ["EMResult", "Failure", "GuardEvent", "History", "Mixture", "logsumexp",
+           "naive_em", "painless_em", "rcond"]
+
+from . import datasets  # noqa: E402
+from .images import histogram_em, intensity_histogram, segment_colour, segment_gray  # noqa: E402
+
+__all__ += ["datasets", "histogram_em", "intensity_histogram", "segment_colour", "segment_gray"]

@@ -1,0 +1,416 @@
+"""Per-pixel Gaussian mixtures for video: the Stauffer-Grimson background model.
+
+Every pixel keeps its own small mixture of K Gaussians over the values it has seen. A value
+that fits one of the heavy, narrow Gaussians is background; anything else is foreground.
+The notebook on background subtraction uses this module; ``gmmlib.synthetic`` makes scenes
+with exact ground truth for it and ``gmmlib.metrics`` scores the masks.
+
+Reference: C. Stauffer and W. E. L. Grimson, "Adaptive background mixture models for
+real-time tracking", CVPR 1999. The fast start follows P. KaewTraKulPong and R. Bowden,
+"An improved adaptive background mixture model for real-time tracking with shadow
+detection", 2001 (OpenCV's ``bgsegm`` MOG).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
+
+#: The ways to set rho, the step of the matched component's mean and variance.
+LEARNING_RATES = ("inverse_weight", "paper", "constant")
+
+
+@dataclass(frozen=True)
+class PixelMixture:
+    """The mixture of one pixel, sorted by w / sigma (most reliable first).
+
+    Attributes
+    ----------
+    weights : ndarray, shape (K,)
+    means : ndarray, shape (K, C)
+        C = 1 for gray frames.
+    variances : ndarray, shape (K,)
+        One variance per component, shared by the channels.
+    is_background : ndarray of bool, shape (K,)
+        True for the first B components whose weights sum past T.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    variances: np.ndarray
+    is_background: np.ndarray
+
+
+class BackgroundModel:
+    """Stauffer-Grimson background subtraction with K Gaussians per pixel, in numpy.
+
+    For each new value x of a pixel (one value, or C channel values):
+
+    1. **match**: the first component in order of decreasing w / sigma with
+       ``||x - mu||^2 < t_C^2 sigma^2``. For gray frames ``t_1`` is ``match_threshold``
+       (|x - mu| < 2.5 sigma). For C channels the squared distance summed over the channels
+       follows a chi-square law with C degrees of freedom, so a fixed 2.5^2 would reject
+       10 % of true background values in colour against 1.2 % in gray; ``t_C^2`` is the
+       chi-square quantile with the same tail probability as ``match_threshold`` in one
+       dimension (about 3.3 sigma for C = 3). Gray and colour then make the same number of
+       noise false alarms.
+    2. **weights**: ``w_k <- (1 - alpha) w_k + alpha M_k`` (M = 1 for the matched component).
+    3. **matched component**: ``mu <- mu + rho (x - mu)``,
+       ``sigma^2 <- sigma^2 + rho (||x - mu||^2 / C - sigma^2)`` (old mean: one pass over
+       the data), floored at ``variance_floor``.
+    4. **no match**: the component with the smallest w / sigma is replaced by one centred on
+       x with ``initial_variance`` and ``initial_weight``; the weights are renormalised.
+    5. **background**: sorted by w / sigma, the first B components whose weights sum past
+       ``T``. A value is foreground when it matches none of them.
+
+    The components are never physically sorted: a component's rank only matters through
+    the total weight of the components ahead of it, which K^2 comparisons give directly.
+    All state lives in arrays allocated once, so memory does not grow with the number of
+    frames, and every step is a whole-image numpy operation (no Python loop over pixels).
+
+    Parameters
+    ----------
+    K : int, default 3
+        Components per pixel (3 to 5 in the paper).
+    alpha : float in (0, 1], default 0.005
+        Learning rate of the weights; about 1 / alpha frames of memory. A still object
+        becomes background after about ``log(T) / log(1 - alpha)`` frames (140 for the
+        defaults at 10 frames a second: 14 s).
+    T : float in (0, 1), default 0.5
+        Fraction of the weight that the background components must cover.
+    match_threshold : float > 0, default 2.5
+        Match distance in standard deviations (for one channel; see step 1 above).
+    initial_variance : float > 0, default 400.0
+        Variance of a new component, in squared grey levels (sigma = 20): wide, so that a new
+        component first catches its neighbourhood and then narrows down.
+    initial_weight : float in (0, 1), default 0.05
+        Weight of a new component, before renormalisation.
+    variance_floor : float > 0, default 16.0
+        Smallest allowed variance (sigma = 4 grey levels). Without a floor the variance of a
+        very steady pixel shrinks until the 8-bit rounding and a little noise make it
+        foreground all the time.
+    learning_rate : {"inverse_weight", "paper", "constant"}, default "inverse_weight"
+        How rho, the step of the matched mean and variance, is set:
+        ``"paper"``: ``rho = alpha N(x | mu, sigma^2)`` (Stauffer and Grimson; tiny, so a
+        component adapts very slowly); ``"inverse_weight"``: ``rho = alpha / w`` after the
+        weight update (a component learns as fast as it gains weight, like a running mean;
+        OpenCV's MOG2 does this); ``"constant"``: ``rho = alpha``.
+    fast_start : bool, default True
+        Use ``max(alpha, 1 / t)`` instead of alpha at frame t (KaewTraKulPong and Bowden;
+        OpenCV's MOG uses ``1 / min(t, history)``): the first frames are averaged instead of
+        being learnt at the slow rate, so the model is usable after a few frames.
+
+    Attributes
+    ----------
+    n_frames_ : int
+        Frames seen so far.
+    shape_, dtype_ : tuple, numpy dtype
+        Shape and dtype of the first frame; later frames must match them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gmmlib.background import BackgroundModel
+    >>> rng = np.random.default_rng(0)
+    >>> model = BackgroundModel()
+    >>> for _ in range(50):
+    ...     mask = model.apply(rng.normal(100, 3, (24, 32)).clip(0, 255).astype(np.uint8))
+    >>> mask.shape, mask.dtype
+    ((24, 32), dtype('bool'))
+    >>> bool(mask.mean() < 0.05)
+    True
+    """
+
+    def __init__(self, K=3, alpha=0.005, T=0.5, match_threshold=2.5, initial_variance=400.0,
+                 initial_weight=0.05, variance_floor=16.0, learning_rate="inverse_weight",
+                 fast_start=True):
+        if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
+            raise ValueError(f"K must be an integer >= 1 (the number of Gaussians per pixel), "
+                             f"got {K!r}; 3 to 5 is usual")
+        _check_number("alpha", alpha, 0, 1, "(0, 1]", low_open=True, high_open=False,
+                      hint="it is a learning rate; 0.001 to 0.05 is usual")
+        _check_number("T", T, 0, 1, "(0, 1)", hint="it is the share of the weight the "
+                      "background must cover; 0.5 to 0.9 is usual")
+        _check_number("match_threshold", match_threshold, 0, np.inf, "(0, inf)",
+                      hint="it is a distance in standard deviations; 2.5 is the paper's value")
+        _check_number("initial_variance", initial_variance, 0, np.inf, "(0, inf)",
+                      hint="it is in squared grey levels, e.g. 400 for sigma = 20")
+        _check_number("initial_weight", initial_weight, 0, 1, "(0, 1)",
+                      hint="a new component should start light, e.g. 0.05")
+        _check_number("variance_floor", variance_floor, 0, np.inf, "(0, inf)",
+                      hint="it is in squared grey levels, e.g. 16 for sigma = 4")
+        if variance_floor > initial_variance:
+            raise ValueError(f"variance_floor ({variance_floor}) is larger than initial_variance "
+                             f"({initial_variance}); lower the floor or raise the initial variance")
+        if learning_rate not in LEARNING_RATES:
+            raise ValueError(f"learning_rate must be one of {LEARNING_RATES}, got {learning_rate!r}")
+        self.K = int(K)
+        self.alpha = float(alpha)
+        self.T = float(T)
+        self.match_threshold = float(match_threshold)
+        self.initial_variance = float(initial_variance)
+        self.initial_weight = float(initial_weight)
+        self.variance_floor = float(variance_floor)
+        self.learning_rate = learning_rate
+        self.fast_start = bool(fast_start)
+        self.reset()
+
+    # ------------------------------------------------------------------ state
+    def reset(self):
+        """Forget everything: the next frame starts a new model (and may have a new size)."""
+        self.n_frames_ = 0
+        self.shape_ = None
+        self.dtype_ = None
+        self._w = self._mu = self._var = None
+
+    def _allocate(self, frame):
+        """Create the state and the scratch arrays for frames like ``frame``."""
+        H, W = frame.shape[:2]
+        C = 1 if frame.ndim == 2 else frame.shape[2]
+        K, N = self.K, H * W
+        self.shape_, self.dtype_ = frame.shape, frame.dtype
+        self._C, self._N = C, N
+        # float32 halves the memory traffic, which is what limits these element-wise loops;
+        # 24 bits of mantissa are plenty for grey levels.
+        f4 = np.float32
+        self._w = np.zeros((K, N), f4)
+        self._mu = np.zeros((K, C, N), f4)
+        self._var = np.full((K, N), self.initial_variance, f4)
+        # The squared threshold on the distance summed over C channels: the chi-square
+        # quantile with the same tail probability as match_threshold in one dimension.
+        tail = 2 * stats.norm.sf(self.match_threshold)
+        self._thr2 = float(stats.chi2.isf(tail, C)) if C > 1 else self.match_threshold ** 2
+        # Scratch space reused by every frame, so apply() allocates almost nothing.
+        self._x = np.empty((C, N), f4)
+        self._diff = np.empty((K, C, N), f4)
+        self._d2 = np.empty((K, N), f4)
+        self._tmp = np.empty((K, N), f4)
+        self._score = np.empty((K, N), f4)
+        self._rho = np.zeros((K, N), f4)
+        self._bool = np.empty((K, N), bool)
+        self._onehot = np.empty((K, N), bool)
+        self._rows = np.arange(K)[:, None]
+
+    # ------------------------------------------------------------------ input checks
+    def _check_frame(self, frame):
+        if not isinstance(frame, np.ndarray):
+            frame = np.asarray(frame)
+        if frame.ndim not in (2, 3):
+            raise ValueError(f"a frame must have shape (H, W) for gray or (H, W, C) for colour, "
+                             f"got shape {frame.shape}; for a stack of frames call apply() on "
+                             "each frame in turn")
+        if frame.ndim == 3 and not 1 <= frame.shape[2] <= 4:
+            raise ValueError(f"a colour frame must be (H, W, C) with C <= 4 channels last, got "
+                             f"shape {frame.shape}; for channels-first data use "
+                             "np.moveaxis(frame, 0, -1)")
+        if frame.shape[0] == 0 or frame.shape[1] == 0:
+            raise ValueError(f"the frame is empty (shape {frame.shape})")
+        if frame.dtype != np.uint8 and frame.dtype.kind != "f":
+            raise ValueError(f"frames must be uint8 or float with values in [0, 255], got dtype "
+                             f"{frame.dtype}; convert, e.g. (frame / 257).astype(np.uint8) for "
+                             "16-bit video")
+        if self.shape_ is not None and (frame.shape != self.shape_ or frame.dtype != self.dtype_):
+            raise ValueError(
+                f"frame {self.n_frames_} has shape {frame.shape} and dtype {frame.dtype}, but "
+                f"the model was built for shape {self.shape_} and dtype {self.dtype_} (its first "
+                "frame); resize or convert the frames the same way, or call reset() to start "
+                "a new model")
+        if frame.dtype.kind == "f" and not np.isfinite(frame).all():
+            raise ValueError(f"frame {self.n_frames_} has {np.count_nonzero(~np.isfinite(frame))} "
+                             "NaN or infinite values; a background model needs real grey levels: "
+                             "replace them (e.g. np.nan_to_num) or drop the frame")
+        return frame
+
+    # ------------------------------------------------------------------ one frame
+    def apply(self, frame):
+        """Classify a frame against the model, then update the model with it.
+
+        Parameters
+        ----------
+        frame : ndarray, shape (H, W) or (H, W, C), uint8 or float in [0, 255]
+            Every frame must have the shape and dtype of the first one.
+
+        Returns
+        -------
+        ndarray of bool, shape (H, W)
+            True where the pixel is foreground (it matched no background component).
+        """
+        frame = self._check_frame(frame)
+        if self.shape_ is None:
+            self._allocate(frame)
+        K, C, N = self.K, self._C, self._N
+        w, mu, var = self._w, self._mu, self._var
+        diff, d2, tmp, score, rho = self._diff, self._d2, self._tmp, self._score, self._rho
+        x = self._x
+        # (H, W, C) -> (C, N): each channel contiguous, so every step below is a flat loop.
+        if C == 1:
+            x[0] = frame.reshape(N)
+        else:
+            x[:] = frame.reshape(N, C).T
+
+        self.n_frames_ += 1
+        t = self.n_frames_
+        a = max(self.alpha, 1.0 / t) if self.fast_start else self.alpha
+
+        if t == 1:
+            # The first frame is the first component of every pixel.
+            w[0] = 1.0
+            mu[0] = x
+            self._last_mask = np.zeros(self.shape_[:2], bool)
+            return self._last_mask.copy()
+
+        # Squared distances to every component, summed over the channels.
+        np.subtract(x, mu, out=diff)
+        if C == 1:
+            np.square(diff[:, 0], out=d2)
+        else:
+            np.square(diff[:, 0], out=d2)
+            for c in range(1, C):
+                np.square(diff[:, c], out=tmp)
+                d2 += tmp
+        # Rank key w / sigma; empty components (w = 0) get 0 and can never be chosen.
+        np.sqrt(var, out=tmp)
+        np.divide(w, tmp, out=score)
+        # Matches, then the first match in w / sigma order = the best matching score.
+        np.multiply(var, self._thr2, out=tmp)
+        np.less(d2, tmp, out=self._bool)
+        np.multiply(score, self._bool, out=tmp)
+        k_hit = tmp.argmax(axis=0)
+        best = tmp.max(axis=0)  # 0 where nothing matched
+        matched = best > 0
+        # Weight of the components ranked ahead of the match; the match is background when
+        # that weight has not yet passed T. With no match every positive weight is "ahead",
+        # the sum is 1 > T, and the pixel is foreground with no special case.
+        np.greater(score, best, out=self._bool)
+        np.multiply(w, self._bool, out=tmp)
+        ahead = tmp.sum(axis=0)
+        fg = ahead > self.T
+
+        # Weights: w <- (1 - a) w + a M, with M the one-hot of the matched component.
+        onehot = self._onehot
+        np.equal(self._rows, k_hit, out=onehot)
+        onehot &= matched
+        w *= 1.0 - a
+        np.multiply(onehot, a, out=tmp)
+        w += tmp
+
+        # rho, non-zero only for the matched component.
+        if self.learning_rate == "inverse_weight":
+            np.divide(a, w, out=rho, where=onehot)  # w >= a there, so rho <= 1
+            rho *= onehot
+        elif self.learning_rate == "constant":
+            np.multiply(onehot, a, out=rho)
+        else:  # "paper": rho = a N(x | mu, sigma^2 I_C)
+            np.divide(d2, var, out=rho)
+            rho *= -0.5
+            np.exp(rho, out=rho)
+            np.multiply(var, 2 * np.pi, out=tmp)
+            tmp **= -0.5 * C
+            rho *= tmp
+            rho *= a
+            rho *= onehot
+            np.minimum(rho, 1.0, out=rho)
+        # Mean and variance of the matched component (rho = 0 leaves the others unchanged).
+        diff *= rho[:, None, :]
+        mu += diff
+        np.multiply(d2, 1.0 / C, out=tmp)
+        tmp -= var
+        tmp *= rho
+        var += tmp
+        np.maximum(var, self.variance_floor, out=var)
+
+        # No match: replace the least reliable component (smallest w / sigma). Only these
+        # pixels are touched, through fancy indexing: usually a few percent of the image.
+        lost = np.flatnonzero(~matched)
+        if lost.size:
+            k_low = score[:, lost].argmin(axis=0)
+            w[k_low, lost] = self.initial_weight
+            mu[k_low, :, lost] = x[:, lost].T
+            var[k_low, lost] = self.initial_variance
+            w[:, lost] /= w[:, lost].sum(axis=0)
+        mask = fg.reshape(self.shape_[:2])
+        return mask
+
+    # ------------------------------------------------------------------ reading the model
+    def _require_fitted(self):
+        if self.n_frames_ == 0:
+            raise ValueError("the model has seen no frame yet; call apply(frame) first")
+
+    def _order(self):
+        """Indices (K, N) sorting each pixel's components by decreasing w / sigma."""
+        return np.argsort(-(self._w / np.sqrt(self._var)), axis=0, kind="stable")
+
+    def background(self):
+        """The mean of each pixel's most reliable component (largest w / sigma), as uint8.
+
+        Returns
+        -------
+        ndarray of uint8, shape (H, W) or (H, W, C) like the frames
+        """
+        self._require_fitted()
+        top = self._order()[0]
+        mean = self._mu[top, :, np.arange(self._N)]  # (N, C)
+        img = np.clip(np.rint(mean), 0, 255).astype(np.uint8)
+        return img.reshape(self.shape_[:2] + ((self._C,) if len(self.shape_) == 3 else ()))
+
+    @property
+    def weights_(self):
+        """Copy of the weights, shape (H, W, K), in storage order (not sorted)."""
+        self._require_fitted()
+        return self._w.T.reshape(self.shape_[:2] + (self.K,)).copy()
+
+    @property
+    def means_(self):
+        """Copy of the means, shape (H, W, K, C) (C = 1 for gray), in storage order."""
+        self._require_fitted()
+        return np.moveaxis(self._mu, 2, 0).reshape(self.shape_[:2] + (self.K, self._C)).copy()
+
+    @property
+    def variances_(self):
+        """Copy of the variances, shape (H, W, K), in storage order."""
+        self._require_fitted()
+        return self._var.T.reshape(self.shape_[:2] + (self.K,)).copy()
+
+    def mixture_at(self, row, col):
+        """The mixture of pixel (row, col), sorted by decreasing w / sigma.
+
+        Handy for plotting one pixel's Gaussians while a video plays: call it after each
+        ``apply``.
+
+        Returns
+        -------
+        PixelMixture
+            Float64 copies: weights (K,), means (K, C), variances (K,), is_background (K,).
+        """
+        self._require_fitted()
+        H, W = self.shape_[:2]
+        if not (-H <= row < H and -W <= col < W):
+            raise IndexError(f"pixel ({row}, {col}) is outside the {H}x{W} frame")
+        i = (row % H) * W + (col % W)
+        w = self._w[:, i].astype(float)
+        var = self._var[:, i].astype(float)
+        mu = self._mu[:, :, i].astype(float)
+        order = np.argsort(-(w / np.sqrt(var)), kind="stable")
+        w, var, mu = w[order], var[order], mu[order]
+        ahead = np.concatenate([[0.0], np.cumsum(w)[:-1]])
+        return PixelMixture(weights=w, means=mu, variances=var,
+                            is_background=(ahead <= self.T) & (w > 0))
+
+    def __repr__(self):
+        return (f"BackgroundModel(K={self.K}, alpha={self.alpha}, T={self.T}, "
+                f"match_threshold={self.match_threshold}, initial_variance={self.initial_variance}, "
+                f"initial_weight={self.initial_weight}, variance_floor={self.variance_floor}, "
+                f"learning_rate={self.learning_rate!r}, fast_start={self.fast_start})")
+
+
+def _check_number(name, value, low, high, interval, low_open=True, high_open=True, hint=""):
+    """Raise a ValueError saying what to pass when ``value`` is not a number in the interval."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if ok:
+        value = float(value)
+        ok = np.isfinite(value) or high == np.inf and value == np.inf and not high_open
+        ok = ok and (value > low if low_open else value >= low)
+        ok = ok and (value < high if high_open else value <= high)
+    if not ok:
+        raise ValueError(f"{name} must be a number in {interval}, got {value!r}; {hint}")

@@ -1,0 +1,95 @@
+"""The seed's example data and one small dataset per failure of the naive EM.
+
+Every generator is seeded: the same call gives the same numbers on every machine.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .mixture import Mixture
+
+
+def seed_1d(random_state=0):
+    """Seed 000's GMMExample_1D: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
+
+    Returns (X (300,), labels (300,)).
+    """
+    rng = np.random.default_rng(random_state)
+    X = np.concatenate([rng.normal(10, 1, 100), rng.normal(20, 3, 200)])
+    return X, np.repeat([0, 1], [100, 200])
+
+
+def seed_2d(random_state=0):
+    """Seed 000's GMMExample_2D: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
+    100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,))."""
+    rng = np.random.default_rng(random_state)
+    a = rng.multivariate_normal([1, 2], [[3, 0.2], [0.2, 2]], 200)
+    b = rng.multivariate_normal([-1, -2], [[2, 0], [0, 1]], 100)
+    return np.vstack([a, b]), np.repeat([0, 1], [200, 100])
+
+
+@dataclass(frozen=True)
+class FailureCase:
+    """A dataset on which the naive EM breaks at a known iteration and step."""
+    name: str
+    X: np.ndarray
+    K: int
+    init: object          # a Mixture or an init method name, used by naive and painless alike
+    iteration: int        # where naive EM must report the failure
+    step: str             # "E-step", "likelihood" or "M-step"
+    story: str            # one sentence for the notebook
+
+
+def _underflow():
+    rng = np.random.default_rng(1)
+    red = rng.normal([200, 40, 40], 2.0, (140, 3))
+    blue = rng.normal([40, 40, 200], 2.0, (140, 3))
+    green = rng.normal([40, 200, 40], 2.0, (20, 3))
+    X = np.vstack([red, blue, green])
+    start = Mixture([0.5, 0.5], [[200, 40, 40], [40, 40, 200]], [np.eye(3) * 4.0] * 2)
+    return FailureCase("underflow", X, 2, start, 1, "E-step",
+                       "20 green pixels lie about 80 standard deviations from both tight colour "
+                       "components: each density is exp(-6400) = 0.0 in float64.")
+
+
+def _zero_likelihood():
+    X, _ = seed_1d()
+    start = Mixture([0.5, 0.5], [[8.0], [22.0]], [[[4.0]], [[4.0]]])
+    return FailureCase("zero likelihood", X, 2, start, 1, "likelihood",
+                       "300 ordinary points, each with a likelihood near 0.05: their product "
+                       "0.05^300 = 1e-390 is below the smallest float64 (about 5e-324).")
+
+
+def _singular():
+    rng = np.random.default_rng(3)
+    sky = np.full((12, 2), 255.0)               # a saturated patch: one colour, no spread
+    rest = rng.normal([120, 90], 25.0, (18, 2))
+    X = np.vstack([sky, rest])
+    start = Mixture([0.5, 0.5], [[250.0, 250.0], [120.0, 90.0]], [np.eye(2) * 100.0] * 2)
+    return FailureCase("singular covariance", X, 2, start, 1, "M-step",
+                       "12 saturated pixels share the value (255, 255): the component that owns "
+                       "them shrinks onto one point until its covariance has determinant 0.")
+
+
+def _empty_component():
+    rng = np.random.default_rng(4)
+    X = np.concatenate([rng.normal(2, 1, 25), rng.normal(8, 1, 25)])[:, None]
+    start = Mixture([1 / 3] * 3, [[2.0], [8.0], [1000.0]], [[[1.0]]] * 3)
+    return FailureCase("empty component", X, 3, start, 1, "M-step",
+                       "a component started far from all the data owns no point: N_k = 0 and "
+                       "its new mean is 0/0.")
+
+
+def _uint8_overflow():
+    rng = np.random.default_rng(5)
+    X = np.concatenate([rng.normal(60, 8, 20), rng.normal(200, 10, 20)]).clip(0, 255)
+    X = np.rint(X).astype(np.uint8)[:, None]
+    start = Mixture([0.5, 0.5], [[60.0], [200.0]], [[[64.0]], [[100.0]]])
+    return FailureCase("uint8 overflow", X, 2, start, 1, "M-step",
+                       "pixel values kept as uint8: 200 * 200 = 40000 wraps around to 64, so "
+                       "the second moments, and every covariance, are wrong.")
+
+
+def failure_cases():
+    """The five failures of ALGORITHMS.md section 1, in the order notebook 02 shows them."""
+    return [_underflow(), _zero_likelihood(), _singular(), _empty_component(), _uint8_overflow()]

@@ -1,0 +1,118 @@
+"""Starting mixtures: K-means with Forgy starts, the seed's equal-range split, or your own.
+
+EM only climbs to the nearest local maximum, so where it starts decides where it ends.
+"""
+import numpy as np
+
+from .mixture import Mixture
+
+INIT_METHODS = ("kmeans", "equal-range")
+
+
+def forgy_centroids(X, weights, K, rng):
+    """K distinct data points drawn at random (points drawn in proportion to their weight)."""
+    p = weights / weights.sum()
+    chosen, seen = [], set()
+    for _ in range(20):
+        for i in rng.choice(X.shape[0], size=4 * K + 8, p=p):
+            key = X[i].tobytes()
+            if key not in seen:
+                seen.add(key)
+                chosen.append(i)
+                if len(chosen) == K:
+                    return X[chosen].copy()
+    # Few distinct values: draw among the distinct points directly.
+    distinct = np.unique(X[weights > 0], axis=0)
+    return distinct[rng.choice(distinct.shape[0], size=K, replace=False)]
+
+
+def kmeans(X, weights, K, rng, n_init=5, max_iter=100, centroids=None):
+    """Weighted Lloyd K-means from Forgy starts; the restart with the lowest inertia wins.
+
+    Returns (centroids (K, d), labels (N,), inertia). An empty cluster is moved to the point
+    farthest from its centroid, so every cluster keeps at least one point. Given
+    ``centroids``, runs once from them instead of from Forgy starts.
+    """
+    best = None
+    sq = np.einsum("ij,ij->i", X, X)
+    for _ in range(1 if centroids is not None else n_init):
+        C = forgy_centroids(X, weights, K, rng) if centroids is None else centroids
+        labels = None
+        for _ in range(max_iter):
+            d2 = sq[:, None] - 2 * X @ C.T + np.einsum("ij,ij->i", C, C)[None, :]
+            new = np.argmin(d2, axis=1)
+            if labels is not None and np.array_equal(new, labels):
+                break
+            labels = new
+            mass = np.bincount(labels, weights=weights, minlength=K)
+            for k in np.flatnonzero(mass <= 0):
+                far = np.argmax(np.where(weights > 0, d2[np.arange(X.shape[0]), labels], -np.inf))
+                labels[far] = k
+                mass = np.bincount(labels, weights=weights, minlength=K)
+            sums = np.stack([np.bincount(labels, weights=weights * X[:, j], minlength=K)
+                             for j in range(X.shape[1])], axis=1)
+            C = sums / mass[:, None]
+        d2 = np.maximum(sq - 2 * np.einsum("ij,ij->i", X, C[labels])
+                        + np.einsum("ij,ij->i", C[labels], C[labels]), 0)
+        inertia = float(weights @ d2)
+        if best is None or inertia < best[2]:
+            best = (C, labels, inertia)
+    return best
+
+
+def mixture_from_labels(X, weights, labels, K, var_floor):
+    """Weights = cluster fractions, means = cluster means, diagonal covariances = cluster variances."""
+    mass = np.bincount(labels, weights=weights, minlength=K)
+    means = np.empty((K, X.shape[1]))
+    covs = np.empty((K, X.shape[1], X.shape[1]))
+    for k in range(K):
+        w = weights * (labels == k)
+        means[k] = w @ X / mass[k]
+        var = w @ (X - means[k]) ** 2 / mass[k]
+        covs[k] = np.diag(np.maximum(var, var_floor))
+    return Mixture(mass / mass.sum(), means, covs)
+
+
+def kmeans_init(X, weights, K, rng, var_floor, n_init=5, sample_size=20_000):
+    """The painless start: K-means (Forgy, restarts) turned into a mixture.
+
+    On more than ``sample_size`` points the restarts run on a weighted random sample (a
+    quarter-million pixels would make them the slowest part of the fit); the winner is then
+    refined on all the points.
+    """
+    if X.shape[0] > sample_size:
+        idx = rng.choice(X.shape[0], size=sample_size, p=weights / weights.sum())
+        C, _, _ = kmeans(X[idx], np.ones(sample_size), K, rng, n_init=n_init)
+        _, labels, _ = kmeans(X, weights, K, rng, max_iter=30, centroids=C)
+    else:
+        _, labels, _ = kmeans(X, weights, K, rng, n_init=n_init)
+    return mixture_from_labels(X, weights, labels, K, var_floor)
+
+
+def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-6):
+    """Seed 000's start for intensities: cut [low, high] into K equal parts, one Gaussian each.
+
+    With K = 2 on [0, 255] the parts are [0, 127] and [128, 255]. A part that holds no
+    pixel gets a Gaussian centred on it, as wide as the part, with a tiny weight.
+    """
+    if X.shape[1] != 1:
+        raise ValueError(f"init='equal-range' cuts one intensity axis into K parts, but X has "
+                         f"{X.shape[1]} features; use init='kmeans' for d > 1")
+    x = X[:, 0]
+    low = x[weights > 0].min() if low is None else low
+    high = x[weights > 0].max() if high is None else high
+    edges = np.linspace(low, high, K + 1)
+    part = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, K - 1)
+    mass = np.bincount(part, weights=weights, minlength=K)
+    means, variances = np.empty(K), np.empty(K)
+    floor = var_floor * max(np.cov(x, aweights=weights) if np.count_nonzero(weights) > 1 else 1.0, 1e-300)
+    for k in range(K):
+        if mass[k] > 0:
+            w = weights * (part == k)
+            means[k] = w @ x / mass[k]
+            variances[k] = max(w @ (x - means[k]) ** 2 / mass[k], floor)
+        else:
+            means[k] = 0.5 * (edges[k] + edges[k + 1])
+            variances[k] = max((edges[k + 1] - edges[k]) ** 2 / 12, floor)
+    mass = np.maximum(mass, 1e-6 * mass.sum())
+    return Mixture(mass / mass.sum(), means[:, None], variances[:, None, None])

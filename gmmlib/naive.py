@@ -1,0 +1,124 @@
+"""Naive EM: the textbook formulas taken literally (ALGORITHMS.md section 1).
+
+Densities in the linear domain with an explicit inverse and determinant, the likelihood as a
+product over points, covariances by the one-pass formula E[z z^T] - mu mu^T in the data's own
+number type. It is written to fail the way a first implementation fails, and to say so: at the
+first zero, infinite, singular or wrapped-around quantity it stops and returns a Failure naming
+the iteration, the step and the reason. Notebook 02 walks through each case; ``painless.py``
+fixes them.
+"""
+import numpy as np
+
+from ._checks import as_data, as_weights, check_K
+from .history import EMResult, Failure, History
+from .painless import resolve_init
+
+
+def gaussian_pdf(X, mean, cov):
+    """N(x | mu, Sigma) = exp(-1/2 (x-mu)^T Sigma^-1 (x-mu)) / sqrt((2 pi)^d det Sigma), literally."""
+    d = X.shape[1]
+    inv = np.linalg.inv(cov)
+    diff = X - mean
+    with np.errstate(under="ignore", over="ignore", invalid="ignore", divide="ignore"):
+        return np.exp(-0.5 * np.sum(diff @ inv * diff, axis=1)) / np.sqrt((2 * np.pi) ** d * np.linalg.det(cov))
+
+
+def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_state=0,
+             init_range=None):
+    """Textbook EM for a Gaussian mixture; same signature and result as ``painless_em``.
+
+    Returns an EMResult whose ``failure`` is None when all went well, else a Failure such as
+    "iteration 1, E-step: every component density underflowed to 0 for 20 points, so their
+    responsibilities are 0/0 = NaN". ``mixture`` is then the last mixture that was still valid.
+    """
+    X = as_data(X, keep_dtype=True)  # integers stay integers: that is one of the lessons
+    N, d = X.shape
+    c = as_weights(weights, N)
+    Xf = X.astype(np.float64)
+    K = check_K(K, Xf, c)
+    rng = np.random.default_rng(random_state)
+    low, high = init_range if init_range is not None else (None, None)
+    feature_var = np.maximum(c @ (Xf - c @ Xf / c.sum()) ** 2 / c.sum(), 1e-300)
+    start = resolve_init(init, Xf, c, K, rng, 1e-6 * (feature_var if init != "equal-range" else feature_var[0]),
+                         low=low, high=high)
+    pi, mu, sigma = start.weights.copy(), start.means.copy(), start.covariances.copy()
+    history = History()
+    history.append(pi, mu, sigma)
+    failure, converged, n_iter, L_prev = None, False, 0, None
+
+    def fail(it, step, quantity, message):
+        return Failure(it, step, quantity, message)
+
+    for it in range(1, max_iter + 2):
+        # E-step: p_ki = pi_k N(z_i | k) / sum_j pi_j N(z_i | j)
+        dens = np.column_stack([gaussian_pdf(X, mu[k], sigma[k]) for k in range(K)])
+        if not np.isfinite(dens).all():
+            k = int(np.flatnonzero(~np.isfinite(dens).all(axis=0))[0])
+            failure = fail(it, "E-step", "component density",
+                           f"the density of component {k} overflowed to inf (det Sigma_{k} = "
+                           f"{np.linalg.det(sigma[k]):.3g}), so its responsibilities are inf/inf = NaN")
+            break
+        num = pi * dens
+        den = num.sum(axis=1)
+        zero = (den == 0) & (c > 0)
+        if zero.any():
+            failure = fail(it, "E-step", "responsibilities",
+                           f"every component density underflowed to 0 for {int(zero.sum())} points, "
+                           "so their responsibilities are 0/0 = NaN")
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            resp = num / den[:, None]
+        # Likelihood: p(z) = prod_i p(z_i)^c_i
+        with np.errstate(under="ignore", over="ignore"):
+            L = np.prod(den ** c)
+        if L == 0.0:
+            failure = fail(it, "likelihood", "likelihood",
+                           f"the product of the {N} point likelihoods underflowed to exactly 0.0 "
+                           f"(log 0 = -inf), so the stopping rule can only compare 0 with 0")
+            break
+        if not np.isfinite(L):
+            failure = fail(it, "likelihood", "likelihood",
+                           f"the product of the {N} point likelihoods overflowed to inf")
+            break
+        history.log_likelihood[-1] = np.log(L)
+        if L_prev is not None and tol is not None and (L - L_prev) < tol * L_prev:
+            converged = True
+            break
+        if it > max_iter:
+            break
+        # M-step
+        Nk = c @ resp
+        if (Nk == 0).any():
+            k = int(np.flatnonzero(Nk == 0)[0])
+            failure = fail(it, "M-step", "N_k",
+                           f"component {k} owns no point (N_{k} = 0), so its mean is 0/0 = NaN")
+            break
+        if np.issubdtype(X.dtype, np.integer):
+            squares = X * X  # in the data's own integer type, as a literal translation does
+            wrapped = squares != Xf * Xf
+            if wrapped.any():
+                i, j = np.argwhere(wrapped)[0]
+                failure = fail(it, "M-step", "covariance",
+                               f"z*z computed in {X.dtype} wrapped around for {int(wrapped.any(axis=1).sum())} "
+                               f"points (e.g. {X[i, j]}*{X[i, j]} gave {squares[i, j]}, not {int(Xf[i, j]) ** 2}), "
+                               f"so every covariance is wrong; convert the data with X.astype(float) first")
+                break
+        pi = Nk / c.sum()
+        mu = (resp * c[:, None]).T @ Xf / Nk[:, None]
+        second = np.einsum("n,nk,nij->kij", c, resp, X[:, :, None] * X[:, None, :])
+        sigma = second / Nk[:, None, None] - mu[:, :, None] * mu[:, None, :]
+        for k in range(K):
+            det = np.linalg.det(sigma[k])
+            if not det > 0:
+                failure = fail(it, "M-step", "covariance",
+                               f"the covariance of component {k} is singular (det = {det:.3g}): its "
+                               "points all share one value (a constant patch), so Sigma^-1 does not exist")
+                break
+        if failure:
+            break
+        history.append(pi, mu, sigma)
+        n_iter, L_prev = it, L
+    history.freeze()
+    last = history.mixture(-1)
+    ll = float(history.log_likelihood[-1]) if np.isfinite(history.log_likelihood[-1]) else float("nan")
+    return EMResult(last, history, ll, converged, n_iter, failure, "naive")
