@@ -89,7 +89,7 @@ def kmeans_init(X, weights, K, rng, var_floor, n_init=5, sample_size=20_000):
     return mixture_from_labels(X, weights, labels, K, var_floor)
 
 
-def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-6):
+def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-12):
     """Seed 000's start for intensities: cut [low, high] into K equal parts, one Gaussian each.
 
     With K = 2 on [0, 255] the parts are [0, 127] and [128, 255]. A part that holds no
@@ -105,7 +105,7 @@ def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-6):
     part = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, K - 1)
     mass = np.bincount(part, weights=weights, minlength=K)
     means, variances = np.empty(K), np.empty(K)
-    floor = var_floor * max(np.cov(x, aweights=weights) if np.count_nonzero(weights) > 1 else 1.0, 1e-300)
+    floor = float(np.max(var_floor))  # absolute, in data units
     for k in range(K):
         if mass[k] > 0:
             w = weights * (part == k)

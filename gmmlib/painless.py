@@ -17,14 +17,19 @@ import numpy as np
 from ._checks import as_data, as_weights, check_K
 from .history import EMResult, GuardEvent, History
 from .init import INIT_METHODS, equal_range_init, kmeans_init
-from .mixture import LOG_2PI, Mixture, cholesky_factors, component_log_density
+from .mixture import LOG_2PI, Mixture, component_log_density
 
 RCOND_MIN = 1e-10
 EPS = np.finfo(np.float64).eps
 
 
 def rcond(cov):
-    """Reciprocal condition number in the 1-norm: 1 / (||S||_1 ||S^-1||_1); 0 for a singular S."""
+    """Reciprocal condition number in the 1-norm: 1 / (||S||_1 ||S^-1||_1); 0 for a singular S.
+
+    The 1-norm is the largest absolute column sum. RCOND near 1 means well conditioned; near
+    machine epsilon (2e-16) means the matrix is numerically singular.
+    """
+    cov = np.asarray(cov, dtype=np.float64)
     if not np.isfinite(cov).all():
         return 0.0
     try:
@@ -33,6 +38,20 @@ def rcond(cov):
         return 0.0
     value = 1.0 / (np.abs(cov).sum(axis=0).max() * np.abs(inv).sum(axis=0).max())
     return float(value) if np.isfinite(value) else 0.0
+
+
+def rcond_batch(covs):
+    """``rcond`` of each of K covariances (K, d, d) at once."""
+    if covs.shape[-1] == 1:  # a 1 x 1 matrix is perfectly conditioned unless it is 0
+        v = covs[:, 0, 0]
+        return np.where(np.isfinite(v) & (v > 0), 1.0, 0.0)
+    try:
+        inv = np.linalg.inv(covs)
+    except np.linalg.LinAlgError:
+        return np.array([rcond(c) for c in covs])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        r = 1.0 / (np.abs(covs).sum(axis=1).max(axis=1) * np.abs(inv).sum(axis=1).max(axis=1))
+    return np.where(np.isfinite(r), r, 0.0)
 
 
 def guard_covariance(cov, var_floor, rcond_min=RCOND_MIN):
@@ -58,6 +77,43 @@ def guard_covariance(cov, var_floor, rcond_min=RCOND_MIN):
     return np.diag(np.maximum(safe, var_floor)), reason, r
 
 
+def guard_covariances(covs, var_floor, rcond_min=RCOND_MIN):
+    """Apply ``guard_covariance`` to the components that need it; returns [(k, reason, rcond)].
+
+    Healthy components (the usual case) cost a few batched numpy calls and no Python loop.
+    """
+    if covs.shape[-1] == 1:  # a 1 x 1 covariance is perfectly conditioned unless below the floor
+        v = covs[:, 0, 0]
+        if (v >= var_floor).all():  # also False for NaN
+            return np.sqrt(covs), []
+    r = rcond_batch(covs)
+    diag_min = np.diagonal(covs, axis1=1, axis2=2).min(axis=1)
+    suspect = (r <= rcond_min) | ~(diag_min >= var_floor)
+    events = []
+    for k in np.flatnonzero(suspect) if suspect.any() else ():
+        covs[k], reason, rk = guard_covariance(covs[k], var_floor, rcond_min)
+        if reason:
+            events.append((int(k), reason, rk))
+    try:
+        chol = cholesky(covs)
+    except np.linalg.LinAlgError:  # rounding left one indefinite although well conditioned
+        for k in range(covs.shape[0]):
+            covs[k], reason, rk = guard_covariance(covs[k], var_floor, rcond_min)
+            if reason:
+                events.append((k, reason, rk))
+        chol = cholesky(covs)
+    return chol, events
+
+
+def cholesky(covs):
+    """Lower Cholesky factors of K covariances at once (a square root when d = 1)."""
+    if covs.shape[-1] == 1:
+        if not (covs > 0).all():
+            raise np.linalg.LinAlgError("a variance is not positive")
+        return np.sqrt(covs)
+    return np.linalg.cholesky(covs)
+
+
 class Whitener:
     """z = (x - mean) / std per feature; a constant feature keeps std 1 (no division by zero)."""
 
@@ -70,74 +126,87 @@ class Whitener:
             self.std = np.where(std > 0, std, 1.0)
         else:
             self.mean, self.std = np.zeros(d), np.ones(d)
-        self.log_det = float(np.log(self.std).sum())  # log |dz/dx|^-1, for the likelihood
+        self.log_det = float(np.log(self.std).sum())  # log |dx/dz|, for the likelihood
 
     def forward(self, X):
         return (X - self.mean) / self.std
 
     def to_white(self, mix):
+        """(weights, means, covariances) of a data-unit Mixture, in whitened units."""
         s = self.std
-        return Mixture(mix.weights, (mix.means - self.mean) / s,
-                       mix.covariances / s[:, None] / s[None, :])
+        return mix.weights, (mix.means - self.mean) / s, mix.covariances / s[:, None] / s[None, :]
 
-    def from_white(self, weights, means, covariances):
+    def from_white(self, means, covariances):
+        """Map means (..., d) and covariances (..., d, d) back: mu = s mu_w + m, Sigma = S Sigma_w S."""
         s = self.std
-        return weights, means * s + self.mean, covariances * s[:, None] * s[None, :]
+        return means * s + self.mean, covariances * s[:, None] * s[None, :]
 
 
-def quadratic_features(Z):
-    """Rows [z_a z_b for a <= b, z, 1], shape (F, N): the quadratic form becomes one product.
+class QuadraticFeatures:
+    """The data prepared once per fit: rows [z_a z_b for a <= b, z, 1], shape (F, N).
 
-    Points run along the last axis (K x N layout everywhere below) because numpy reduces over
-    K = 3..5 components far faster along the first axis than along the last.
+    With them the quadratic form of every component is one matrix product (E-step) and all the
+    weighted sums of the M-step are another. Points run along the last axis (K x N layout)
+    because numpy reduces over K = 3..5 components far faster along the first axis.
     """
-    d = Z.shape[1]
-    a, b = np.triu_indices(d)
-    return np.vstack([Z[:, a].T * Z[:, b].T, Z.T, np.ones((1, Z.shape[0]))])
+
+    def __init__(self, Z, weights):
+        N, d = Z.shape
+        self.d = d
+        self.a, self.b = np.triu_indices(d)
+        self.n_pairs = self.a.size
+        self.pair_factor = np.where(self.a == self.b, 1.0, 2.0)
+        self.Z = Z
+        self.PhiT = np.vstack([Z[:, self.a].T * Z[:, self.b].T, Z.T, np.ones((1, N))])
+        self.weights = None if np.all(weights == 1) else weights
+        self.sqmax = float(np.einsum("ij,ij->i", Z, Z).max())
+        # flat positions of (a, b) and (b, a) in a d x d matrix, to fill covariances in one go
+        self.upper = self.a * d + self.b
+        self.lower = self.b * d + self.a
 
 
-def log_density_expanded(PhiT, Z_sqmax, means, chol):
-    """Component log-densities from the expanded quadratic form, shape (K, N).
+def log_density_expanded(feat, means, chol, log_weights=0.0):
+    """log pi_k + log N(z_i | mu_k, Sigma_k) for all components and points, shape (K, N).
 
-    (z-mu)^T P (z-mu) = sum_ab P_ab z_a z_b - 2 (P mu)^T z + mu^T P mu, P = Sigma^-1, so all
-    K components cost one (K x F) @ (F x N) product. Expanding loses digits when ||P|| |z|^2
-    is large; such a component (bound below) is computed in the Cholesky form instead.
+    (z-mu)^T P (z-mu) = sum_ab P_ab z_a z_b - 2 (P mu)^T z + mu^T P mu with P = Sigma^-1 = L^-T L^-1,
+    so, with the constants folded into the coefficient of the row of ones, all K components
+    cost one (K x F) @ (F x N) product. Expanding loses digits when ||P|| |z|^2 is large;
+    such a component (bound below) is recomputed in the Cholesky form.
     """
     K, d = means.shape
-    a, b = np.triu_indices(d)
-    coef = np.empty((K, PhiT.shape[0]))
-    log_det = np.empty(K)
-    exact = []
-    for k in range(K):
-        Linv = np.linalg.inv(chol[k])
-        P = Linv.T @ Linv
-        Pmu = P @ means[k]
-        coef[k, : a.size] = np.where(a == b, 1.0, 2.0) * P[a, b]
-        coef[k, a.size:a.size + d] = -2.0 * Pmu
-        coef[k, -1] = means[k] @ Pmu
-        log_det[k] = 2.0 * np.log(np.diagonal(chol[k])).sum()
-        # Rounding error of the expanded sum is about eps * ||P|| (|z|^2 + |mu|^2) * a few.
-        if 8 * EPS * np.abs(P).sum() * (Z_sqmax + means[k] @ means[k]) > 1e-7:
-            exact.append(k)
-    out = coef @ PhiT
-    np.maximum(out, 0.0, out=out)
-    out += (d * LOG_2PI + log_det)[:, None]
-    out *= -0.5
-    if exact:
-        Z = PhiT[a.size:a.size + d].T
-        out[exact] = component_log_density(Z, means[exact], chol[exact]).T
+    if d == 1:  # the Cholesky factor is the standard deviation: the exact form is as cheap
+        sd = chol[:, 0, 0]
+        out = feat.PhiT[1] - means
+        out /= sd[:, None]
+        out *= out
+        out *= -0.5
+        out += (log_weights - 0.5 * LOG_2PI - np.log(sd))[:, None]
+        return out
+    Linv = np.linalg.inv(chol)
+    P = np.swapaxes(Linv, 1, 2) @ Linv
+    Pmu = np.einsum("kab,kb->ka", P, means)
+    log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    coef = np.empty((K, feat.PhiT.shape[0]))
+    coef[:, : feat.n_pairs] = -0.5 * feat.pair_factor * P[:, feat.a, feat.b]
+    coef[:, feat.n_pairs:-1] = Pmu
+    coef[:, -1] = log_weights - 0.5 * (d * LOG_2PI + log_det + np.einsum("ka,ka->k", means, Pmu))
+    out = coef @ feat.PhiT
+    # Rounding error of the expanded sum is about eps * ||P|| (|z|^2 + |mu|^2) times a few.
+    err = 8 * EPS * np.abs(P).sum(axis=(1, 2)) * (feat.sqmax + np.einsum("ka,ka->k", means, means))
+    exact = err > 1e-7
+    if exact.any():
+        out[exact] = (component_log_density(feat.Z, means[exact], chol[exact]).T
+                      + np.broadcast_to(log_weights, (K,))[exact, None])
     return out
 
 
-def e_step(PhiT, Z_sqmax, weights, means, chol):
+def e_step(feat, log_weights, means, chol):
     """Responsibilities (K, N) and per-point log-likelihoods (N,), all through logsumexp.
 
     a_ki = log pi_k + log N(z_i | k);  l_i = m_i + log sum_k exp(a_ki - m_i);  p_ki = exp(a_ki - l_i).
     Only non-positive numbers are exponentiated (exp is both safe and fastest there).
     """
-    a = log_density_expanded(PhiT, Z_sqmax, means, chol)
-    with np.errstate(divide="ignore"):
-        a += np.log(weights)[:, None]
+    a = log_density_expanded(feat, means, chol, log_weights)
     m = a.max(axis=0)
     a -= m
     np.exp(a, out=a)
@@ -148,29 +217,40 @@ def e_step(PhiT, Z_sqmax, weights, means, chol):
     return a, log_p
 
 
-def m_step(Z, PhiT, c, resp, reg):
+def m_step(feat, resp, reg):
     """Weighted M-step: N_k = sum c p;  mu = sum c p z / N_k;  Sigma = sum c p (z-mu)(z-mu)^T / N_k.
 
-    The sums come from one product (c p) Phi^T (second moments about the origin, which the
-    whitening put at the data's centre). A component whose variance is small next to its
-    squared distance from the centre would lose digits in E[zz^T] - mu mu^T, so it is
-    recomputed about its own mean.
+    The sums come from one product (c p) Phi^T, i.e. second moments about the origin, which the
+    whitening put at the data's centre. A component whose variance is small next to its squared
+    distance from the centre would lose digits in E[zz^T] - mu mu^T, so it is recomputed about
+    its own mean.
     """
-    K, d = resp.shape[0], Z.shape[1]
-    a, b = np.triu_indices(d)
-    cr = resp if c is None else resp * c
-    moments = cr @ PhiT.T  # (K, F): [sum zz, sum z, sum 1]
+    K, d = resp.shape[0], feat.d
+    cr = resp if feat.weights is None else resp * feat.weights
+    if d == 1:  # the textbook two-pass form: exact, and only a few numpy calls
+        Nk = cr.sum(axis=1)
+        safe = np.where(Nk > 0, Nk, 1.0)
+        means = (cr @ feat.PhiT[1]) / safe
+        D = feat.PhiT[1] - means[:, None]
+        D *= D
+        D *= cr
+        return Nk, means[:, None], (D.sum(axis=1) / safe + reg[0, 0])[:, None, None]
+    moments = cr @ feat.PhiT.T  # (K, F): [sums of z_a z_b, sums of z, sum of weights]
     Nk = moments[:, -1].copy()
     safe = np.where(Nk > 0, Nk, 1.0)[:, None]
-    means = moments[:, a.size:a.size + d] / safe
-    second = np.zeros((K, d, d))
-    second[:, a, b] = moments[:, : a.size] / safe
-    second[:, b, a] = second[:, a, b]
-    covs = second - means[:, :, None] * means[:, None, :]
-    for k in range(K):
-        if Nk[k] > 0 and np.diagonal(covs[k]).min() < 1e-6 * (means[k] @ means[k] + 1):
-            D = Z - means[k]
-            covs[k] = (D * cr[k][:, None]).T @ D / Nk[k]
+    means = moments[:, feat.n_pairs:-1] / safe
+    flat = np.empty((K, d * d))
+    flat[:, feat.upper] = moments[:, : feat.n_pairs] / safe
+    flat[:, feat.lower] = flat[:, feat.upper]
+    covs = flat.reshape(K, d, d)
+    covs -= means[:, :, None] * means[:, None, :]
+    # relative rounding error of E[zz^T] - mu mu^T is about eps |mu|^2 / variance
+    small = 1e-10 * np.diagonal(covs, axis1=1, axis2=2).min(axis=1) < EPS * (np.einsum("ka,ka->k", means, means) + 1)
+    small &= Nk > 0
+    for k in np.flatnonzero(small) if small.any() else ():
+        owned = np.flatnonzero(cr[k])  # a tight component owns few points: sum over those only
+        D = feat.Z[owned] - means[k]
+        covs[k] = (D * cr[k, owned][:, None]).T @ D / Nk[k]
     covs += reg
     return Nk, means, covs
 
@@ -233,51 +313,48 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
     W = Whitener(X, c, enabled=whiten)
     Z = W.forward(X)
     low, high = init_range if init_range is not None else (None, None)
-    start = resolve_init(init, X if init == "equal-range" else Z, c, K, rng,
-                         var_floor * (np.cov(X[:, 0], aweights=c) if init == "equal-range" and X.shape[0] > 1 else 1.0),
-                         n_init=n_init, low=low, high=high)
-    if isinstance(init, Mixture) or init == "equal-range":
-        start = W.to_white(start)
+    if isinstance(init, Mixture) or init == "equal-range":  # starts given in data units
+        start = resolve_init(init, X, c, K, rng, var_floor * W.std ** 2, low=low, high=high)
+        weights_k, means, covs = W.to_white(start)
+    else:  # K-means runs on the whitened data
+        start = resolve_init(init, Z, c, K, rng, var_floor, n_init=n_init)
+        weights_k, means, covs = start.weights, start.means, start.covariances
+    covs = covs.copy()
     reg = np.diag(np.broadcast_to(np.asarray(reg_covar, dtype=np.float64), (X.shape[1],)) / W.std ** 2)
 
-    PhiT = quadratic_features(Z)
-    c_or_none = None if np.all(c == 1) else c
-    Z_sqmax = float(np.einsum("ij,ij->i", Z, Z).max())
+    feat = QuadraticFeatures(Z, c)
     total = c.sum()
     ll_shift = -total * W.log_det  # log-likelihood in data units = whitened one + this
 
-    history = History()
-    weights_k, means, covs = start.weights, start.means, start.covariances
-    history.append(*W.from_white(weights_k, means, covs))
-    chol = cholesky_factors(covs)
+    history = History()  # filled in whitened units, mapped back once at the end
+    chol, events = guard_covariances(covs, var_floor)
+    history.events.extend(GuardEvent(0, k, r, reason) for k, reason, r in events)
+    history.append(weights_k, means, covs)
     converged, n_iter, ll_prev = False, 0, None
     for it in range(1, max_iter + 2):
-        resp, log_p = e_step(PhiT, Z_sqmax, weights_k, means, chol)
-        ll = float(c @ log_p) + ll_shift
+        log_weights = np.log(np.maximum(weights_k, 1e-300))  # a weight of 0 would give -inf
+        resp, log_p = e_step(feat, log_weights, means, chol)
+        ll = (log_p.sum() if feat.weights is None else float(c @ log_p)) + ll_shift
         history.log_likelihood[-1] = ll
         if ll_prev is not None and converged_by(ll_prev, ll, tol):
             converged = True
             break
         if it > max_iter:
             break
-        Nk, means, covs = m_step(Z, PhiT, c_or_none, resp, reg)
-        for k in range(K):
-            if Nk[k] <= 1e-12 * total:
-                # An empty component: restart it on the point the mixture explains worst.
-                worst = int(np.argmin(np.where(c > 0, log_p, np.inf)))
-                means[k] = Z[worst]
-                covs[k] = np.eye(Z.shape[1])
-                Nk[k] = total / (K * Z.shape[0])
-                history.events.append(GuardEvent(it, k, float("nan"),
-                                                 "owned no point; restarted on the worst-fitted point"))
-                continue
-            covs[k], reason, r = guard_covariance(covs[k], var_floor)
-            if reason:
-                history.events.append(GuardEvent(it, k, r, reason))
+        Nk, means, covs = m_step(feat, resp, reg)
+        empty = Nk <= 1e-12 * total
+        for k in np.flatnonzero(empty) if empty.any() else ():
+            # An empty component: restart it on the point the mixture explains worst.
+            worst = int(np.argmin(np.where(c > 0, log_p, np.inf)))
+            means[k], covs[k], Nk[k] = Z[worst], np.eye(Z.shape[1]), total / (K * Z.shape[0])
+            history.events.append(GuardEvent(it, int(k), float("nan"),
+                                             "owned no point; restarted on the worst-fitted point"))
+        chol, events = guard_covariances(covs, var_floor)
+        history.events.extend(GuardEvent(it, k, r, reason) for k, reason, r in events)
         weights_k = Nk / Nk.sum()
-        chol = cholesky_factors(covs)
-        history.append(*W.from_white(weights_k, means, covs))
+        history.append(weights_k, means, covs)
         n_iter, ll_prev = it, ll
     history.freeze()
+    history.means, history.covariances = W.from_white(history.means, history.covariances)
     return EMResult(history.mixture(-1), history, float(history.log_likelihood[-1]),
                     converged, n_iter, None, "painless")

@@ -1,0 +1,79 @@
+"""Histogram EM is EM on every pixel; segmentation helpers."""
+import numpy as np
+import pytest
+from skimage import data
+from skimage.filters import threshold_otsu
+
+import gmmlib
+from gmmlib import painless_em
+
+
+@pytest.fixture(scope="module")
+def camera():
+    return data.camera()
+
+
+@pytest.mark.parametrize("K", [2, 3, 4, 5])
+def test_histogram_em_equals_pixel_em(camera, K):
+    hist = gmmlib.histogram_em(camera, K)
+    pixels = painless_em(camera.ravel(), K, init="equal-range", init_range=(0, 255))
+    assert hist.n_iter == pixels.n_iter
+    for a, b in ((hist.mixture.weights, pixels.mixture.weights),
+                 (hist.mixture.means, pixels.mixture.means),
+                 (hist.mixture.covariances, pixels.mixture.covariances)):
+        np.testing.assert_allclose(a, b, rtol=1e-9)
+    np.testing.assert_allclose(hist.history.log_likelihood, pixels.history.log_likelihood, rtol=1e-9)
+
+
+def test_equal_range_start_is_the_seeds_split(camera):
+    start = gmmlib.histogram_em(camera, 2, max_iter=0).mixture
+    x = camera.ravel().astype(float)
+    low, high = x[x <= 127], x[x >= 128]
+    np.testing.assert_allclose(start.means.ravel(), [low.mean(), high.mean()], rtol=1e-12)
+    np.testing.assert_allclose(start.covariances.ravel(), [low.var(), high.var()], rtol=1e-12)
+    np.testing.assert_allclose(start.weights, [low.size / x.size, high.size / x.size], rtol=1e-12)
+
+
+def test_two_class_threshold_is_near_otsu(camera):
+    seg = gmmlib.segment_gray(camera, 2)
+    assert seg.thresholds.size == 1
+    # Otsu maximises between-class variance, EM fits two Gaussians of different widths: the two
+    # thresholds need not coincide, but on the cameraman both separate the dark coat from the sky.
+    otsu = threshold_otsu(camera)
+    assert abs(int(seg.thresholds[0]) - otsu) < 50
+    dark = camera < seg.thresholds[0]
+    np.testing.assert_array_equal(seg.labels == 0, dark)
+
+
+def test_segment_gray_lut_is_max_posterior(camera):
+    seg = gmmlib.segment_gray(camera, 3)
+    post = seg.result.mixture.responsibilities(np.arange(256.0))
+    order = np.argsort(seg.result.mixture.means[:, 0])
+    np.testing.assert_array_equal(order[seg.lut], post.argmax(axis=1))
+
+
+def test_segment_colour_labels_are_max_posterior():
+    img = data.astronaut()[::8, ::8]
+    seg = gmmlib.segment_colour(img, 4)
+    assert seg.labels.shape == img.shape[:2]
+    post = seg.result.mixture.responsibilities(img.reshape(-1, 3))
+    np.testing.assert_array_equal(seg.labels.ravel(), post.argmax(axis=1))
+    assert seg.mean_colour_image().dtype == np.uint8
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((4, 4, 3), np.uint8), "grayscale"),
+    (np.zeros((4, 4), np.float64), "uint8"),
+    (np.zeros((0, 4), np.uint8), "empty"),
+])
+def test_segment_gray_rejects_bad_images(bad, message):
+    with pytest.raises(ValueError, match=message):
+        gmmlib.segment_gray(bad, 2)
+
+
+def test_history_is_small_for_a_million_points():
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 1, 500_000), rng.normal(6, 2, 500_000)])
+    res = painless_em(X, 2, max_iter=5, tol=None)
+    assert len(res.history) == 6
+    assert res.history.nbytes < 10_000  # parameters only, no N x K responsibilities
