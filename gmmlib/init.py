@@ -26,6 +26,24 @@ def forgy_centroids(X, weights, K, rng):
     return distinct[rng.choice(distinct.shape[0], size=K, replace=False)]
 
 
+def refill_empty_clusters(labels, d2, weights, mass):
+    """Give each empty cluster the weighted point farthest from its centroid, taking points only
+    from clusters that keep another point, so that no cluster is emptied in turn."""
+    labels = labels.copy()
+    far = np.where(weights > 0, d2[np.arange(labels.size), labels], -np.inf)
+    points = np.bincount(labels[weights > 0], minlength=mass.size)
+    for k in np.flatnonzero(mass <= 0):
+        far_masked = np.where(points[labels] > 1, far, -np.inf)
+        i = int(np.argmax(far_masked))
+        if not np.isfinite(far_masked[i]):
+            break  # no point can be spared: check_K guarantees this does not happen
+        points[labels[i]] -= 1
+        points[k] += 1
+        labels[i] = k
+        far[i] = -np.inf
+    return labels
+
+
 def kmeans(X, weights, K, rng, n_init=5, max_iter=100, centroids=None):
     """Weighted Lloyd K-means from Forgy starts; the restart with the lowest inertia wins.
 
@@ -45,9 +63,8 @@ def kmeans(X, weights, K, rng, n_init=5, max_iter=100, centroids=None):
                 break
             labels = new
             mass = np.bincount(labels, weights=weights, minlength=K)
-            for k in np.flatnonzero(mass <= 0):
-                far = np.argmax(np.where(weights > 0, d2[np.arange(X.shape[0]), labels], -np.inf))
-                labels[far] = k
+            if (mass <= 0).any():
+                labels = refill_empty_clusters(labels, d2, weights, mass)
                 mass = np.bincount(labels, weights=weights, minlength=K)
             sums = np.stack([np.bincount(labels, weights=weights * X[:, j], minlength=K)
                              for j in range(X.shape[1])], axis=1)

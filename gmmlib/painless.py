@@ -244,8 +244,10 @@ def m_step(feat, resp, reg):
     flat[:, feat.lower] = flat[:, feat.upper]
     covs = flat.reshape(K, d, d)
     covs -= means[:, :, None] * means[:, None, :]
-    # relative rounding error of E[zz^T] - mu mu^T is about eps |mu|^2 / variance
-    small = 1e-10 * np.diagonal(covs, axis1=1, axis2=2).min(axis=1) < EPS * (np.einsum("ka,ka->k", means, means) + 1)
+    # E[zz^T] - mu mu^T carries an absolute rounding error of about eps (|mu|^2 + 1); relative to
+    # the thinnest direction of Sigma (eigenvalue ~ RCOND ||Sigma||_1) it must stay below 1e-10.
+    thinnest = rcond_batch(covs) * np.abs(covs).sum(axis=1).max(axis=1)
+    small = 1e-10 * thinnest < EPS * (np.einsum("ka,ka->k", means, means) + 1)
     small &= Nk > 0
     for k in np.flatnonzero(small) if small.any() else ():
         owned = np.flatnonzero(cr[k])  # a tight component owns few points: sum over those only

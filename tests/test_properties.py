@@ -35,7 +35,7 @@ def hostile_data(draw):
     return X, K, weights
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("GMMLIB_HYPOTHESIS_EXAMPLES", 250)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_data())
 def test_painless_em_keeps_its_invariants(case):
     X, K, weights = case
