@@ -48,7 +48,7 @@ def _underflow():
     X = np.vstack([red, blue, green])
     start = Mixture([0.5, 0.5], [[200, 40, 40], [40, 40, 200]], [np.eye(3) * 4.0] * 2)
     return FailureCase("underflow", X, 2, start, 1, "E-step",
-                       "20 green pixels lie about 80 standard deviations from both tight colour "
+                       "20 green pixels lie 80 standard deviations (in each of two channels) from both tight colour "
                        "components: each density is exp(-6400) = 0.0 in float64.")
 
 

@@ -1,0 +1,161 @@
+"""Drawing helpers: each one draws what it is given on a matplotlib Axes and returns the artists.
+
+None of them fits anything. A mixture is drawn by evaluating its density, never by re-running
+EM, so the interactive views (``views.py``) can update the returned artists in place. All of
+them take an ``ax`` (object-oriented matplotlib), so they work on a pyplot figure in a
+notebook and on a plain ``matplotlib.figure.Figure`` in a widget alike.
+"""
+import numpy as np
+from matplotlib.patches import Ellipse
+from matplotlib.ticker import MaxNLocator
+
+COLOURS = [f"C{k}" for k in range(10)]
+
+
+def colour(k):
+    """The colour of component k (matplotlib's default cycle, repeating after 10)."""
+    return COLOURS[k % len(COLOURS)]
+
+
+def grid_1d(X, n=400, margin=0.1):
+    """n evenly spaced points covering the data range plus ``margin`` of it on each side."""
+    x = np.asarray(X, dtype=np.float64).ravel()
+    lo, hi = x.min(), x.max()
+    pad = margin * (hi - lo) if hi > lo else 1.0
+    return np.linspace(lo - pad, hi + pad, n)
+
+
+def grid_2d(X, n=80, margin=0.1):
+    """(xx, yy, points): an n x n mesh covering 2-D data, and the mesh as an (n*n, 2) table."""
+    X = np.asarray(X, dtype=np.float64)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.where(hi > lo, hi - lo, 1.0)
+    xx, yy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], n),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], n))
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def component_pdfs(mixture, grid):
+    """Weighted component densities pi_k N(x | mu_k, sigma_k^2) on a 1-D grid, shape (K, len(grid)).
+
+    Their sum over k is the mixture density p(x). Written out for one dimension (it is
+    evaluated for every iteration a view can show, so it should be cheap).
+    """
+    x = np.asarray(grid, dtype=np.float64)[None, :]
+    mu = mixture.means[:, :1]
+    var = mixture.covariances[:, 0, :1]
+    return mixture.weights[:, None] * np.exp(-0.5 * (x - mu) ** 2 / var) / np.sqrt(2 * np.pi * var)
+
+
+def ellipse_geometry(cov, n_std=2.0):
+    """(width, height, angle in degrees) of the n_std contour of a 2 x 2 covariance.
+
+    The axes of the ellipse are the eigenvectors of the covariance; its half-lengths are
+    n_std times the square roots of the eigenvalues.
+    """
+    eigvals, eigvecs = np.linalg.eigh(cov)  # ascending; the last vector is the long axis
+    width, height = 2 * n_std * np.sqrt(np.maximum(eigvals[::-1], 0.0))
+    angle = np.degrees(np.arctan2(eigvecs[1, -1], eigvecs[0, -1]))
+    angle = (angle + 90.0) % 180.0 - 90.0  # an axis has no direction: report it in [-90, 90)
+    return width, height, angle
+
+
+# --- 1-D ------------------------------------------------------------------------------------
+
+def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
+    """A density-normalised (weighted) histogram drawn as one filled step artist.
+
+    For an image pass the 256 levels as X and the pixel counts as weights: the bars are then
+    the normalised intensity histogram, i.e. the intensity pdf. Returns the StepPatch.
+    """
+    density, edges = np.histogram(np.ravel(X), bins=bins, range=range, weights=weights,
+                                  density=True)
+    return ax.stairs(density, edges, fill=True, color="0.8", label=label)
+
+
+def mixture_curves_1d(ax, mixture, grid, linestyle="-", label_prefix="", total=True):
+    """Each weighted component pi_k N(x | k) and (if ``total``) their sum p(x) on ``grid``.
+
+    Use ``linestyle="--"`` for a starting mixture (as in the seed's Fig. 2).
+    Returns (component_lines, total_line or None).
+    """
+    pdfs = component_pdfs(mixture, grid)
+    lines = [ax.plot(grid, p, color=colour(k), linestyle=linestyle,
+                     label=f"{label_prefix}component {k}")[0] for k, p in enumerate(pdfs)]
+    line = None
+    if total:
+        line = ax.plot(grid, pdfs.sum(axis=0), color="k", linestyle=linestyle, linewidth=1.2,
+                       label=f"{label_prefix}mixture p(x)")[0]
+    return lines, line
+
+
+def responsibility_histogram(ax, X, resp, bins=30, range=None):
+    """A histogram whose bars are split by colour in proportion to the responsibilities.
+
+    Point i contributes resp[i, k] to the bar of component k: this is what the E-step hands
+    to the M-step. Normalised so that the stacked bars have area 1, like ``histogram_1d``.
+    """
+    x = np.ravel(X)
+    K = resp.shape[1]
+    edges = np.histogram_bin_edges(x, bins=bins, range=range)
+    width = np.diff(edges)
+    bottom = np.zeros(width.size)
+    bars = []
+    for k in np.arange(K):
+        counts, _ = np.histogram(x, bins=edges, weights=resp[:, k])
+        height = counts / (x.size * width)
+        bars.append(ax.bar(edges[:-1], height, width=width, bottom=bottom, align="edge",
+                           color=colour(k), alpha=0.6, label=f"responsibility of {k}"))
+        bottom = bottom + height
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1.05 * bottom.max()))
+    return bars
+
+
+# --- 2-D ------------------------------------------------------------------------------------
+
+def scatter_2d(ax, X, labels=None, s=10):
+    """The points, grey or coloured by a given label per point. Returns the PathCollection."""
+    X = np.asarray(X)
+    c = "0.5" if labels is None else [colour(k) for k in labels]
+    return ax.scatter(X[:, 0], X[:, 1], s=s, c=c, alpha=0.7, linewidths=0)
+
+
+def covariance_ellipses(ax, mixture, n_std=2.0):
+    """One ellipse per component at n_std standard deviations around its mean. Returns the patches."""
+    patches = []
+    for k, (mu, cov) in enumerate(zip(mixture.means, mixture.covariances)):
+        width, height, angle = ellipse_geometry(cov, n_std)
+        patch = Ellipse(xy=mu, width=width, height=height, angle=angle, fill=False,
+                        edgecolor=colour(k), linewidth=2)
+        patches.append(ax.add_patch(patch))
+    return patches
+
+
+def density_contours(ax, mixture, xx, yy, levels=8):
+    """Contours of the mixture's log-density log p(x) on a mesh. Returns the ContourSet."""
+    logp = mixture.log_density(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    return ax.contour(xx, yy, logp, levels=levels, cmap="viridis", linewidths=0.8)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+def log_likelihood_curve(ax, log_likelihood, t=None):
+    """log L against the iteration, with a marker on iteration t. Returns (line, marker)."""
+    ll = np.asarray(log_likelihood, dtype=np.float64)
+    line, = ax.plot(np.arange(ll.size), ll, color="k", marker=".", linewidth=1)
+    marker, = ax.plot([], [], "o", color="C3", markersize=8)
+    if t is not None:
+        marker.set_data([t], [ll[t]])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("log-likelihood")
+    ax.set_xlabel("EM iteration")
+    ax.set_ylabel("log L")
+    return line, marker
+
+
+def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
+    """A grayscale panel (labels painted with their mean intensity, or any image). Returns the AxesImage."""
+    im = ax.imshow(labels_or_image, cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")
+    ax.set_title(title)
+    ax.set_axis_off()
+    return im

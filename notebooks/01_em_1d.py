@@ -1,0 +1,269 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · EM on one-dimensional data
+#
+# Three hundred numbers, two bumps in their histogram, and no label saying which bump a number
+# came from. The expectation-maximisation (EM) algorithm finds the two Gaussians anyway, by
+# alternating two simple steps. This notebook takes those steps one at a time, on the seed's
+# `GMMExample_1D` data, and then lets you replay the whole run with sliders.
+#
+# **Learning goals**
+#
+# - read a Gaussian mixture as weighted bumps, $p(x) = \sum_k \pi_k\, \mathcal N(x \mid \mu_k, \sigma_k^2)$;
+# - say what the E-step computes (responsibilities: how much each component explains each
+#   point) and what the M-step does with them (weighted means, variances and weights);
+# - check that one E-step plus one M-step by hand equals one iteration of `gmmlib.painless_em`;
+# - see the log-likelihood climb at every iteration, and watch the run for several $K$.
+
+# %%
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import HTML
+
+from gmmlib import painless_em, plotting
+from gmmlib.datasets import seed_1d
+from gmmlib.exercises import check_e_step, check_m_step
+from gmmlib.views import EMView
+
+np.set_printoptions(precision=3, suppress=True)
+rng = np.random.default_rng(0)  # the data below are seeded too: every run shows the same numbers
+X, true_labels = seed_1d(random_state=0)
+
+# %% [markdown]
+# ## The data
+#
+# 100 points drawn from $\mathcal N(10, 1)$ and 200 from $\mathcal N(20, 3^2)$, mixed together.
+# EM only sees `X`; `true_labels` is kept aside to compare with at the end.
+
+# %%
+BINS = 30
+grid = plotting.grid_1d(X)
+
+fig, ax = plt.subplots(figsize=(7, 3))
+plotting.histogram_1d(ax, X, bins=BINS, label="300 points")
+ax.set(title="The seed's 1-D data: a narrow bump and a wide one", xlabel="x", ylabel="density")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## Step 0 · A starting mixture
+#
+# EM needs a first guess. The seed's guess cuts the range of the data into $K$ equal parts
+# and fits one Gaussian to each part (its Fig. 2). With $K = 2$ the cut falls near the middle,
+# so the left Gaussian grabs some points of the wide bump: a poor start, which makes the
+# iterations worth watching. `painless_em` records every iteration in `run.history`:
+# entry 0 is the start, entry $t$ the mixture after $t$ iterations.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+run = painless_em(X, 2, init="equal-range")
+history = run.history
+start = history.mixture(0)
+print(run)
+print("start weights  ", start.weights)
+print("start means    ", start.means.ravel())
+print("start variances", start.covariances.ravel())
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3))
+plotting.histogram_1d(ax, X, bins=BINS)
+plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ")
+ax.set(title="Iteration 0: the equal-range start (dashed)", xlabel="x", ylabel="density")
+ax.legend(fontsize="small")
+plt.show()
+
+# %% [markdown]
+# ## Step 1 · The E-step: who explains each point?
+#
+# For each point $x_i$ and component $k$ the **responsibility** is the posterior probability
+# that $x_i$ came from $k$:
+#
+# $$r_{ik} = \frac{\pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j\, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}.$$
+#
+# Every row of $r$ sums to 1: a point hands out one unit of "ownership" among the components.
+# Below, each histogram bar is split by colour in proportion to those responsibilities.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+resp = start.responsibilities(X)
+for x in (9.0, 15.0, 17.0, 25.0):
+    print(f"x = {x:4.1f}: responsibilities {start.responsibilities([x])[0]}")
+print("every row sums to 1:", np.allclose(resp.sum(axis=1), 1.0))
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3))
+plotting.responsibility_histogram(ax, X, resp, bins=BINS)
+plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ", total=False)
+ax.set(title="After the E-step: each bar split by responsibility", xlabel="x", ylabel="density")
+ax.legend(fontsize="small")
+plt.show()
+
+# %% [markdown]
+# ## Step 2 · The M-step: refit each Gaussian to its share
+#
+# Each component is now refitted as if its coloured share of the histogram were its own data,
+# with weighted averages ($N_k = \sum_i r_{ik}$ is the share's total weight):
+#
+# $$\pi_k = \frac{N_k}{N}, \qquad \mu_k = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
+#   \sigma_k^2 = \frac{1}{N_k}\sum_i r_{ik}\,(x_i - \mu_k)^2 .$$
+#
+# Here are those three lines by hand, compared with entry 1 of the history.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+Nk = resp.sum(axis=0)
+weights = Nk / len(X)
+means = resp.T @ X / Nk
+variances = (resp * (X[:, None] - means) ** 2).sum(axis=0) / Nk
+
+after_one = history.mixture(1)
+print("by hand:   weights", weights, "means", means, "variances", variances)
+print("gmmlib:    weights", after_one.weights, "means", after_one.means.ravel(),
+      "variances", after_one.covariances.ravel())
+print("same mixture:", np.allclose(weights, after_one.weights) and np.allclose(means, after_one.means.ravel())
+      and np.allclose(variances, after_one.covariances.ravel()))
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3))
+plotting.histogram_1d(ax, X, bins=BINS)
+plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ", total=False)
+plotting.mixture_curves_1d(ax, after_one, grid, label_prefix="after 1 iteration: ")
+ax.set(title="After the M-step: the Gaussians move towards their bumps", xlabel="x", ylabel="density")
+ax.legend(fontsize="small")
+plt.show()
+
+# %% [markdown]
+# ## Repeat until nothing changes: the log-likelihood
+#
+# One E-step plus one M-step is one **iteration**. EM repeats them; the log-likelihood
+# $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next, and
+# the run stops when it grows by less than a relative `tol = 1e-4`.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ll = history.log_likelihood
+print("iterations:", run.n_iter, " converged:", run.converged)
+print("log-likelihood per iteration:", ll.round(2))
+print("never decreases:", bool(np.all(np.diff(ll) >= -1e-9 * np.abs(ll[:-1]))))
+
+# %%
+fig, ax = plt.subplots(figsize=(5, 3))
+plotting.log_likelihood_curve(ax, ll, t=run.n_iter)
+ax.set_title("log-likelihood of the seed data, K = 2")
+plt.show()
+
+# %% [markdown]
+# ## Replay the run: sliders for K and the iteration
+#
+# All runs for $K = 1 \dots 4$ are computed once, here. The view below only looks their
+# histories up: moving the **iteration** slider (or pressing ▶) shows entry $t$, moving **K**
+# switches run. The dashed curve is the start, the black curve the mixture $p(x)$, the red dot
+# the current iteration on the log-likelihood curve. (The sliders need a running kernel.)
+
+# %%
+results = {K: painless_em(X, K, init="equal-range") for K in range(1, 5)}
+view = EMView(X, results, K=2)
+view
+
+# %% [markdown]
+# ## The same run without a kernel
+#
+# A widget needs Python behind it. The animation below is a sequence of small pictures stored
+# in the notebook itself, so it plays on GitHub or nbviewer too (in JupyterLab, after the
+# notebook is trusted or this cell re-run).
+
+# %%
+HTML(view.to_jshtml(K=2))
+
+# %% [markdown]
+# ## Did EM find the truth?
+#
+# Compare the final $K = 2$ mixture with the generating one, and the hard labels (the component
+# with the largest responsibility) with the hidden `true_labels`.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+final = results[2].mixture
+print("weights  ", final.weights, "  (true 1/3, 2/3)")
+print("means    ", final.means.ravel(), "  (true 10, 20)")
+print("std devs ", np.sqrt(final.covariances.ravel()), "  (true 1, 3)")
+agreement = np.mean(final.predict(X) == true_labels)
+print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%} of the points")
+
+# %% [markdown]
+# Component numbers are arbitrary (EM could have called the narrow bump "1"), hence the
+# `max(agreement, 1 - agreement)`. The few disagreements are points of the wide bump that
+# fall under the narrow one: no method could label those with certainty.
+#
+# ## Exercises
+#
+# Each exercise has a checker from `gmmlib.exercises`; it runs your function on easy and on
+# hostile inputs and prints ✓ or the first case that failed, with a hint.
+#
+# **1. The M-step.** Write `my_m_step(X, resp)` returning `(weights, means, covariances)` with
+# shapes `(K,)`, `(K, d)`, `(K, d, d)` for data `X` of shape `(N, d)`. The formulas are the ones
+# above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$ in place of the square. Watch out: the checker
+# also passes `uint8` pixels.
+
+# %%
+def my_m_step(X, resp):
+    # your code here
+    return None
+
+
+_ = check_m_step(my_m_step)
+
+
+# %% [markdown]
+# **2. The E-step.** Write `my_e_step(X, weights, means, covariances)` returning the
+# responsibilities, shape `(N, K)`. The version below follows the formula literally and passes
+# the easy cases; the checker finds the input that breaks it. Fix it by working with
+# $\log \pi_k + \log \mathcal N(x_i \mid k)$ (notebook 02 shows why).
+
+# %%
+from scipy.stats import multivariate_normal  # noqa: E402
+
+
+def my_e_step(X, weights, means, covariances):
+    dens = np.column_stack([w * multivariate_normal(m, c).pdf(X)
+                            for w, m, c in zip(weights, means, covariances)])
+    return dens / dens.sum(axis=1, keepdims=True)
+
+
+_ = check_e_step(my_e_step)
+
+# %% [markdown]
+# **3. Which K?** Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing
+# with $K$? Why is the largest log-likelihood not a good reason to pick the largest $K$?
+# Check your reading: the cell below should print `True` once `best_K` holds the $K$ with the
+# largest log-likelihood (notebook 03 answers the question with BIC).
+
+# %%
+best_K = 1  # your answer
+print(best_K == max(results, key=lambda K: results[K].log_likelihood))
+
+# %% [markdown]
+# **4. A better start.** Rerun the $K = 2$ fit with `init="kmeans"` (the default). How many
+# iterations does it need, and does it end at the same mixture? Compare with
+# `np.allclose(...)` on the sorted means.
+#
+# ## Summary
+#
+# - A Gaussian mixture is a weighted sum of bumps; EM fits it without knowing which bump each
+#   point came from.
+# - The E-step computes responsibilities $r_{ik}$ (soft labels, rows summing to 1); the M-step
+#   refits each Gaussian as a weighted mean, variance and share of the data.
+# - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; the
+#   log-likelihood never decreases, and EM stops when it no longer grows.
+# - A poor start costs iterations, and more components always fit the data at least about as
+#   well: choosing $K$ needs another criterion (notebook 03).

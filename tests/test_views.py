@@ -1,0 +1,294 @@
+"""The interactive views, driven without a kernel: move a slider, check what the figure shows.
+
+Densities are checked against scipy.stats, not against gmmlib's own density code.
+"""
+import io
+import re
+
+import matplotlib
+import numpy as np
+import PIL.Image
+import pytest
+from scipy import stats
+from skimage import data
+
+import gmmlib
+from gmmlib import plotting
+from gmmlib.history import EMResult, GuardEvent, History
+from gmmlib.views import EMView, SegmentationView, animation_html, as_results, caption
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def data_1d():
+    X, _ = gmmlib.datasets.seed_1d()
+    # the seed's equal-range start takes a dozen iterations for K = 2: a real evolution to watch
+    return X, {K: gmmlib.painless_em(X, K, init="equal-range") for K in range(1, 5)}
+
+
+@pytest.fixture(scope="module")
+def data_2d():
+    X, _ = gmmlib.datasets.seed_2d()
+    return X, {K: gmmlib.painless_em(X, K) for K in range(1, 4)}
+
+
+@pytest.fixture(scope="module")
+def image():
+    return data.camera()[::4, ::4]  # 128 x 128: every pixel still goes through the LUT
+
+
+@pytest.fixture(scope="module")
+def data_image(image):
+    return image, {K: gmmlib.histogram_em(image, K) for K in range(2, 4)}
+
+
+def expected_caption(result, t):
+    K = result.mixture.n_components
+    return f"K={K} iteration={t} log-likelihood={result.history.log_likelihood[t]:.1f}"
+
+
+def reference_pdfs_1d(mixture, grid):
+    """pi_k N(x | mu_k, sigma_k^2) from scipy.stats, shape (K, len(grid))."""
+    return np.array([w * stats.norm.pdf(grid, m[0], np.sqrt(c[0, 0]))
+                     for w, m, c in zip(mixture.weights, mixture.means, mixture.covariances)])
+
+
+def png_pixels(png):
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+# --- the widget contract --------------------------------------------------------------------
+
+def test_widgets_have_the_contract_classes_and_descriptions(data_1d):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    assert "gmm-view" in view.widget._dom_classes
+    for w, cls in ((view.iteration, "gmm-iteration"), (view.K, "gmm-k"), (view.play, "gmm-play"),
+                   (view.caption, "gmm-caption"), (view.image, "gmm-figure")):
+        assert cls in w._dom_classes
+    assert view.iteration.description == "iteration" and view.K.description == "K"
+    assert (view.K.min, view.K.max, view.K.value) == (1, 4, 2)
+    assert (view.iteration.min, view.iteration.max) == (0, len(results[2].history) - 1)
+    assert view.image.format == "png"
+    assert view.fig.canvas.get_width_height() == (640, 280)  # 8 x 3.5 in at 80 dpi
+
+
+def test_displaying_the_view_displays_its_widget(data_1d):
+    X, results = data_1d
+    view = EMView(X, results)
+    bundle = view._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
+
+
+def test_one_result_gives_no_K_slider(data_1d):
+    X, results = data_1d
+    view = EMView(X, results[3])
+    assert view.K is None
+    assert view.caption.value.startswith("K=3 iteration=0 ")
+    assert all(w.description != "K" for w in view.widget.children[0].children)
+
+
+def test_K_values_must_be_consecutive(data_1d):
+    X, results = data_1d
+    with pytest.raises(ValueError, match="consecutive"):
+        as_results({1: results[1], 3: results[3]})
+
+
+# --- 1-D ------------------------------------------------------------------------------------
+
+def test_every_iteration_shows_that_history_entry_1d(data_1d):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    history = results[2].history
+    grid = view.figure.grid
+    assert view.iteration.max >= 10
+    for t in range(view.iteration.max + 1):
+        view.iteration.value = t
+        expected = reference_pdfs_1d(history.mixture(t), grid)
+        lines = view.figure.component_artists
+        assert len(lines) == 2
+        for line, pdf in zip(lines, expected):
+            np.testing.assert_allclose(line.get_ydata(), pdf, rtol=1e-9, atol=1e-15)
+        np.testing.assert_allclose(view.figure.mixture_line.get_ydata(), expected.sum(axis=0),
+                                   rtol=1e-9, atol=1e-15)
+        assert view.figure.ll_marker.get_data()[0] == [t]
+        assert view.figure.ll_marker.get_data()[1][0] == history.log_likelihood[t]
+        assert view.caption.value == expected_caption(results[2], t)
+        assert view.figure.ax_data.get_title() == f"K=2, iteration {t}"
+    # the dashed curve stays on the start
+    np.testing.assert_allclose(view.figure.start_line.get_ydata(),
+                               reference_pdfs_1d(history.mixture(0), grid).sum(axis=0), rtol=1e-9)
+
+
+def test_every_K_and_its_last_iteration_work(data_1d):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    for K in range(view.K.min, view.K.max + 1):
+        view.K.value = K
+        last = len(results[K].history) - 1
+        assert view.iteration.max == last and view.play.max == last
+        view.iteration.value = last
+        assert len(view.figure.component_artists) == K
+        assert view.caption.value == expected_caption(results[K], last)
+        np.testing.assert_allclose(view.figure.ll_line.get_ydata(), results[K].history.log_likelihood)
+        np.testing.assert_allclose(view.figure.mixture_line.get_ydata(),
+                                   reference_pdfs_1d(results[K].mixture, view.figure.grid).sum(axis=0),
+                                   rtol=1e-9, atol=1e-15)
+
+
+def test_changing_K_clamps_the_iteration(data_1d):
+    X, results = data_1d
+    long_K, short_K = 2, 1
+    assert len(results[short_K].history) < len(results[long_K].history)
+    view = EMView(X, results, K=long_K)
+    view.iteration.value = view.iteration.max
+    view.K.value = short_K
+    last = len(results[short_K].history) - 1
+    assert view.iteration.value == last == view.play.value
+    assert view.caption.value == expected_caption(results[short_K], last)
+    # growing the range again keeps the value and lets the slider reach the new end
+    view.K.value = long_K
+    assert view.iteration.value == last and view.iteration.max == len(results[long_K].history) - 1
+    assert view.caption.value == expected_caption(results[long_K], last)
+
+
+def test_play_moves_the_iteration_and_the_figure(data_1d):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    view.play.value = 3  # what the Play button does on each tick
+    assert view.iteration.value == 3
+    assert view.caption.value == expected_caption(results[2], 3)
+    view.iteration.value = 5
+    assert view.play.value == 5
+
+
+def test_png_changes_with_the_iteration_and_matches_a_full_render(data_1d):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    first = view.image.value
+    view.iteration.value = 6
+    assert view.image.value != first
+    view.K.value = 3  # the blitted background must be rebuilt for the new K
+    view.iteration.value = 2
+    blitted = png_pixels(view.image.value)
+    buf = io.BytesIO()
+    view.fig.savefig(buf, format="png")
+    full = png_pixels(buf.getvalue())
+    assert blitted.shape == full.shape == (280, 640, 3)
+    # same picture up to the drawing order of overlapping curves
+    assert np.mean(np.abs(blitted - full) > 40) < 0.005
+
+
+def test_sliders_never_refit(data_1d, monkeypatch):
+    X, results = data_1d
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a view must look results up, not refit")
+    for module in (gmmlib, gmmlib.painless, gmmlib.images):
+        monkeypatch.setattr(module, "painless_em", refuse)
+    view = EMView(X, results, K=2)
+    view.K.value = 4
+    view.iteration.value = view.iteration.max
+    view.play.value = 0
+
+
+# --- 2-D ------------------------------------------------------------------------------------
+
+def test_every_iteration_shows_ellipses_and_means_2d(data_2d):
+    X, results = data_2d
+    view = EMView(X, results, K=3)
+    history = results[3].history
+    for t in range(view.iteration.max + 1):
+        view.iteration.value = t
+        mixture = history.mixture(t)
+        ellipses = view.figure.component_artists
+        assert len(ellipses) == 3
+        for patch, mu, cov in zip(ellipses, mixture.means, mixture.covariances):
+            np.testing.assert_allclose(patch.get_center(), mu)
+            # a 2-sigma ellipse: half-axes are 2 sqrt(eigenvalues)
+            half_axes = np.sort([patch.width, patch.height]) / 2
+            np.testing.assert_allclose(half_axes, 2 * np.sqrt(np.linalg.eigvalsh(cov)), rtol=1e-9)
+            # its long axis points along the leading eigenvector
+            v = np.linalg.eigh(cov)[1][:, -1]
+            long_angle = np.radians(patch.angle + (0 if patch.width >= patch.height else 90))
+            assert abs(abs(np.dot(v, [np.cos(long_angle), np.sin(long_angle)])) - 1) < 1e-9
+        np.testing.assert_allclose(np.column_stack(view.figure.means_marker.get_data()), mixture.means)
+        labels = np.argmax([w * stats.multivariate_normal(m, c).pdf(X) for w, m, c in
+                            zip(mixture.weights, mixture.means, mixture.covariances)], axis=0)
+        colours = view.figure.points.get_facecolors()[:, :3]
+        np.testing.assert_allclose(colours, [matplotlib.colors.to_rgb(plotting.colour(k)) for k in labels])
+        assert view.caption.value == expected_caption(results[3], t)
+
+
+def test_contours_follow_the_iteration_2d(data_2d):
+    X, results = data_2d
+    view = EMView(X, results, K=2)
+    view.iteration.value = 0
+    first = view.figure.contours
+    view.iteration.value = view.iteration.max
+    assert view.figure.contours is not first
+    assert first.axes is None  # the old contours were removed, not piled up
+    assert sum(c is view.figure.contours for c in view.figure.ax_data.collections) == 1
+    np.testing.assert_allclose(view.figure.contours.levels, view.figure.levels)
+    view.K.value = 1
+    assert len(view.figure.component_artists) == 1
+    assert view.caption.value == expected_caption(results[1], view.iteration.value)
+
+
+# --- segmentation ---------------------------------------------------------------------------
+
+def test_segmentation_view_paints_each_pixel_with_its_component_mean(data_image):
+    image, results = data_image
+    view = SegmentationView(image, results)
+    assert (view.K.min, view.K.max) == (2, 3)
+    levels = np.arange(256.0)
+    for K in (2, 3):
+        view.K.value = K
+        for t in range(view.iteration.max + 1):
+            view.iteration.value = t
+            mixture = results[K].history.mixture(t)
+            resp = np.array([w * stats.norm.pdf(levels, m[0], np.sqrt(c[0, 0])) for w, m, c in
+                             zip(mixture.weights, mixture.means, mixture.covariances)])
+            painted = np.clip(np.rint(mixture.means[:, 0]), 0, 255).astype(np.uint8)[resp.argmax(0)]
+            np.testing.assert_array_equal(view.figure.segmented.get_array(), painted[image])
+            assert view.caption.value == expected_caption(results[K], t)
+    counts = np.bincount(image.ravel(), minlength=256)
+    np.testing.assert_allclose(view.figure.hist.get_data().values, counts / counts.sum())
+
+
+# --- caption and animation ------------------------------------------------------------------
+
+def test_caption_counts_guard_events_up_to_the_iteration():
+    history = History()
+    for mean in (0.0, 1.0, 2.0):
+        history.append([1.0], [[mean]], [[[1.0]]], -10.0 + mean)
+    history.freeze()
+    history.events.append(GuardEvent(1, 0, 0.0, "test"))
+    result = EMResult(history.mixture(-1), history, -8.0, True, 2)
+    assert caption(result, 0) == "K=1 iteration=0 log-likelihood=-10.0"
+    assert caption(result, 2) == "K=1 iteration=2 log-likelihood=-8.0 guard events=1"
+    assert re.fullmatch(r"K=\d+ iteration=\d+ log-likelihood=-?\d+\.\d( .*)?", caption(result, 1))
+
+
+@pytest.mark.parametrize("max_frames", [30, 4])
+def test_jshtml_has_one_frame_per_shown_iteration(data_1d, max_frames):
+    X, results = data_1d
+    view = EMView(X, results, K=2)
+    n_iter = len(results[2].history)
+    html = view.to_jshtml(max_frames=max_frames)
+    n_frames = min(n_iter, max_frames)
+    assert f"new Array({n_frames})" in html
+    assert html.count("data:image/png;base64") == n_frames
+    assert len(html) < 40_000 * n_frames  # small frames: the notebook stays light
+
+
+def test_jshtml_on_2d_and_no_pyplot_figures_are_left(data_2d):
+    import matplotlib.pyplot as plt
+    X, results = data_2d
+    before = plt.get_fignums()
+    figure = EMView(X, results).figure
+    html = animation_html(figure, K=2, max_frames=3)
+    assert html.count("data:image/png;base64") == 3
+    assert plt.get_fignums() == before
