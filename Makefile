@@ -15,9 +15,14 @@ $(STAMP): pyproject.toml
 	install -D -m 644 jupyterlab-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
-install: $(STAMP)
+# JupyterLab opens a notebook's .py twin as a notebook (the Jupytext viewer) for make lab users.
+OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(OVERRIDES): jupyterlab-settings/overrides.json $(STAMP)
+	install -D -m 644 $< $@
 
-lab: $(STAMP)
+install: $(STAMP) $(OVERRIDES)
+
+lab: $(STAMP) $(OVERRIDES)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: test-unit test-notebooks test-browser
@@ -50,7 +55,7 @@ browser-deps:
 screenshots: $(STAMP)
 	$(need-chromium)
 	GMM_CHROMIUM=$(CHROMIUM) GMM_SCREENSHOTS_DIR=$(CURDIR)/imgs $(PYTEST) -p no:cacheprovider \
-		tests/browser/test_notebooks.py -k test_runs_without_errors
+		tests/browser/test_browser_notebooks.py -k test_runs_without_errors
 
 # Re-execute every notebook from its paired .py and store the outputs (they render on GitHub).
 notebooks: $(STAMP)

@@ -1,0 +1,152 @@
+"""Session fixtures for the browser suite: one JupyterLab over a temporary copy of the repository,
+one chromium, and a report (timings, redraw medians, screenshot paths) printed at the end.
+
+Environment knobs:
+  GMM_CHROMIUM=/path            the chromium binary (default /usr/bin/chromium; missing = failure)
+  GMM_BROWSER_ARTIFACTS=dir     where screenshots and logs go (default build/browser)
+  GMM_SCREENSHOTS_DIR=dir       also write one screenshot per notebook there (`make screenshots`)
+  GMM_BROWSER_SELFTEST=1        add the stand-in notebook of selftest_notebook.py (temp copy only)
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import labdriver as ld
+
+ARTIFACTS = ld.ARTIFACTS
+SELFTEST = ld.SELFTEST
+
+TIMINGS: list[tuple[str, float]] = []
+STAGE_BUDGET_S = 180.0
+_STAGE_T0 = time.perf_counter()
+note = ld.note
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # what is listed is what this run made
+        old.unlink()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def extra_notebooks(workdir) -> list[Path]:
+    if not SELFTEST:
+        return []
+    import selftest_notebook
+    d = workdir / "selftest"
+    d.mkdir()
+    return [selftest_notebook.write(d)]
+
+
+@pytest.fixture(scope="session")
+def lab(chromium, workdir, extra_notebooks, artifacts):  # chromium first: a missing one fails at once
+    t = ld.Timer()
+    server = ld.LabServer(workdir / "lab", extra_notebooks)
+    note(f"browser: JupyterLab {server.url} over a copy at {server.root} started in {t():.1f} s")
+    try:
+        yield server
+    finally:
+        server.stop()
+        log = artifacts / "jupyterlab.log"
+        log.write_bytes(server.log_path.read_bytes())
+        note(f"browser: server log {log}")
+
+
+@pytest.fixture(scope="session")
+def chromium(workdir):
+    if not (os.path.isfile(ld.CHROMIUM) and os.access(ld.CHROMIUM, os.X_OK)):
+        # A failure of the whole stage (exit status 1), not a skip and not one error per test.
+        pytest.exit(f"FAILED: {ld.CHROMIUM} is missing: the browser tests need Debian's chromium. "
+                    "Run `make browser-deps` (apt-get install chromium; needs root or sudo).", returncode=1)
+    from playwright.sync_api import sync_playwright
+    t = ld.Timer()
+    pw = sync_playwright().start()
+    try:
+        browser = ld.Chromium(workdir / "chromium", pw)
+    except BaseException:
+        pw.stop()
+        raise
+    note(f"browser: chromium {browser.browser.version} started in {t():.1f} s")
+    try:
+        yield browser
+    finally:
+        browser.stop()
+        pw.stop()
+
+
+class LabPage:
+    """One chromium tab with JupyterLab loaded once; tests open and close documents in it."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []            # uncaught exceptions: a test fails on these
+        self.console_errors: list[str] = []    # console.error lines: reported, not failed on
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} ({m.location.get('url') or 'no url'})"))
+        page.set_default_timeout(30_000)
+
+    def errors_since(self, n: int) -> list[str]:
+        return self.errors[n:]
+
+
+@pytest.fixture(scope="session")
+def lab_page(lab, chromium):
+    t = ld.Timer()
+    page = chromium.context.new_page()
+    lab_page = LabPage(page)
+    try:
+        ld.open_lab(page, lab)
+        note(f"browser: JupyterLab page loaded in {t():.1f} s")
+        yield lab_page
+    finally:
+        for line in lab_page.console_errors:
+            note(f"browser: console error (reported, not a failure): {line[:300]}")
+        page.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of the page it failed on."""
+    outcome = yield
+    rep = outcome.get_result()
+    lab_page = getattr(item, "funcargs", {}).get("lab_page")  # the fixture closure's values
+    if rep.failed and rep.when == "call" and lab_page is not None:
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.name)
+        out = ARTIFACTS / f"failure-{name}.png"
+        try:
+            lab_page.page.screenshot(path=str(out), full_page=True)
+            note(f"screenshot: {out} (failure)")
+        except Exception as e:  # the page may be gone; the failure itself is what matters
+            note(f"browser: no failure screenshot for {item.name}: {e}")
+
+
+def pytest_runtest_logreport(report):
+    rep = report
+    if rep.when == "call" or rep.duration > 1.0 or rep.outcome != "passed":
+        TIMINGS.append((f"{rep.nodeid.split('::', 1)[-1]} [{rep.when}, {rep.outcome}]", rep.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not (ld.REPORT or TIMINGS):
+        return
+    tr = terminalreporter
+    tr.section("browser suite")
+    for name, secs in TIMINGS:
+        tr.write_line(f"time {secs:6.1f} s  {name}")
+    for line in ld.REPORT:
+        tr.write_line(line)
+    stage = time.perf_counter() - _STAGE_T0
+    verdict = "within" if stage <= STAGE_BUDGET_S else "OVER"
+    tr.write_line(f"browser: stage time {stage:.1f} s ({verdict} the {STAGE_BUDGET_S:.0f} s budget)")

@@ -1,0 +1,254 @@
+"""Every notebook opens in JupyterLab, runs without errors, and its interactive views respond.
+
+One module-scoped fixture per notebook opens it once (kernel idle, run all cells, widgets
+rendered); the tests below then drive each ``gmm-view`` on that page through the DOM contract
+of gmmlib.views: the iteration slider by keyboard and by drag, the K slider, Play, and the time
+from a slider step to the new figure. Each check reads what was drawn from the caption
+(``K=3 iteration=5 ...``) and from the figure's PNG bytes (a SHA-256 of the blob shown).
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+
+import pytest
+
+import labdriver as ld
+from labdriver import View, settle
+
+NOTEBOOKS = ld.notebook_names()
+REDRAW_STEPS = 9          # slider steps timed per view (median of these)
+REDRAW_BUDGET_MS = 150.0  # issue 5: slider step to redrawn figure, median per view
+
+
+class OpenNotebook:
+    def __init__(self, name, lab_page, n_errors, views, problems):
+        self.name, self.lab_page, self.page, self.views = name, lab_page, lab_page.page, views
+        self.n_errors, self.problems = n_errors, problems
+
+    @property
+    def stem(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    def check_page_errors(self):
+        errors = self.lab_page.errors_since(self.n_errors)
+        assert not errors, f"{self.name}: errors on the page: {errors}"
+
+
+@pytest.fixture(scope="module", params=ld.params_or_failure(NOTEBOOKS, "notebooks"))
+def notebook(request, lab, lab_page, artifacts):
+    name = request.param
+    if name is None:
+        pytest.fail("notebooks/ holds no *.ipynb: the browser stage has nothing to check", pytrace=False)
+    page, n_errors = lab_page.page, len(lab_page.errors)
+    t = ld.Timer()
+    path = f"notebooks/{name}"
+    try:
+        ld.open_document(page, path)
+        t_open = t()
+        ld.kernel_ready(page)
+        t_kernel = t()
+        ld.run_all(page)
+        t_run = t()
+        ld.wait_widgets_rendered(page)
+        problems = ld.notebook_problems(page)
+        views = page.locator(".gmm-view").count()
+        ld.note(f"notebook {name}: opened {t_open:.1f} s, kernel idle {t_kernel:.1f} s, "
+                f"ran all cells {t_run:.1f} s, {views} gmm-view(s)")
+        nb = OpenNotebook(name, lab_page, n_errors, views, problems)
+        _screenshot_main(nb, artifacts)
+    except Exception:
+        out = artifacts / f"failure-{name}.png"
+        try:
+            page.screenshot(path=str(out), full_page=True)
+            ld.note(f"screenshot: {out} (failure)")
+        finally:
+            ld.note(f"notebook {name}: failed to open/run; server log tail:\n{lab.log_tail()}")
+            ld.close_document(page)
+        raise
+    try:
+        yield nb
+    finally:
+        ld.close_document(page)
+
+
+def _screenshot_main(nb: OpenNotebook, artifacts):
+    """The notebook's main figure: its first view, else its largest image output."""
+    page = nb.page
+    if nb.views:
+        target = page.locator(".gmm-view").first
+    else:
+        imgs = page.locator(".jp-OutputArea-output img")
+        if not imgs.count():
+            ld.note(f"notebook {nb.name}: no figure to screenshot")
+            return
+        areas = imgs.evaluate_all("els => els.map(e => e.naturalWidth * e.naturalHeight)")
+        target = imgs.nth(max(range(len(areas)), key=areas.__getitem__))
+    out = artifacts / f"{nb.stem}.png"
+    target.screenshot(path=str(out))
+    ld.note(f"screenshot: {out}")
+    if ld.SCREENSHOTS_DIR and nb.name != ld.SELFTEST_NAME:
+        dest = ld.Path(ld.SCREENSHOTS_DIR) / f"{nb.stem}.png"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, dest)
+        ld.note(f"screenshot: {dest}")
+
+
+def _views(nb: OpenNotebook, what: str):
+    if not nb.views and what == "keyboard":
+        ld.note(f"views: {nb.name} has no gmm-view (opened, run and checked for errors only)")
+    for i in range(nb.views):
+        v = View(nb.page, i)
+        v.root.scroll_into_view_if_needed()
+        yield v
+
+
+def _home(v: View) -> tuple[int, int, str]:
+    """Iteration slider to its minimum; returns (K, iteration, figure hash) once drawn."""
+    lo, hi, now = v.slider_range(v.iteration)
+    v.press(v.iteration, "Home")
+    v.wait_caption(iteration=lo)
+    settle(v.page)
+    k, it = v.state()
+    assert v.readout(v.iteration) == lo == it
+    return k, it, v.figure_hash()
+
+
+def test_runs_without_errors(notebook):
+    assert not notebook.problems, f"{notebook.name}: {notebook.problems}"
+    notebook.check_page_errors()
+
+
+def test_slider_keyboard(notebook):
+    for v in _views(notebook, "keyboard"):
+        lo, hi, _ = v.slider_range(v.iteration)
+        assert hi - lo >= 2, f"view {v.index}: an iteration slider needs at least 3 positions, has {lo}..{hi}"
+        k, _, h_home = _home(v)
+        steps = min(3, hi - lo)
+        v.iteration.locator(".noUi-handle").first.focus()
+        for _ in range(steps):
+            v.page.keyboard.press("ArrowRight")
+        v.wait_caption(k=k, iteration=lo + steps)
+        settle(v.page)
+        assert v.readout(v.iteration) == lo + steps
+        assert v.state() == (k, lo + steps)
+        h_step = v.figure_hash()
+        assert h_step != h_home, f"view {v.index}: caption says iteration {lo + steps} but the figure did not change"
+        v.press(v.iteration, "End")
+        v.wait_caption(k=k, iteration=hi)
+        settle(v.page)
+        h_end = v.figure_hash()
+        assert h_end not in (h_home, h_step), f"view {v.index}: iteration {hi} drew the same figure as before"
+        v.press(v.iteration, "Home")
+        v.wait_caption(k=k, iteration=lo)
+        settle(v.page)
+        assert v.figure_hash() == h_home, f"view {v.index}: back at iteration {lo}, the figure differs from the first one"
+        ld.note(f"keyboard: {notebook.stem}#view{v.index} Home/ArrowRight x{steps}/End/Home drew "
+                f"iterations {lo},{lo + steps},{hi},{lo} (K={k})")
+    notebook.check_page_errors()
+
+
+def test_slider_drag(notebook):
+    for v in _views(notebook, "drag"):
+        lo, hi, _ = v.slider_range(v.iteration)
+        k, _, h_home = _home(v)
+        base = v.iteration.locator(".noUi-base").first.bounding_box()
+        handle = v.iteration.locator(".noUi-handle").first.bounding_box()
+        x0, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+        x1 = base["x"] + 0.75 * base["width"]
+        mouse = v.page.mouse
+        mouse.move(x0, y)
+        mouse.down()
+        mouse.move(x1, y, steps=8)
+        mouse.up()
+        settle(v.page)
+        value = v.readout(v.iteration)
+        expected = lo + 0.75 * (hi - lo)
+        assert abs(value - expected) <= max(1.0, 0.1 * (hi - lo)), \
+            f"view {v.index}: dragged to 75% of {lo}..{hi}, the slider reads {value}"
+        v.wait_caption(k=k, iteration=value)
+        assert v.figure_hash() != h_home, f"view {v.index}: dragged to {value}, the figure did not change"
+        ld.note(f"drag: {notebook.stem}#view{v.index} dragged to 75% -> iteration {value} drawn")
+    notebook.check_page_errors()
+
+
+def test_k_slider(notebook):
+    for v in _views(notebook, "K"):
+        if not v.has_k():
+            ld.note(f"K: {notebook.stem}#view{v.index} has no K slider (optional in the contract)")
+            continue
+        klo, khi, k0 = v.slider_range(v.k)
+        assert khi > klo, f"view {v.index}: K slider has one position"
+        settle(v.page)
+        assert v.state()[0] == k0 == v.readout(v.k)
+        h0 = v.figure_hash()
+        key, back, k1 = ("ArrowRight", "ArrowLeft", k0 + 1) if k0 < khi else ("ArrowLeft", "ArrowRight", k0 - 1)
+        v.press(v.k, key)
+        v.wait_caption(k=k1)
+        settle(v.page)
+        assert v.readout(v.k) == k1
+        k, it = v.state()
+        assert (k, it) == (k1, v.readout(v.iteration)), \
+            f"view {v.index}: caption {v.caption()!r} disagrees with the sliders (K={k1}, iteration={v.readout(v.iteration)})"
+        assert v.figure_hash() != h0, f"view {v.index}: K {k0}->{k1} left the figure unchanged"
+        v.press(v.k, back)
+        v.wait_caption(k=k0)
+        settle(v.page)
+        ld.note(f"K: {notebook.stem}#view{v.index} K {k0}->{k1}->{k0} drawn")
+    notebook.check_page_errors()
+
+
+def test_play(notebook):
+    for v in _views(notebook, "Play"):
+        assert v.play.count(), f"view {v.index}: no .gmm-play"
+        lo, hi, _ = v.slider_range(v.iteration)
+        k, _, h_home = _home(v)
+        target = min(hi, lo + 2)
+        v.play.locator("button:has(.fa-play)").first.click()
+        v.page.wait_for_function(
+            """([el, n]) => { const m = /iteration\\s*=\\s*(\\d+)/.exec(el.innerText); return !!m && +m[1] >= n; }""",
+            arg=[v.caption_el.element_handle(), target], timeout=30_000, polling=20)
+        pause = v.play.locator("button:has(.fa-pause)").first
+        if pause.is_enabled():
+            pause.click()
+        settle(v.page)
+        k_now, it = v.state()
+        assert it >= target and k_now == k
+        assert it == v.readout(v.iteration), f"view {v.index}: after Play the caption says {it}, the slider {v.readout(v.iteration)}"
+        assert v.figure_hash() != h_home, f"view {v.index}: Play advanced to iteration {it}, the figure did not change"
+        ld.note(f"play: {notebook.stem}#view{v.index} Play advanced {lo} -> {it}")
+    notebook.check_page_errors()
+
+
+def test_slider_redraw_time(notebook, artifacts):
+    """Browser-measured: keydown on the slider handle to the `load` of the new figure image."""
+    medians = {}
+    for v in _views(notebook, "redraw"):
+        lo, hi, _ = v.slider_range(v.iteration)
+        k, _, _ = _home(v)
+        handle = v.iteration.locator(".noUi-handle").first
+        v.page.evaluate("""([handle, img, key]) => {
+            const T = {t0: null, src0: null, samples: []};
+            handle.addEventListener('keydown', () => { T.t0 = performance.now(); T.src0 = img.src; }, true);
+            img.addEventListener('load', () => {
+              if (T.t0 !== null && img.src !== T.src0) { T.samples.push(performance.now() - T.t0); T.t0 = null; } });
+            window[key] = T; }""", [handle.element_handle(), v.figure.element_handle(), f"__gmmRedraw{v.index}"])
+        value, direction = lo, +1
+        for n in range(1, REDRAW_STEPS + 1):
+            if not lo <= value + direction <= hi:
+                direction = -direction
+            value += direction
+            handle.focus()
+            v.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+            v.wait_caption(k=k, iteration=value)
+            v.page.wait_for_function(f"() => window.__gmmRedraw{v.index}.samples.length >= {n}", timeout=30_000, polling=10)
+            ld.wait_idle(v.page)
+        samples = v.page.evaluate(f"() => window.__gmmRedraw{v.index}.samples")
+        med = statistics.median(samples)
+        medians[v.index] = med
+        v.figure.screenshot(path=str(artifacts / f"{notebook.stem}-view{v.index}.png"))
+        ld.note(f"figure: slider_redraw_ms_median = {med:.1f}  ({notebook.stem}#view{v.index}, "
+                f"{len(samples)} steps, min {min(samples):.1f}, max {max(samples):.1f} ms)")
+    slow = {i: m for i, m in medians.items() if m > REDRAW_BUDGET_MS}
+    assert not slow, f"{notebook.name}: slider step to new figure over {REDRAW_BUDGET_MS:.0f} ms median: {slow}"
+    notebook.check_page_errors()
