@@ -1,7 +1,13 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -132,7 +138,7 @@ print(f"inside the foreground box: {is_foreground[fg_box].mean():.3f}")
 print(f"inside the background box: {is_foreground[bg_box].mean():.3f}")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
 axes[0].imshow(img)
 for box, colour, name in ((fg_box, "C1", "foreground"), (bg_box, "C0", "background")):
     rows, cols = box
@@ -142,7 +148,7 @@ axes[0].legend(loc="lower right", fontsize="small")
 axes[0].set_title("training boxes")
 limit = np.percentile(np.abs(ratio), 95)
 im = axes[1].imshow(ratio, cmap="coolwarm", vmin=-limit, vmax=limit)
-fig.colorbar(im, ax=axes[1], fraction=0.046, label="log-likelihood ratio")
+fig.colorbar(im, ax=axes[1], fraction=0.046).set_label("log p_fg(x) - log p_bg(x)", labelpad=2)
 axes[1].set_title("log-likelihood ratio")
 axes[2].imshow(np.where(is_foreground[:, :, None], img, 255 - (255 - img) // 4))
 axes[2].set_title("foreground (ratio > 0), background faded")
