@@ -5,7 +5,8 @@ matplotlib Figure, and when a slider moves it looks up ``history.mixture(t)``, m
 artists and re-renders the figure to PNG bytes shown in an ``ipywidgets.Image``. Because no
 pyplot figure is involved, a notebook cell shows the widget and nothing else.
 
-Used by notebooks 01 (1-D), 03 (2-D) and the cameraman notebook (``SegmentationView``).
+Used by notebooks 01 (1-D), 03 (2-D), the cameraman notebook (``SegmentationView``) and the
+background notebook 06 (``BackgroundView``, a frame slider over a ``record_background`` run).
 
 The pieces a test (or a browser) can reach::
 
@@ -22,9 +23,11 @@ The Play button is tied to the slider with ``ipywidgets.link`` (a kernel-side li
 works when a test sets ``view.play.value`` with no browser attached.
 """
 import io
+from dataclasses import dataclass
 from functools import partial
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import PIL.Image
 from matplotlib.animation import FuncAnimation
@@ -366,5 +369,298 @@ class SegmentationView(View):
         super().__init__(make, K=K, iteration=iteration, figsize=figsize, dpi=dpi)
 
 
-__all__ = ["EMView", "SegmentationView", "EMFigure", "SegmentationFigure", "View",
-           "animation_html", "caption"]
+# --- background subtraction (notebook 06) ---------------------------------------------------
+
+@dataclass(frozen=True)
+class BackgroundRun:
+    """What a background model did on a short clip, frame by frame, kept for a view to look up.
+
+    Build it with :func:`record_background`. ``n`` frames of ``H x W`` gray pixels; the pixel
+    traces are in the model's storage order (a slot keeps its identity until it is replaced),
+    so a component's mean can be followed as a line over time.
+
+    Attributes
+    ----------
+    frames : (n, H, W) uint8          the input frames
+    masks : (n, H, W) bool            the model's foreground mask of each frame
+    backgrounds : (n, H, W) uint8     ``model.background()`` after each frame
+    truths : (n, H, W) bool or None   exact ground truth, when the clip is synthetic
+    pixels : tuple of (row, col)      the pixels whose mixtures were recorded
+    weights, means, variances : (P, n, K) float   each recorded pixel's mixture after each frame
+    is_background : (P, n, K) bool    which components were background (first B past T)
+    f_measure : (n,) float or None    F-measure of each frame against ``truths`` (NaN if undefined)
+    K, T, match_threshold : the model's settings
+    """
+
+    frames: np.ndarray
+    masks: np.ndarray
+    backgrounds: np.ndarray
+    truths: object
+    pixels: tuple
+    weights: np.ndarray
+    means: np.ndarray
+    variances: np.ndarray
+    is_background: np.ndarray
+    f_measure: object
+    K: int
+    T: float
+    match_threshold: float
+
+    def __len__(self):
+        return len(self.frames)
+
+
+def record_background(model, frames, pixels, truths=None):
+    """Run ``model`` (a fresh ``gmmlib.background.BackgroundModel``) once over gray ``frames``
+    and keep, for every frame, the mask, the background image and the mixtures of ``pixels``.
+
+    This is the only place where the model runs; :class:`BackgroundView` only looks results up.
+    Memory is about 3 bytes per pixel and frame: keep the clip short and small (e.g. 60 frames
+    of 160x120).
+    """
+    frames = np.asarray(frames)
+    if frames.ndim != 3:
+        raise ValueError(f"pass gray frames as an (n, H, W) array, got shape {frames.shape}; "
+                         "convert colour frames first, e.g. frames.mean(axis=-1).astype(np.uint8)")
+    if getattr(model, "n_frames_", 0):
+        raise ValueError("the model has already seen frames; pass a fresh model (or call reset())")
+    pixels = tuple((int(r), int(c)) for r, c in pixels)
+    if not pixels:
+        raise ValueError("pass at least one (row, col) pixel whose mixture to record")
+    n, H, W = frames.shape
+    for r, c in pixels:
+        if not (0 <= r < H and 0 <= c < W):
+            raise ValueError(f"pixel ({r}, {c}) is outside the {H}x{W} frames")
+    rows, cols = np.array(pixels).T
+    K, P = model.K, len(pixels)
+    masks = np.empty((n, H, W), bool)
+    backgrounds = np.empty((n, H, W), np.uint8)
+    weights, means, variances = (np.empty((P, n, K)) for _ in range(3))
+    for t, frame in enumerate(frames):
+        masks[t] = model.apply(frame)
+        backgrounds[t] = model.background()
+        weights[:, t] = model.weights_[rows, cols]
+        means[:, t] = model.means_[rows, cols, :, 0]
+        variances[:, t] = model.variances_[rows, cols]
+    is_background = _background_components(weights, variances, model.T)
+    f_measure = None
+    if truths is not None:
+        truths = np.asarray(truths, bool)
+        if truths.shape != masks.shape:
+            raise ValueError(f"truths have shape {truths.shape}, the frames {frames.shape}")
+        tp = (masks & truths).sum(axis=(1, 2))
+        fp = masks.sum(axis=(1, 2)) - tp
+        fn = truths.sum(axis=(1, 2)) - tp
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f_measure = 2 * tp / (2 * tp + fp + fn)
+    return BackgroundRun(frames=frames, masks=masks, backgrounds=backgrounds, truths=truths,
+                         pixels=pixels, weights=weights, means=means, variances=variances,
+                         is_background=is_background, f_measure=f_measure, K=K, T=model.T,
+                         match_threshold=model.match_threshold)
+
+
+def _background_components(weights, variances, T):
+    """Sorted by w / sigma, the first components whose weights sum past T (as in the model)."""
+    order = np.argsort(-(weights / np.sqrt(variances)), axis=-1, kind="stable")
+    w_sorted = np.take_along_axis(weights, order, axis=-1)
+    ahead = np.cumsum(w_sorted, axis=-1) - w_sorted
+    bg_sorted = (ahead <= T) & (w_sorted > 0)
+    bg = np.empty_like(bg_sorted)
+    np.put_along_axis(bg, order, bg_sorted, axis=-1)
+    return bg
+
+
+def background_caption(run, t, p=0):
+    """"K=3 iteration=12 frame=12 pixel=(40, 60) foreground=3.2% F=0.84".
+
+    ``iteration=`` repeats the frame number on purpose: the browser suite reads every view's
+    caption as ``K=<K> iteration=<slider value>``; here the slider steps through frames.
+    """
+    r, c = run.pixels[p]
+    text = (f"K={run.K} iteration={t} frame={t} pixel=({r}, {c}) "
+            f"foreground={100 * run.masks[t].mean():.1f}%")
+    if run.f_measure is not None:
+        f = run.f_measure[t]
+        text += " F=n/a" if np.isnan(f) else f" F={f:.2f}"
+    return text
+
+
+def mask_overlay(frame, mask, colour=(255, 40, 40), opacity=0.6):
+    """A gray frame as RGB with the foreground pixels tinted (uint8, shape (H, W, 3))."""
+    rgb = np.repeat(frame[..., None], 3, axis=2).astype(np.float32)
+    rgb[mask] = (1 - opacity) * rgb[mask] + opacity * np.asarray(colour, np.float32)
+    return rgb.astype(np.uint8)
+
+
+class BackgroundFigure:
+    """Three panels over a :class:`BackgroundRun`: the frame with its mask, the background
+    image, and one pixel's intensity over time with its Gaussians. ``draw(t, p)`` moves the
+    artists to frame t and recorded pixel p; ``png()`` blits like :class:`EMFigure`: axes,
+    ticks and labels never change, so they are rendered once and only the images, lines and
+    bands are drawn on top at each step.
+    """
+
+    def __init__(self, run, figsize=(10, 3.0), dpi=80):
+        self.run = run
+        self.results = {run.K: run}  # what View expects to find
+        n = len(run)
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.ax_frame, self.ax_bg, self.ax_pixel = self.fig.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1, 1, 1.6]})
+        first = run.frames[0]
+        self.frame_image = self.ax_frame.imshow(mask_overlay(first, run.masks[0]))
+        self.bg_image = self.ax_bg.imshow(run.backgrounds[0], cmap="gray", vmin=0, vmax=255)
+        for ax in (self.ax_frame, self.ax_bg):
+            ax.set_xticks([])
+            ax.set_yticks([])
+        self.ax_bg.set_title("background image", fontsize="small")
+        self.pixel_marker, = self.ax_frame.plot([], [], "s", markersize=7, markerfacecolor="none",
+                                                markeredgecolor="yellow", markeredgewidth=1.5)
+        ax = self.ax_pixel
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(0, 255)
+        ax.set_xlabel("frame")
+        ax.set_ylabel("intensity")
+        self.trace, = ax.plot([], [], "k.-", markersize=3, linewidth=0.8, label="pixel value")
+        self.mean_lines = [ax.plot([], [], color=plotting.colour(k), linewidth=1.5)[0]
+                           for k in range(run.K)]
+        self.weight_texts = [ax.text(0.01 + 0.33 * k, 0.97, "", transform=ax.transAxes,
+                                     color=plotting.colour(k), fontsize="small", va="top")
+                             for k in range(run.K)]
+        self.now_line = ax.axvline(0, color="0.5", linewidth=0.8, linestyle=":")
+        self.bands = []
+        self.moving = ([self.frame_image, self.bg_image, self.pixel_marker, self.trace,
+                        self.now_line, self.ax_frame.title, ax.title]
+                       + self.mean_lines + self.weight_texts)
+        for artist in self.moving:
+            artist.set_animated(True)
+        self.background = None
+        self.draw(0, 0)
+
+    def draw(self, t, p=0):
+        """Show frame t and the mixture of recorded pixel p after that frame (nothing is rerun)."""
+        run, ax = self.run, self.ax_pixel
+        self.frame_image.set_data(mask_overlay(run.frames[t], run.masks[t]))
+        self.bg_image.set_data(run.backgrounds[t])
+        r, c = run.pixels[p]
+        self.pixel_marker.set_data([c], [r])
+        title = f"frame {t}, foreground red"
+        if run.f_measure is not None and not np.isnan(run.f_measure[t]):
+            title += f", F={run.f_measure[t]:.2f}"
+        self.ax_frame.set_title(title, fontsize="small")
+        x = np.arange(t + 1)
+        self.trace.set_data(x, run.frames[: t + 1, r, c])
+        for band in self.bands:
+            band.remove()
+        self.bands = []
+        w, mu = run.weights[p, : t + 1], run.means[p, : t + 1]
+        half = run.match_threshold * np.sqrt(run.variances[p, : t + 1])
+        for k in range(run.K):
+            used = w[:, k] > 0
+            # an empty slot has no Gaussian yet: leave a gap rather than draw a fake one
+            self.mean_lines[k].set_data(x, np.where(used, mu[:, k], np.nan))
+            band = ax.fill_between(x, mu[:, k] - half[:, k], mu[:, k] + half[:, k], where=used,
+                                   color=plotting.colour(k), alpha=0.2, linewidth=0)
+            band.set_animated(True)
+            self.bands.append(band)
+            kind = "bg" if run.is_background[p, t, k] else "fg"
+            self.weight_texts[k].set_text(f"w={w[t, k]:.2f} {kind}" if used[t] else "(empty)")
+        self.now_line.set_xdata([t, t])
+        ax.set_title(f"pixel ({r}, {c}): value, means $\\pm$ {run.match_threshold:g}$\\sigma$",
+                     fontsize="small")
+
+    def moving_artists(self):
+        return self.bands + self.moving
+
+    png = EMFigure.png
+
+
+class BackgroundView:
+    """A frame slider (and optionally a pixel slider) over a precomputed :class:`BackgroundRun`.
+
+    Same contract as :class:`View`::
+
+        view.widget      VBox, CSS class gmm-view
+        view.iteration   IntSlider "frame" (gmm-iteration), 0 .. n - 1
+        view.pixel       IntSlider "pixel" (gmm-pixel) over run.pixels, or None for one pixel
+        view.K           None: K is fixed by the model that made the run
+        view.play        Play (gmm-play), linked to the frame slider
+        view.caption     HTML (gmm-caption): "K=3 iteration=12 frame=12 pixel=(40, 60) ..."
+        view.image       Image (gmm-figure): PNG bytes of the current figure
+        view.fig         the matplotlib Figure
+
+    The slider is called ``iteration`` in Python and in the caption so that the tools which
+    drive every view (tests/browser) need no special case; its label on screen says "frame".
+
+    Examples
+    --------
+    >>> run = record_background(BackgroundModel(), frames, [(40, 60)], truths)  # doctest: +SKIP
+    >>> BackgroundView(run)                                                     # doctest: +SKIP
+    """
+
+    def __init__(self, run, frame=0, pixel=0, figsize=(10, 3.0), dpi=80, interval=200):
+        if not isinstance(run, BackgroundRun):
+            raise ValueError("pass the BackgroundRun returned by record_background(model, "
+                             "frames, pixels)")
+        self.run = run
+        self._figsize = figsize
+        self.figure = BackgroundFigure(run, figsize=figsize, dpi=dpi)
+        self.fig = self.figure.fig
+        last = len(run) - 1
+        frame = min(max(int(frame), 0), last)
+        self.iteration = widgets.IntSlider(value=frame, min=0, max=last,
+                                           description="frame").add_class("gmm-iteration")
+        self.play = widgets.Play(value=frame, min=0, max=last, interval=interval,
+                                 description="play").add_class("gmm-play")
+        widgets.link((self.play, "value"), (self.iteration, "value"))
+        self.K = None
+        self.pixel = None
+        controls = [self.play, self.iteration]
+        if len(run.pixels) > 1:
+            self.pixel = widgets.IntSlider(value=pixel, min=0, max=len(run.pixels) - 1,
+                                           description="pixel").add_class("gmm-pixel")
+            self.pixel.observe(lambda change: self.redraw(), names="value")
+            controls.append(self.pixel)
+        self.iteration.observe(lambda change: self.redraw(), names="value")
+        self.image = widgets.Image(format="png").add_class("gmm-figure")
+        self.caption = widgets.HTML().add_class("gmm-caption")
+        self.widget = widgets.VBox([widgets.HBox(controls), self.image, self.caption])
+        self.widget.add_class("gmm-view")
+        self.redraw()
+
+    @property
+    def current_pixel(self):
+        return self.pixel.value if self.pixel is not None else 0
+
+    def redraw(self):
+        """Move the artists to the sliders' (frame, pixel), re-render the PNG, update the caption."""
+        t, p = self.iteration.value, self.current_pixel
+        self.figure.draw(t, p)
+        self.image.value = self.figure.png()
+        self.caption.value = background_caption(self.run, t, p)
+
+    def to_jshtml(self, max_frames=30, figsize=(7.5, 2.3), dpi=60, interval=200):
+        """The kernel-less animation (at most ``max_frames`` frames, evenly spread) as HTML.
+
+        Frames are embedded as JPEG: noisy video frames compress badly as PNG (about 4 times
+        larger), and the notebook file carries every frame.
+        """
+        figure = BackgroundFigure(self.run, figsize=figsize, dpi=dpi)
+        last, p = len(self.run) - 1, self.current_pixel
+        frames = np.unique(np.linspace(0, last, min(last + 1, max_frames)).round().astype(int))
+        figure.draw(last, p)
+        figure.fig.canvas.draw()
+        figure.fig.set_layout_engine("none")  # lay out once, not once per frame
+        anim = FuncAnimation(figure.fig, lambda t: figure.draw(int(t), p), frames=frames,
+                             init_func=lambda: figure.draw(0, p), interval=interval)
+        with matplotlib.rc_context({"animation.frame_format": "jpeg"}):
+            return anim.to_jshtml(default_mode="once")
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+__all__ = ["EMView", "SegmentationView", "BackgroundView", "EMFigure", "SegmentationFigure",
+           "BackgroundFigure", "BackgroundRun", "View", "animation_html", "background_caption",
+           "caption", "mask_overlay", "record_background"]

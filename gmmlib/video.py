@@ -1,0 +1,221 @@
+"""Video in: a frame iterator over a file, and OpenCV's two sample clips fetched on first use.
+
+The clips are not in the repository. ``fetch_clip`` puts them in a cache outside it
+(``$GMMLIB_DATA``, else ``$XDG_CACHE_HOME/gmmlib``, else ``~/.cache/gmmlib``) and tries, in
+order: the cache; OpenCV's repository on the web (for users online); Debian's
+``opencv-doc`` package; the source archive of ``opencv-python-headless`` on PyPI. Every copy
+is checked against its sha256 before use.
+
+Credits: both clips are OpenCV samples (``samples/data``). The ``vtest.avi`` scene matches
+PETS 2009 S2.L1 (University of Reading), whose terms ask for an acknowledgement.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
+
+#: name -> (size in bytes, sha256, what it shows)
+CLIPS = {
+    "vtest.avi": (8_131_690, "45cddc9490be69345cbdab64ca583be65987e864ca408038e648db99e10516cf",
+                  "people walking on a plaza, fixed camera, 768x576, 795 frames at 10 fps"),
+    "tree.avi": (1_250_680, "4666099d0f704e310047b2f0a5ec9f936cb76a7271de9a2e70a0c57f82ac82dc",
+                 "a swaying tree, fixed camera, 320x240, 449 frames; a hand enters near frame 350"),
+}
+OPENCV_URL = "https://raw.githubusercontent.com/opencv/opencv/4.x/samples/data/{name}"
+DEB_PATH = "./usr/share/doc/opencv-doc/examples/data/{name}"
+SDIST = "opencv-python-headless==4.12.0.88"
+SDIST_PATH = "opencv-python-headless-4.12.0.88/opencv/samples/data/{name}"
+
+
+def cache_dir():
+    """Where fetched clips live: $GMMLIB_DATA, else $XDG_CACHE_HOME/gmmlib, else ~/.cache/gmmlib."""
+    if os.environ.get("GMMLIB_DATA"):
+        return Path(os.environ["GMMLIB_DATA"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "gmmlib"
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _say(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def _from_url(name, dest, workdir, timeout=10):
+    url = OPENCV_URL.format(name=name)
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
+        total = int(response.headers.get("Content-Length") or 0)
+        done, shown = 0, -1
+        while chunk := response.read(1 << 16):
+            out.write(chunk)
+            done += len(chunk)
+            pct = 100 * done // total if total else -1
+            if pct >= shown + 10:
+                _say(f"  {done / 1e6:.1f} MB" + (f" ({pct}%)" if total else ""))
+                shown = pct
+    return url
+
+
+def _from_debian(name, dest, workdir):
+    if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
+        raise RuntimeError("apt-get and dpkg-deb are not available (not a Debian-like system)")
+    _say("  apt-get download opencv-doc (about 96 MB)")
+    run = subprocess.run(["apt-get", "download", "opencv-doc"], cwd=workdir,
+                         capture_output=True, text=True, timeout=600)
+    debs = sorted(Path(workdir).glob("opencv-doc_*.deb"))
+    if run.returncode != 0 or not debs:
+        raise RuntimeError(f"apt-get download failed: {run.stderr.strip()[-300:] or run.returncode}"
+                           " (an 'apt-get update' may be needed)")
+    # stderr is dropped: dpkg-deb complains of a broken pipe when we stop reading at the clip
+    fs = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(debs[0])], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL)
+    with tarfile.open(fileobj=fs.stdout, mode="r|") as tar:
+        for member in tar:
+            if member.name == DEB_PATH.format(name=name):
+                with tar.extractfile(member) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+                break
+        else:
+            raise RuntimeError(f"{name} is not in {debs[0].name}")
+    fs.stdout.close()
+    fs.kill()
+    fs.wait()
+    return f"Debian package {debs[0].name}"
+
+
+def _from_pypi(name, dest, workdir):
+    _say(f"  pip download --no-binary {SDIST} (source archive, about 95 MB)")
+    run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
+                          "opencv-python-headless", "-d", workdir, SDIST],
+                         capture_output=True, text=True, timeout=900)
+    archives = sorted(Path(workdir).glob("opencv*python*headless*.tar.gz"))
+    if run.returncode != 0 or not archives:
+        raise RuntimeError(f"pip download failed: {run.stderr.strip()[-300:] or run.returncode}")
+    with tarfile.open(archives[0], "r:gz") as tar:
+        member = tar.getmember(SDIST_PATH.format(name=name))
+        with tar.extractfile(member) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+    return f"PyPI source archive {archives[0].name}"
+
+
+ROUTES = (("OpenCV's repository on the web", _from_url),
+          ("Debian's opencv-doc package", _from_debian),
+          ("the opencv-python-headless source archive on PyPI", _from_pypi))
+
+
+def fetch_clip(name, routes=ROUTES):
+    """Path of OpenCV's sample clip ``name`` ("vtest.avi" or "tree.avi"), fetched on first use.
+
+    Tries the cache, then each route in ``routes`` in turn, checks the sha256 of what it got,
+    and keeps the first good copy in ``cache_dir()``. Progress goes to stderr. When every route
+    fails, a RuntimeError lists what was tried and how to place the file by hand.
+    """
+    if name not in CLIPS:
+        raise ValueError(f"unknown clip {name!r}; the clips are {sorted(CLIPS)}")
+    size, digest, _ = CLIPS[name]
+    target = cache_dir() / name
+    if target.is_file() and target.stat().st_size == size and sha256(target) == digest:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tried = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for label, route in routes:
+            _say(f"fetching {name}: trying {label}")
+            part = Path(workdir) / (name + ".part")
+            try:
+                source = route(name, part, workdir)
+            except Exception as exc:  # each route may fail in its own way; say how, try the next
+                tried.append(f"{label}: {type(exc).__name__}: {exc}")
+                _say(f"  failed: {exc}")
+                continue
+            got = sha256(part)
+            if got != digest:
+                tried.append(f"{label}: wrong sha256 {got}")
+                _say("  failed: the file's sha256 does not match")
+                continue
+            shutil.move(part, target)
+            _say(f"  {name} ({size:,} bytes, sha256 checked) from {source} -> {target}")
+            return target
+    raise RuntimeError(
+        f"could not fetch {name}. Tried:\n  - " + "\n  - ".join(tried) +
+        f"\nTo place it by hand: download {OPENCV_URL.format(name=name)} (or take "
+        f"usr/share/doc/opencv-doc/examples/data/{name} from Debian's opencv-doc package) and "
+        f"copy it to {target} (sha256 {digest}); set GMMLIB_DATA to use another folder.")
+
+
+def _to_gray(frame):
+    """ITU-R BT.601 luma, rounded back to uint8 (what OpenCV's COLOR_RGB2GRAY computes)."""
+    gray = frame[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return np.clip(np.rint(gray), 0, 255).astype(np.uint8)
+
+
+def _downscale(frame, scale):
+    step = round(1 / scale)
+    if abs(step * scale - 1) < 1e-9:  # 1/2, 1/3, ...: average step x step blocks (fast, exact)
+        H, W = (frame.shape[0] // step) * step, (frame.shape[1] // step) * step
+        f = frame[:H, :W].reshape(H // step, step, W // step, step, *frame.shape[2:])
+        return np.rint(f.mean(axis=(1, 3))).astype(frame.dtype)
+    from skimage.transform import resize
+    shape = (max(1, round(frame.shape[0] * scale)), max(1, round(frame.shape[1] * scale)))
+    return np.rint(resize(frame, shape + frame.shape[2:], preserve_range=True,
+                          anti_aliasing=True)).astype(frame.dtype)
+
+
+def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
+    """Yield the frames of a video file as uint8 arrays, (H, W, 3) or (H, W) with ``gray``.
+
+    ``scale`` in (0, 1] shrinks each frame (1/2, 1/3 ... by block averaging); ``start`` skips
+    frames; ``max_frames`` stops early. Decoding is done by imageio's ffmpeg plugin (the
+    imageio-ffmpeg wheel carries ffmpeg). A missing file raises FileNotFoundError, a file
+    that cannot be decoded or whose frames change size or type raises ValueError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no video file at {path}; check the path, or get OpenCV's sample "
+                                "clips with gmmlib.video.fetch_clip('tree.avi')")
+    if scale is not None and not (0 < scale <= 1):
+        raise ValueError(f"scale must be in (0, 1] (a downscaling factor), got {scale!r}")
+    if max_frames is not None and max_frames < 0 or start < 0:
+        raise ValueError("start and max_frames must be >= 0")
+    import imageio.v3 as iio
+
+    try:
+        frames = iio.imiter(path, plugin="FFMPEG")
+        first = None
+        for i, frame in enumerate(frames):
+            if i < start:
+                continue
+            if max_frames is not None and i - start >= max_frames:
+                break
+            if first is None:
+                first = (frame.shape, frame.dtype)
+            elif (frame.shape, frame.dtype) != first:
+                raise ValueError(f"frame {i} of {path} has shape {frame.shape} and dtype {frame.dtype}, "
+                                 f"but the first frame had {first[0]} and {first[1]}; a background "
+                                 "model needs frames of one size: re-encode the video at one size")
+            if gray and frame.ndim == 3:
+                frame = _to_gray(frame)
+            if scale is not None and scale != 1:
+                frame = _downscale(frame, scale)
+            yield frame
+    except (OSError, RuntimeError, StopIteration, IndexError) as exc:
+        raise ValueError(f"could not decode {path} as a video ({type(exc).__name__}: "
+                         f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}); is it a "
+                         "video file that ffmpeg can read (e.g. .avi, .mp4)?") from None
+    if first is None and start == 0 and max_frames != 0:
+        raise ValueError(f"{path} holds no frames; is it a video file?")
