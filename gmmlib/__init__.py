@@ -17,3 +17,7 @@ from . import datasets  # noqa: E402
 from .images import histogram_em, intensity_histogram, segment_colour, segment_gray  # noqa: E402
 
 __all__ += ["datasets", "histogram_em", "intensity_histogram", "segment_colour", "segment_gray"]
+
+from .background import BackgroundModel  # noqa: E402
+
+__all__ += ["BackgroundModel"]

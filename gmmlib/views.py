@@ -23,6 +23,7 @@ The Play button is tied to the slider with ``ipywidgets.link`` (a kernel-side li
 works when a test sets ``view.play.value`` with no browser attached.
 """
 import io
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -244,6 +245,24 @@ class SegmentationFigure(EMFigure):
         self.segmented.set_data(self.lut(self.results[K].history.mixture(t))[self.image])
 
 
+# matplotlib's to_jshtml() draws its buttons with Font Awesome loaded from a CDN: offline (an
+# HTML export opened without network, a classroom behind a proxy) the buttons come out blank.
+# The same buttons as plain Unicode glyphs need nothing from the network.
+_GLYPHS = {"fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-fast-backward": "&#9198;",
+           "fa fa-fast-forward": "&#9197;", "fa fa-step-backward": "&#9664;&#10073;",
+           "fa fa-step-forward": "&#10073;&#9654;", "fa fa-play": "&#9654;", "fa fa-pause": "&#10073;&#10073;",
+           "fa fa-minus": "&minus;", "fa fa-plus": "+"}
+
+
+def offline_jshtml(anim, **kwargs):
+    """``anim.to_jshtml(**kwargs)`` with no request to the network (see ``_GLYPHS``)."""
+    html = anim.to_jshtml(**kwargs)
+    html = re.sub(r'<link rel="stylesheet"\s*href="https://[^"]*font-awesome[^"]*">', "", html)
+    for cls, glyph in _GLYPHS.items():
+        html = html.replace(f'<i class="{cls}"></i>', glyph)
+    return html
+
+
 def animation_html(figure, K=None, max_frames=30, interval=400):
     """Kernel-less animation of EM for one K: ``FuncAnimation(...).to_jshtml()``.
 
@@ -258,7 +277,7 @@ def animation_html(figure, K=None, max_frames=30, interval=400):
     figure.fig.set_layout_engine("none")  # lay out once, not once per frame
     anim = FuncAnimation(figure.fig, lambda t: figure.draw(K, int(t)), frames=frames,
                          init_func=lambda: figure.draw(K, 0), interval=interval)
-    return anim.to_jshtml(default_mode="once")
+    return offline_jshtml(anim, default_mode="once")
 
 
 class View:
@@ -655,7 +674,7 @@ class BackgroundView:
         anim = FuncAnimation(figure.fig, lambda t: figure.draw(int(t), p), frames=frames,
                              init_func=lambda: figure.draw(0, p), interval=interval)
         with matplotlib.rc_context({"animation.frame_format": "jpeg"}):
-            return anim.to_jshtml(default_mode="once")
+            return offline_jshtml(anim, default_mode="once")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -292,3 +292,15 @@ def test_jshtml_on_2d_and_no_pyplot_figures_are_left(data_2d):
     html = animation_html(figure, K=2, max_frames=3)
     assert html.count("data:image/png;base64") == 3
     assert plt.get_fignums() == before
+
+
+def test_stored_animation_needs_no_network():
+    import re
+
+    import gmmlib
+    from gmmlib.views import EMView
+    X, _ = gmmlib.datasets.seed_1d()
+    html = EMView(X, gmmlib.painless_em(X, 2)).to_jshtml(max_frames=3)
+    assert not re.search(r"https?://", html), "the animation would fetch something from the web"
+    assert "<i class=" not in html and "&#9654;" in html  # buttons drawn with glyphs, not icon fonts
+    assert html.count("data:image/png;base64") >= 3
