@@ -191,12 +191,16 @@ print("RCOND of a healthy covariance diag(1, 100):", rcond(np.diag([1.0, 100.0])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-start = case.init
-print(naive_em(case.X, case.K, init=start))
-result = painless_em(case.X, case.K, init=start)
-print(result)
-for event in result.history.events:
-    print("  guard:", event)
+def side_by_side(case):
+    """The same data and start through both versions, one line apart."""
+    print(naive_em(case.X, case.K, init=case.init))
+    result = painless_em(case.X, case.K, init=case.init)
+    print(result)
+    for event in result.history.events:
+        print("  guard:", event)
+
+
+side_by_side(case)
 
 # %% [markdown]
 # The empty component gets a similar treatment: it is restarted on the point the mixture
@@ -204,13 +208,7 @@ for event in result.history.events:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-case = cases["empty component"]
-start = case.init
-print(naive_em(case.X, case.K, init=start))
-result = painless_em(case.X, case.K, init=start)
-print(result)
-for event in result.history.events:
-    print("  guard:", event)
+side_by_side(cases["empty component"])
 
 # %% [markdown]
 # The uint8 case needs no guard at all, only a conversion to float before any arithmetic
