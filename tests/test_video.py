@@ -107,3 +107,11 @@ def test_fetch_clip_uses_a_valid_cache_and_refuses_unknown_names(tmp_path, monke
     assert video.fetch_clip("tree.avi", routes=[("never", never)]) == tmp_path / "tree.avi"
     with pytest.raises(ValueError, match="unknown clip"):
         video.fetch_clip("nope.avi")
+
+
+def test_vtest_clip_is_fetched_checked_and_decodes():
+    path = video.fetch_clip("vtest.avi")  # the plaza scene: 8 MB, from the same routes as tree.avi
+    size, digest, _ = video.CLIPS["vtest.avi"]
+    assert path.stat().st_size == size and video.sha256(path) == digest
+    frames = list(video.read_frames(path, gray=True, scale=0.25, max_frames=20))
+    assert len(frames) == 20 and frames[0].shape == (144, 192) and frames[0].dtype == np.uint8
