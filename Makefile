@@ -28,7 +28,7 @@ lab: $(STAMP) $(OVERRIDES)
 test: test-unit test-notebooks test-browser
 
 test-unit: $(STAMP)
-	$(PYTEST) tests --ignore=tests/browser
+	$(PYTEST) --doctest-modules gmmlib tests --ignore=tests/browser
 
 test-notebooks: $(STAMP)
 	$(PYTEST) --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/

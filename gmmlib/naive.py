@@ -46,15 +46,12 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
     history.append(pi, mu, sigma)
     failure, converged, n_iter, L_prev = None, False, 0, None
 
-    def fail(it, step, quantity, message):
-        return Failure(it, step, quantity, message)
-
     for it in range(1, max_iter + 2):
         # E-step: p_ki = pi_k N(z_i | k) / sum_j pi_j N(z_i | j)
         dens = np.column_stack([gaussian_pdf(X, mu[k], sigma[k]) for k in range(K)])
         if not np.isfinite(dens).all():
             k = int(np.flatnonzero(~np.isfinite(dens).all(axis=0))[0])
-            failure = fail(it, "E-step", "component density",
+            failure = Failure(it, "E-step", "component density",
                            f"the density of component {k} overflowed to inf (det Sigma_{k} = "
                            f"{np.linalg.det(sigma[k]):.3g}), so its responsibilities are inf/inf = NaN")
             break
@@ -62,7 +59,7 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
         den = num.sum(axis=1)
         zero = (den == 0) & (c > 0)
         if zero.any():
-            failure = fail(it, "E-step", "responsibilities",
+            failure = Failure(it, "E-step", "responsibilities",
                            f"every component density underflowed to 0 for {int(zero.sum())} points, "
                            "so their responsibilities are 0/0 = NaN")
             break
@@ -72,12 +69,12 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
         with np.errstate(under="ignore", over="ignore"):
             L = np.prod(den ** c)
         if L == 0.0:
-            failure = fail(it, "likelihood", "likelihood",
+            failure = Failure(it, "likelihood", "likelihood",
                            f"the product of the {N} point likelihoods underflowed to exactly 0.0 "
                            f"(log 0 = -inf), so the stopping rule can only compare 0 with 0")
             break
         if not np.isfinite(L):
-            failure = fail(it, "likelihood", "likelihood",
+            failure = Failure(it, "likelihood", "likelihood",
                            f"the product of the {N} point likelihoods overflowed to inf")
             break
         history.log_likelihood[-1] = np.log(L)
@@ -90,7 +87,7 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
         Nk = c @ resp
         if (Nk == 0).any():
             k = int(np.flatnonzero(Nk == 0)[0])
-            failure = fail(it, "M-step", "N_k",
+            failure = Failure(it, "M-step", "N_k",
                            f"component {k} owns no point (N_{k} = 0), so its mean is 0/0 = NaN")
             break
         if np.issubdtype(X.dtype, np.integer):
@@ -98,7 +95,7 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
             wrapped = squares != Xf * Xf
             if wrapped.any():
                 i, j = np.argwhere(wrapped)[0]
-                failure = fail(it, "M-step", "covariance",
+                failure = Failure(it, "M-step", "covariance",
                                f"z*z computed in {X.dtype} wrapped around for {int(wrapped.any(axis=1).sum())} "
                                f"points (e.g. {X[i, j]}*{X[i, j]} gave {squares[i, j]}, not {int(Xf[i, j]) ** 2}), "
                                f"so every covariance is wrong; convert the data with X.astype(float) first")
@@ -110,7 +107,7 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
         for k in range(K):
             det = np.linalg.det(sigma[k])
             if not det > 0:
-                failure = fail(it, "M-step", "covariance",
+                failure = Failure(it, "M-step", "covariance",
                                f"the covariance of component {k} is singular (det = {det:.3g}): its "
                                "points all share one value (a constant patch), so Sigma^-1 does not exist")
                 break

@@ -303,8 +303,8 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
     Examples
     --------
     >>> X = np.r_[np.zeros(50), np.ones(50) * 10] + np.random.default_rng(0).normal(size=100)
-    >>> painless_em(X, 2).mixture.means.ravel().round(1).tolist()
-    [0.0, 10.0]
+    >>> sorted(painless_em(X, 2).mixture.means.ravel().round(1).tolist())
+    [0.1, 10.0]
     """
     X = as_data(X)
     c = as_weights(weights, X.shape[0])

@@ -366,9 +366,14 @@ class EMView(View):
 
     Examples
     --------
-    >>> X, _ = datasets.seed_1d()                                          # doctest: +SKIP
-    >>> view = EMView(X, {K: painless_em(X, K) for K in range(1, 5)}, K=2)  # doctest: +SKIP
-    >>> view             # in a notebook: the sliders and the figure     # doctest: +SKIP
+    >>> from gmmlib import datasets, painless_em
+    >>> X, _ = datasets.seed_1d()
+    >>> view = EMView(X, {K: painless_em(X, K) for K in range(1, 5)}, K=2)
+    >>> view.iteration.value = 3     # what moving the slider does
+    >>> view.caption.value
+    'K=2 iteration=3 log-likelihood=-829.8'
+
+    In a notebook, ``view`` as the last line of a cell shows the sliders and the figure.
     """
 
     def __init__(self, X, results, weights=None, K=None, iteration=0, figsize=(8, 3.5), dpi=80):
@@ -614,8 +619,14 @@ class BackgroundView:
 
     Examples
     --------
-    >>> run = record_background(BackgroundModel(), frames, [(40, 60)], truths)  # doctest: +SKIP
-    >>> BackgroundView(run)                                                     # doctest: +SKIP
+    >>> from gmmlib.background import BackgroundModel
+    >>> from gmmlib.synthetic import make_scene
+    >>> frames, truths = make_scene(n_frames=40, height=48, width=64, seed=0).arrays()
+    >>> run = record_background(BackgroundModel(), frames, [(20, 30)], truths)
+    >>> view = BackgroundView(run)
+    >>> view.iteration.value = 39
+    >>> view.caption.value.split(" frame=")[0]
+    'K=3 iteration=39'
     """
 
     def __init__(self, run, frame=0, pixel=0, figsize=(10, 3.0), dpi=80, interval=200):
