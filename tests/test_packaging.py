@@ -1,5 +1,7 @@
 """The two ways to install (pip with pyproject.toml, conda with environment.yml) ask for the same things."""
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -40,3 +42,21 @@ def test_python_versions_agree():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert f"python{project['requires-python']}" in env["dependencies"]
+
+
+# The JupyterLab extensions the course relies on, as `jupyter labextension list` names them:
+# sliders (ipywidgets), .py twins opening as notebooks (jupytext), slides (RISE).
+LAB_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "jupyterlab-jupytext", "jupyterlab-rise"]
+
+
+def test_lab_extensions_are_installed_enabled_and_compatible_with_this_jupyterlab():
+    """JupyterLab checks each prebuilt extension's version ranges against its own; under
+    `make test-lowest` this holds the lowest jupyterlab-rise against the lowest JupyterLab."""
+    out = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout + out.stderr).splitlines()
+    for name in LAB_EXTENSIONS:
+        found = [line.split() for line in lines if line.split()[:1] == [name]]
+        assert found, f"{name} is not installed in {sys.prefix} (pip install -e '.[lab]')"
+        assert "enabled" in found[0] and "OK" in found[0], f"{name}: {' '.join(found[0])}"
