@@ -16,7 +16,7 @@ PYTEST := $(BIN)/python -m pytest
 OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .PHONY: lab install test test-unit test-notebooks test-browser test-lowest \
-	browser-deps screenshots bench notebooks clean FORCE
+	test-lowest-browser browser-deps screenshots bench notebooks clean FORCE
 
 # A venv whose python cannot run pip is rebuilt, not reused: `python3 -m venv` on Debian without
 # python3-venv leaves exactly that behind, and testing only for .venv/bin/python kept it forever.
@@ -78,12 +78,13 @@ screenshots: $(STAMP) $(OVERRIDES)
 # The declared floors are real: the lowest versions pyproject.toml allows for every direct
 # dependency (uv's lowest-direct resolution) and for the build backend, in their own venv, pass
 # the unit tests and nbval. The README route test is left out here: it builds its own venv with
-# pip's newest versions whatever venv runs it, so here it would only repeat test-readme.
+# pip's newest versions whatever venv runs it, so here it would only repeat what make test ran.
+# `make test-lowest-browser` runs the browser suite there too (not in CI: see README).
 LOWEST := .venv-lowest
 LOWEST_BIN := $(LOWEST)/$(VENV_BIN)
 UV := $(BIN)/python -m uv
 
-$(LOWEST)/.installed: pyproject.toml $(STAMP)
+$(LOWEST)/.installed: pyproject.toml jupyterlab-settings/overrides.json $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	rm -rf $(LOWEST)
 	$(UV) venv --quiet --python $(PYTHON) $(LOWEST)
@@ -91,14 +92,24 @@ $(LOWEST)/.installed: pyproject.toml $(STAMP)
 		| $(UV) pip compile --quiet --no-header --resolution lowest - -o $(LOWEST)/build-constraints.txt
 	$(UV) pip install --quiet --python $(LOWEST_BIN)/python --resolution lowest-direct \
 		--build-constraints $(LOWEST)/build-constraints.txt -e ".[test]"
-	$(UV) pip list --python $(LOWEST_BIN)/python > $(LOWEST)/versions.txt
+	mkdir -p $(LOWEST)/share/jupyter/lab/settings
+	cp jupyterlab-settings/overrides.json $(LOWEST)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
+# What was installed: the build backend and every direct dependency, at its lowest version.
+LOWEST_VERSIONS = $(LOWEST_BIN)/python -c "import re, tomllib, importlib.metadata as md; \
+	p = tomllib.load(open('pyproject.toml', 'rb')); \
+	names = [re.match(r'[A-Za-z0-9_.-]+', r)[0] for r in p['project']['dependencies'] + sum(p['project']['optional-dependencies'].values(), []) if not r.startswith('gmmlib')]; \
+	print('lowest versions:', open('$(LOWEST)/build-constraints.txt').read().split()[0], *(n + '==' + md.version(n) for n in names))"
+
 test-lowest: $(LOWEST)/.installed
-	@echo "lowest versions: build backend $$(cat $(LOWEST)/build-constraints.txt | grep -v '^#' | tr '\n' ' ')"
-	$(LOWEST_BIN)/python -m pytest -p no:cacheprovider --doctest-modules gmmlib tests \
-		--ignore=tests/browser --ignore=tests/test_readme_route.py
-	$(LOWEST_BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+	@$(LOWEST_VERSIONS)
+	$(LOWEST_BIN)/python -m pytest --doctest-modules gmmlib tests --ignore=tests/browser --ignore=tests/test_readme_route.py
+	$(LOWEST_BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
+
+test-lowest-browser: $(LOWEST)/.installed
+	@$(LOWEST_VERSIONS)
+	$(FIND_BROWSER) && $(LOWEST_BIN)/python -m pytest tests/browser
 
 # Re-execute every notebook from its paired .py and store the outputs (they render on GitHub).
 notebooks: $(STAMP)
