@@ -93,7 +93,7 @@ def system_candidates() -> list[str]:
 
 
 def find_chromium(include_playwright: bool = True) -> str | None:
-    """The first usable browser: $GMM_CHROMIUM, known paths, PATH, playwright's download."""
+    """The first usable browser among the known paths, PATH, and playwright's download."""
     for path in system_candidates():
         if usable(path):
             return path
@@ -144,10 +144,13 @@ def how_to_fix() -> str:
         python = os.path.relpath(python)  # .venv/bin/python reads better than /home/.../.venv/bin/python
     lines = ["No usable Chromium or Chrome was found, and installing one failed. Do one of these, "
              "then run `make test` again:"]
-    if shutil.which("apt-get"):
-        lines.append("  sudo apt-get install chromium          (Debian; needs root)")
-    lines += [f"  {python} -m playwright install --with-deps chromium   (any system)",
-              "  or set GMM_CHROMIUM to the path of an installed Chrome or Chromium."]
+    if shutil.which("apt-get"):  # Debian, Ubuntu: the distribution's package, else playwright's
+        lines += ["  sudo apt-get install chromium                          (Debian)",
+                  f"  sudo {python} -m playwright install-deps chromium && "
+                  f"{python} -m playwright install chromium   (Ubuntu)"]
+    else:
+        lines.append(f"  {python} -m playwright install chromium")
+    lines.append("  or set GMM_CHROMIUM to the path of an installed Chrome or Chromium.")
     return "\n".join(lines)
 
 

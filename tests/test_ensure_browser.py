@@ -131,9 +131,17 @@ def test_when_nothing_works_the_message_says_what_to_run(fake):
         eb.ensure_chromium()
     message = str(failure.value)
     assert "sudo apt-get install chromium" in message
-    assert "-m playwright install --with-deps chromium" in message
+    assert "-m playwright install-deps chromium" in message and "-m playwright install chromium" in message
     assert "GMM_CHROMIUM" in message
     assert "playwright install --with-deps chromium" in fake.commands()
+
+
+def test_without_apt_get_the_message_names_only_playwright(fake):
+    fake.playwright(works=False)
+    with pytest.raises(SystemExit) as failure:
+        eb.ensure_chromium()
+    assert "apt-get" not in str(failure.value)
+    assert "-m playwright install chromium" in str(failure.value)
 
 
 def test_a_browser_already_there_is_used_and_nothing_is_installed(fake):
