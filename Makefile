@@ -23,7 +23,7 @@ OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 VENV_OK := $(shell $(BIN)/python -m pip --version >/dev/null 2>&1 && echo yes)
 
 $(STAMP): pyproject.toml $(if $(VENV_OK),,FORCE)
-	@$(PYTHON) -c "import sys; sys.exit('Python 3.11+ is needed, this is ' + sys.version.split()[0]) if sys.version_info < (3, 11) else None"
+	@$(PYTHON) -c "import sys; sys.exit(f'Python 3.11+ is needed, $(PYTHON) is {sys.version.split()[0]}: run make PYTHON=python3.12 (or another 3.11+)') if sys.version_info < (3, 11) else None"
 	@if ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
 		echo "creating $(VENV) with $(PYTHON)"; rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
 		$(BIN)/python -m pip --version >/dev/null 2>&1 || { echo "$(PYTHON) -m venv made no working pip in $(VENV)." \
