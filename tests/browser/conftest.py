@@ -50,9 +50,17 @@ def extra_notebooks(workdir) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def lab(chromium, workdir, extra_notebooks, artifacts):  # chromium first: a missing one fails at once
+def stand_ins(workdir) -> dict:
+    """The stand-in notebooks of standins.py ({name: path}), pristine; the lab serves copies."""
+    import standins
+    return standins.write(workdir / "standins")
+
+
+@pytest.fixture(scope="session")
+def lab(chromium, workdir, extra_notebooks, stand_ins, artifacts):  # chromium first: a missing one fails at once
     t = ld.Timer()
-    server = ld.LabServer(workdir / "lab", extra_notebooks)
+    server = ld.LabServer(workdir / "lab", extra_notebooks,
+                          extra_files={f"standins/{name}": path for name, path in stand_ins.items()})
     note(f"browser: JupyterLab {server.url} over a copy at {server.root} started in {t():.1f} s")
     try:
         yield server
@@ -113,6 +121,20 @@ def lab_page(lab, chromium):
     finally:
         for line in lab_page.console_errors:
             note(f"browser: console error (reported, not a failure): {line[:300]}")
+        page.close()
+
+
+@pytest.fixture(scope="session")
+def rise_page(lab, chromium):
+    """A second tab, at a projector's 1280x720, for RISE slideshows (rise.py)."""
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    rise_page = LabPage(page)
+    try:
+        yield rise_page
+    finally:
+        for line in rise_page.console_errors:
+            note(f"browser: console error in a slideshow (reported, not a failure): {line[:300]}")
         page.close()
 
 
