@@ -17,6 +17,7 @@ line or an output cut off at the slide's width).
 from __future__ import annotations
 
 import json
+import time
 
 import labdriver as ld
 
@@ -29,8 +30,7 @@ JS_STATE = """() => {
   const ctl = (d) => !!document.querySelector(`.reveal .controls .navigate-${d}.enabled`);
   return {hash: location.hash, id: s.id || '', fragments: s.querySelectorAll('.fragment').length,
           shown: s.querySelectorAll('.fragment.visible').length,
-          more: s.querySelectorAll('.fragment:not(.visible)').length > 0 || ctl('right') || ctl('down'),
-          views: [...document.querySelectorAll('.gmm-view')].map((v, i) => s.contains(v) ? i : -1).filter(i => i >= 0)};
+          more: s.querySelectorAll('.fragment:not(.visible)').length > 0 || ctl('right') || ctl('down')};
 }"""
 
 # Waits until the present slide has stopped moving (no transform left from a transition) and
@@ -75,7 +75,7 @@ class Slide:
     def __init__(self, state: dict, index: int):
         # The hash as the slide is entered (Reveal appends /n once fragment n is shown).
         self.hash, self.id, self.index = state["hash"], state["id"], index
-        self.fragments, self.views = state["fragments"], state["views"]
+        self.fragments = state["fragments"]
         self.measures: list[dict] = []
 
     @property
@@ -105,13 +105,23 @@ class Deck:
         self.slides: list[Slide] = []
         self.steps = 0
 
-    def open(self, timeout_ms: int = 90_000) -> None:
+    def open(self, views: int = 0, widgets_failed=lambda: False, timeout_ms: int = 90_000) -> None:
+        """Load the slideshow; wait for ``views`` live gmm-views (restored from the kernel) to
+        draw their figures, so that slides are measured as the class sees them (unless
+        ``widgets_failed()`` says the widget manager could not load)."""
         page = self.page
         ld.to_front(page)
         page.set_viewport_size(VIEWPORT)
         page.goto(self.server.rise_url(self.path), wait_until="domcontentloaded", timeout=timeout_ms)
         page.wait_for_selector(".reveal.ready .slides section.present", timeout=timeout_ms)
         page.evaluate("async () => { await document.fonts.ready; }")
+        deadline = time.monotonic() + 20
+        while views and time.monotonic() < deadline and not widgets_failed():
+            drawn = page.evaluate("""() => [...document.querySelectorAll('.gmm-view img.gmm-figure')]
+                .filter(i => i.complete && i.naturalWidth > 0).length""")
+            if drawn >= views:
+                break
+            page.wait_for_timeout(100)  # else test_rise_slider_redraws says what is shown instead
         page.keyboard.press("Escape")  # command mode: Space steps the deck, it does not type
 
     def state(self) -> dict:
@@ -143,6 +153,11 @@ class Deck:
                                      "the deck shows more to come") from None
             state = self.state()
         return self.slides
+
+    def slide_of(self, element) -> Slide | None:
+        """The slide (as stepped through) that holds ``element`` (a locator)."""
+        sid = element.evaluate("(e) => { const secs = []; for (let s = e.closest('section'); s; s = s.parentElement.closest('section')) secs.push(s.id); return secs[0]; }")
+        return next((s for s in self.slides if s.id == sid), None)
 
     def go_to(self, slide: Slide) -> None:
         """Back to ``slide`` through the URL hash (Reveal follows it, as a bookmark would)."""

@@ -282,9 +282,10 @@ def deck(notebook, lab, rise_page):
     ld.save_document(notebook.page)
     t = ld.Timer()
     d = rise.Deck(rise_page.page, lab, notebook.path)
-    n_errors = len(rise_page.errors)
+    n_errors, n_console = len(rise_page.errors), len(rise_page.console_errors)
     try:
-        d.open()
+        d.open(views=notebook.views, widgets_failed=lambda: any(
+            "jupyterlab-manager" in e for e in rise_page.console_errors[n_console:]))
         t_open = t()
         d.step_through()
         d.page_errors = rise_page.errors_since(n_errors)
@@ -313,14 +314,17 @@ def test_rise_slider_redraws(notebook, deck, rise_page):
         assert views == 0, f"{notebook.name}: the slideshow shows {views} gmm-view(s) the notebook has not"
         ld.note(f"rise: {notebook.stem} has no view (slide mode checked for fit only)")
         return
-    assert views == notebook.views, (
-        f"{notebook.name}: the notebook shows {notebook.views} live view(s), its slideshow {views}: "
-        f"what the slideshow shows instead: {_rise_view_outputs(page)}")
+    if views != notebook.views:
+        manager = [e for e in rise_page.console_errors if "jupyterlab-manager" in e]
+        pytest.fail(f"{notebook.name}: the notebook shows {notebook.views} live view(s), its slideshow {views}; "
+                    f"the slideshow's outputs: {_rise_outputs(page)}"
+                    + (f"; the widget manager did not load in the RISE app: {manager[0][:200]}" if manager else ""),
+                    pytrace=False)
     for i in range(views):
-        slide = next((s for s in deck.slides if i in s.views), None)
+        v = View(page, i)
+        slide = deck.slide_of(v.root)
         assert slide is not None, f"{notebook.name}: view {i} is on no slide the slideshow stepped through"
         deck.go_to(slide)
-        v = View(page, i)
         handle = v.iteration.locator(".noUi-handle").first
         box = handle.bounding_box()
         assert box and 0 <= box["y"] and box["y"] + box["height"] <= rise.VIEWPORT["height"], (
@@ -347,6 +351,11 @@ def test_rise_slider_redraws(notebook, deck, rise_page):
                 f"figure redrawn (new PNG bytes)")
 
 
-def _rise_view_outputs(page) -> list[str]:
-    return page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
-        .map(o => (o.innerText || '').trim()).filter(t => /\\w+\\((children|value)=/.test(t)).map(t => t.slice(0, 80))""")
+def _rise_outputs(page) -> dict:
+    """Output mime types shown in the slideshow (with the widget reprs among them)."""
+    return page.evaluate("""() => { const count = {}, reprs = [];
+        for (const o of document.querySelectorAll('.jp-OutputArea-output')) {
+          const m = o.getAttribute('data-mime-type') || (o.querySelector('.jupyter-widgets') ? 'widget' : '?');
+          count[m] = (count[m] || 0) + 1;
+          const t = (o.innerText || '').trim(); if (/\\w+\\((children|value)=/.test(t)) reprs.push(t.slice(0, 60)); }
+        return {mime_types: count, widget_reprs: reprs}; }""")
