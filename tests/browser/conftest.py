@@ -149,15 +149,24 @@ def pytest_runtest_makereport(item, call):
     """A failed browser test leaves a screenshot of the page it failed on."""
     outcome = yield
     rep = outcome.get_result()
-    lab_page = getattr(item, "funcargs", {}).get("lab_page")  # the fixture closure's values
-    if rep.failed and rep.when == "call" and lab_page is not None:
+    args = getattr(item, "funcargs", {})  # the fixture closure's values
+    shown = args.get("rise_page") if "deck" in args else args.get("lab_page")
+    if rep.failed and rep.when == "call" and shown is not None and len(_FAILURE_SHOTS) < MAX_FAILURE_SHOTS:
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.name)
         out = ARTIFACTS / f"failure-{name}.png"
+        _FAILURE_SHOTS.append(out)
         try:
-            lab_page.page.screenshot(path=str(out), full_page=True)
+            # The viewport, not the full page: a whole notebook with every cell attached takes
+            # seconds to draw on 2 busy cores, and the view in front is what failed.
+            ld.to_front(shown.page)
+            shown.page.screenshot(path=str(out))
             note(f"screenshot: {out} (failure)")
         except Exception as e:  # the page may be gone; the failure itself is what matters
             note(f"browser: no failure screenshot for {item.name}: {e}")
+
+
+MAX_FAILURE_SHOTS = 10
+_FAILURE_SHOTS: list = []
 
 
 def pytest_runtest_logreport(report):

@@ -21,8 +21,6 @@ the contract stand-in (in RISE) makes the live view. Written into the temporary 
 """
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
 
 import nbformat
