@@ -97,8 +97,8 @@ def copy_assets(out_dir: Path) -> Path:
     reveal = reveal_dir()
     for rel in REVEAL_FILES:
         src = reveal / rel
-        if src.is_dir():
-            shutil.copytree(src, dest / "reveal.js" / rel)
+        if src.is_dir():  # source maps and the ES-module build are never loaded by a deck
+            shutil.copytree(src, dest / "reveal.js" / rel, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
         else:
             (dest / "reveal.js" / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / "reveal.js" / rel)
