@@ -116,6 +116,8 @@ def exporter():
     # image/png), never the widget (whose loader would come from a CDN).
     priority = [m for m in SlidesExporter().default_config.NbConvertBase.display_data_priority if m != WIDGET_VIEW]
     c.NbConvertBase.display_data_priority = priority
+    # Markdown images (imgs/...) go into the deck, which then needs nothing beside it but _assets.
+    c.HTMLExporter.embed_images = True
     c.SlidesExporter.reveal_url_prefix = f"{ASSETS}/reveal.js"
     # "white" uses the fonts reveal.js ships; "simple" (the default) imports web fonts.
     c.SlidesExporter.reveal_theme = "white"

@@ -6,7 +6,8 @@
   it in the same mime bundle (no widget state in the notebook metadata, so an HTML export has
   nothing to pick over the picture),
 - an animation stored as an animated GIF (640 px wide, several frames) in an ``<img>`` of a
-  ``text/html`` output, which every viewer shows and moves without a script,
+  ``text/html`` output, which every viewer shows and moves without a script, and the same GIF
+  as a file beside the notebook, shown by a markdown image (a relative link),
 - slide metadata (slide, sub-slide, fragment, skip) so that each slide fits 1280x720, a skipped
   set-up cell and a skipped exercise cell, and a live ``gmm-view`` once the cells run.
 
@@ -27,6 +28,7 @@ import nbformat
 
 CONTRACT_NAME = "zz_contract.ipynb"
 LEGACY_NAME = "zz_legacy.ipynb"
+GIF_NAME = "zz_animation.gif"  # beside the contract stand-in, shown by a markdown image
 
 # Defines make_view() and gif_html(): the set-up cell of both stand-ins (exec'd here as well).
 SETUP_SOURCE = r'''
@@ -169,6 +171,7 @@ def build_contract() -> nbformat.NotebookNode:
         _md("## The stored animation", "subslide"),
         _code(CONTRACT_GIF_SOURCE, [_result({"text/html": gif, "text/plain": "<IPython.core.display.HTML object>"}, 3)],
               count=3),
+        _md(f"## The animation as a file\n\n![a disc crossing the frame]({GIF_NAME})", "slide"),
         _code("# Exercise: make the disc go the other way\nanswer = None", count=4, slide_type="skip",
               tags=["exercise"]),
         _md("## The end\n\nEvery slide of this deck fits 1280x720.", "slide"),
@@ -210,6 +213,8 @@ def write(directory: Path) -> dict[str, Path]:
         path = directory / name
         nbformat.write(nb, path)
         out[name] = path
+    out[GIF_NAME] = directory / GIF_NAME
+    out[GIF_NAME].write_bytes(_namespace()["gif_bytes"]())
     return out
 
 

@@ -63,12 +63,14 @@ class Seen:
         return "\n".join(lines)
 
 
-def _fresh_copy(lab, rel: str, src: Path, where: str) -> str:
-    """Copy ``src`` to ``where/rel`` in the served tree (same depth, so ../imgs links still resolve)."""
-    dest_rel = f"{where}/{rel}"
+def _fresh_copy(lab, rel: str, src: Path, tag: str) -> str:
+    """Copy ``src`` beside ``rel`` in the served tree as ``<stem>.<tag>.ipynb``: the same folder,
+    so relative links (../imgs/...) still resolve; a new file, never opened or signed, so untrusted."""
+    folder, _, name = rel.rpartition("/")
+    dest_rel = f"{folder}/{name.rsplit('.', 1)[0]}.{tag}.ipynb" if folder else f"{name}.{tag}.ipynb"
     dest = lab.root / Path(*dest_rel.split("/"))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)  # a new file: never opened, never signed, so untrusted
+    shutil.copyfile(src, dest)
     return dest_rel
 
 
@@ -108,7 +110,7 @@ def stripped_html(src: Path, dest: Path) -> Path:
 def look_in_stripped_html(lab, chromium, rel: str, src: Path) -> Seen:
     t = ld.Timer()
     views = sc.stored_views(json.loads(Path(src).read_text(encoding="utf-8")))
-    # Beside a copy of the notebook in the served tree, so that relative image links resolve.
+    # Beside the notebook in the served tree, so that relative image links resolve.
     copy = lab.root / Path(*_fresh_copy(lab, rel, src, "stripped").split("/"))
     html = stripped_html(copy, copy.with_suffix(".html"))
     page = chromium.context.new_page()
