@@ -126,3 +126,11 @@ clean:
 	rm -rf $(VENV) $(LOWEST) .pytest_cache
 
 FORCE:
+
+# Static reveal.js slides of every notebook that work offline: reveal.js and MathJax are copied
+# from installed packages (sphinx-revealjs, jupyter-server-mathjax) next to the decks, nothing is
+# loaded from a CDN. Open build/slides/<notebook>.slides.html in any browser.
+SLIDES_DIR := build/slides
+.PHONY: slides
+slides: $(STAMP)
+	$(BIN)/python tests/browser/offline_slides.py $(SLIDES_DIR) notebooks/[0-9]*.ipynb

@@ -1,9 +1,10 @@
 """Processes and page helpers for the browser suite: JupyterLab, chromium, and what a test waits on.
 
-Everything started here is started in its own process session and ended by its process group
-id (never by name). Waits are on kernel status and DOM state; the only fixed pause is the
-300 ms between two "kernel idle" readings that tells a settled kernel from one about to receive
-a queued widget message.
+Everything started here is started as the leader of a process group of its own (a new session
+on POSIX, CREATE_NEW_PROCESS_GROUP on Windows) and ended through that group (killpg on POSIX,
+CTRL_BREAK_EVENT then taskkill /T on Windows), never by name. Waits are on kernel status and DOM
+state; the only fixed pause is the 300 ms between two "kernel idle" readings that tells a settled
+kernel from one about to receive a queued widget message.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+IS_WINDOWS = os.name == "nt"
+# The Makefile finds (or installs) a chromium and passes it here; Debian's is the default.
 CHROMIUM = os.environ.get("GMM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,6 +44,8 @@ USER_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # RISE slideshows without slide transitions: a slide is measured where it stops, at once.
+    "jupyterlab-rise/plugin.jupyterlab-settings": {"transition": "none"},
 }
 ARTIFACTS = Path(os.environ.get("GMM_BROWSER_ARTIFACTS", REPO / "build" / "browser")).resolve()
 SCREENSHOTS_DIR = os.environ.get("GMM_SCREENSHOTS_DIR")
@@ -55,9 +60,17 @@ def note(line: str) -> None:
 
 
 def notebook_names() -> list[str]:
-    """notebooks/*.ipynb, read at collection time (new notebooks are picked up automatically)."""
-    names = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+    """notebooks/[0-9]*.ipynb, read at collection time (renamed and new notebooks are picked up)."""
+    names = sorted(p.name for p in (REPO / "notebooks").glob("[0-9]*.ipynb"))
     return names + [SELFTEST_NAME] if SELFTEST else names
+
+
+def course_notebooks(solutions: bool = True) -> list[str]:
+    """Repository-relative POSIX paths of notebooks/[0-9]*.ipynb and notebooks/solutions/*.ipynb."""
+    found = sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
+    if solutions:
+        found += sorted((REPO / "notebooks" / "solutions").glob("*.ipynb"))
+    return [p.relative_to(REPO).as_posix() for p in found]
 
 
 def params_or_failure(values: list, what: str) -> list:
@@ -84,8 +97,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_group(cmd, **kwargs) -> subprocess.Popen:
+    """Start ``cmd`` as the leader of a new process group, so that it ends with all it started."""
+    if IS_WINDOWS:
+        kwargs["creationflags"] = kwargs.get("creationflags", 0) | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        kwargs["start_new_session"] = True
+    return subprocess.Popen(cmd, **kwargs)
+
+
 def _children(pid: int) -> list[int]:
-    """Direct children of ``pid`` (read from /proc), to end kernels the server started."""
+    """Direct children of ``pid`` (POSIX), to end the kernels a server started in their own sessions."""
+    return _children_proc(pid) if Path("/proc").is_dir() else _children_ps(pid)
+
+
+def _children_proc(pid: int) -> list[int]:
+    """Linux: read the parent of every process from /proc."""
     out = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -98,23 +125,55 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _children_ps(pid: int) -> list[int]:
+    """macOS and the BSDs have no /proc: ask ps (``-A -o pid= -o ppid=`` is POSIX)."""
+    try:
+        table = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "ppid="], capture_output=True,
+                               text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    pairs = [line.split() for line in table.splitlines()]
+    return [int(c) for c, p in (x for x in pairs if len(x) == 2) if int(p) == pid]
+
+
+def _wait(proc: subprocess.Popen, timeout: float) -> bool:
+    try:
+        proc.wait(timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
+
+
 def end_process_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    """SIGTERM the process group led by ``proc`` (started with start_new_session), then SIGKILL."""
+    """End the process group led by ``proc`` (started by :func:`start_group`): politely, then by force."""
     if proc.poll() is not None:
+        return
+    if IS_WINDOWS:
+        # CTRL_BREAK_EVENT reaches every console process of the group (os.killpg's nearest
+        # equivalent); taskkill /T then ends whatever is left of the tree, children included.
+        try:
+            proc.send_signal(signal.CTRL_BREAK_EVENT)
+        except OSError:
+            pass
+        if _wait(proc, grace):
+            return
+        subprocess.run(["taskkill", "/PID", str(proc.pid), "/T", "/F"], capture_output=True)
+        if not _wait(proc, 5.0):
+            proc.kill()
         return
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
             return
-        try:
-            proc.wait(wait)
+        if _wait(proc, wait):
             return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _kill_group(pgid: int) -> None:
+    """SIGKILL a process group left behind (POSIX; on Windows taskkill /T already took the tree)."""
+    if IS_WINDOWS:
+        return
     try:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -124,12 +183,18 @@ def _kill_group(pgid: int) -> None:
 class LabServer:
     """JupyterLab on 127.0.0.1 over a temporary copy of the repository."""
 
-    def __init__(self, workdir: Path, extra_notebooks: list[Path] = ()):
+    def __init__(self, workdir: Path, extra_notebooks: list[Path] = (), extra_files: dict | None = None):
+        """``extra_notebooks`` go into the copy's notebooks/; ``extra_files`` maps a path in the
+        copy (POSIX, relative) to the file copied there."""
         self.workdir = Path(workdir)
         self.root = self.workdir / "repo"
         shutil.copytree(REPO, self.root, ignore=COPY_IGNORE)
         for nb in extra_notebooks:
             shutil.copy2(nb, self.root / "notebooks" / Path(nb).name)
+        for rel, src in (extra_files or {}).items():
+            dest = self.root / Path(*rel.split("/"))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
         settings = self.workdir / "user-settings"
         for rel, value in USER_SETTINGS.items():
             p = settings / rel
@@ -147,6 +212,8 @@ class LabServer:
             JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
             IPYTHONDIR=str(self.workdir / "ipython"),
             JUPYTER_PLATFORM_DIRS="1",
+            # The RISE slideshow app reads user settings from here (JupyterLab is told by flag).
+            JUPYTERLAB_SETTINGS_DIR=str(settings),
             # Kernels import the copy's gmmlib, not the editable install of the working tree.
             PYTHONPATH=os.pathsep.join(filter(None, [str(self.root), os.environ.get("PYTHONPATH")])),
         )
@@ -163,8 +230,8 @@ class LabServer:
                 f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
             ]
             self.log = open(self.log_path, "ab")
-            self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = start_group(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=self.log, stderr=subprocess.STDOUT)
             try:
                 self._wait_ready(90)
                 return
@@ -194,6 +261,10 @@ class LabServer:
 
     def lab_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
+
+    def rise_url(self, path: str) -> str:
+        """The jupyterlab-rise slideshow of ``path`` (the page RISE:preview shows in an iframe)."""
+        return f"{self.url}/rise/{path}?token={self.token}"
 
     def shutdown_kernels(self) -> None:
         try:
@@ -233,8 +304,7 @@ class Chromium:
         cmd = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}",
                "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
                "--window-size=1400,1000", "about:blank"]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = start_group(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         port_file = self.profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
         while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
@@ -285,8 +355,29 @@ def open_lab(page, server: LabServer, timeout_ms: int = 90_000) -> None:
     page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
 
 
+def to_front(page) -> None:
+    """Make ``page`` the tab in front: chromium stops drawing a tab behind another one, and a
+    screenshot or a JupyterLab layout there then waits forever."""
+    page.bring_to_front()
+
+
+def activate(page, path: str) -> None:
+    """Make the open document ``path`` JupyterLab's current widget again (after another tab had focus)."""
+    to_front(page)
+    page.evaluate("""(path) => { const app = window.jupyterapp;
+        for (const w of app.shell.widgets('main')) if (w.context && w.context.path === path) app.shell.activateById(w.id); }""", path)
+    page.wait_for_function(f"""() => {{ const w = {JS_CURRENT}; return !!w && !!w.context && w.context.path === {json.dumps(path)}; }}""",
+                           timeout=30_000, polling=50)
+
+
+def save_document(page) -> None:
+    """Save the current document (outputs included) through JupyterLab."""
+    page.evaluate(f"async () => {{ await {JS_CURRENT}.context.save(); }}")
+
+
 def open_document(page, path: str, timeout_ms: int = 60_000) -> None:
     """Open ``path`` with its default viewer (as a double click in the file browser does)."""
+    to_front(page)
     page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }", path)
     page.wait_for_function(
         f"""() => {{ const w = {JS_CURRENT}; return !!w && !!w.context && w.context.path === {json.dumps(path)}; }}""",
@@ -295,14 +386,16 @@ def open_document(page, path: str, timeout_ms: int = 60_000) -> None:
         if (w.sessionContext) await w.sessionContext.ready; }}""")
 
 
-def close_document(page) -> None:
-    """Shut the current document's kernel down and dispose of its widget (no save dialog)."""
+def close_document(page, path: str | None = None) -> None:
+    """Shut the kernel of document ``path`` (default: the current one) down and dispose of its
+    widget (no save dialog)."""
     if page.locator(".jp-Dialog").count():
         page.keyboard.press("Escape")
-    page.evaluate(f"""async () => {{ const w = {JS_CURRENT};
+    page.evaluate(f"""async (path) => {{ const app = window.jupyterapp;
+        const w = path === null ? {JS_CURRENT} : [...app.shell.widgets('main')].find(w => w.context && w.context.path === path);
         if (!w || !w.context) return;
         if (w.sessionContext && w.sessionContext.session) await w.sessionContext.shutdown();
-        w.dispose(); }}""")
+        w.dispose(); }}""", path)
 
 
 def kernel_ready(page, timeout_ms: int = 60_000) -> None:

@@ -1,10 +1,17 @@
-"""Every notebook opens in JupyterLab, runs without errors, and its interactive views respond.
+"""Every notebook opens in JupyterLab, runs without errors, and its interactive views respond,
+in the notebook and in its RISE slideshow.
 
 One module-scoped fixture per notebook opens it once (kernel idle, run all cells, widgets
 rendered); the tests below then drive each ``gmm-view`` on that page through the DOM contract
 of gmmlib.views: the iteration slider by keyboard and by drag, the K slider, Play, and the time
 from a slider step to the new figure. Each check reads what was drawn from the caption
 (``K=3 iteration=5 ...``) and from the figure's PNG bytes (a SHA-256 of the blob shown).
+Last, the notebook is saved and presented with jupyterlab-rise at 1280x720 (same kernel, so
+its views are live): every slide is stepped through and must fit, and each view's slider must
+still redraw its figure in slide mode (rise.py).
+
+The contract stand-in (standins.py: a gmm-view and slide metadata) runs with the notebooks: the
+checks must pass on it, so a failure on a notebook is the notebook's.
 """
 from __future__ import annotations
 
@@ -14,17 +21,24 @@ import statistics
 import pytest
 
 import labdriver as ld
+import rise
+import standins
 from labdriver import View, settle
 
-NOTEBOOKS = ld.notebook_names()
-REDRAW_STEPS = 9          # slider steps timed per view (median of these)
-REDRAW_BUDGET_MS = 150.0  # issue 5: slider step to redrawn figure, median per view
+CONTRACT = f"standins/{standins.CONTRACT_NAME}"
+NOTEBOOKS = ld.course_notebooks(solutions=False) + [CONTRACT] + (
+    [f"notebooks/{ld.SELFTEST_NAME}"] if ld.SELFTEST else [])
+REDRAW_STEPS = 24               # slider steps timed per view: enough for a 95th percentile
+REDRAW_MEDIAN_LIMIT_MS = 80.0   # issue 10: slider step to redrawn figure, per view
+REDRAW_P95_LIMIT_MS = 150.0
 
 
 class OpenNotebook:
-    def __init__(self, name, lab_page, n_errors, views, problems):
-        self.name, self.lab_page, self.page, self.views = name, lab_page, lab_page.page, views
+    def __init__(self, path, lab_page, n_errors, views, problems):
+        self.path, self.name = path, path.rsplit("/", 1)[-1]
+        self.lab_page, self.page, self.views = lab_page, lab_page.page, views
         self.n_errors, self.problems = n_errors, problems
+        self.deck: rise.Deck | None = None
 
     @property
     def stem(self) -> str:
@@ -37,12 +51,12 @@ class OpenNotebook:
 
 @pytest.fixture(scope="module", params=ld.params_or_failure(NOTEBOOKS, "notebooks"))
 def notebook(request, lab, lab_page, artifacts):
-    name = request.param
-    if name is None:
-        pytest.fail("notebooks/ holds no *.ipynb: the browser stage has nothing to check", pytrace=False)
+    path = request.param
+    if path is None:
+        pytest.fail("notebooks/ holds no [0-9]*.ipynb: the browser stage has nothing to check", pytrace=False)
+    name = path.rsplit("/", 1)[-1]
     page, n_errors = lab_page.page, len(lab_page.errors)
     t = ld.Timer()
-    path = f"notebooks/{name}"
     try:
         ld.open_document(page, path)
         t_open = t()
@@ -55,7 +69,7 @@ def notebook(request, lab, lab_page, artifacts):
         views = page.locator(".gmm-view").count()
         ld.note(f"notebook {name}: opened {t_open:.1f} s, kernel idle {t_kernel:.1f} s, "
                 f"ran all cells {t_run:.1f} s, {views} gmm-view(s)")
-        nb = OpenNotebook(name, lab_page, n_errors, views, problems)
+        nb = OpenNotebook(path, lab_page, n_errors, views, problems)
         _screenshot_main(nb, artifacts)
     except Exception:
         out = artifacts / f"failure-{name}.png"
@@ -64,12 +78,13 @@ def notebook(request, lab, lab_page, artifacts):
             ld.note(f"screenshot: {out} (failure)")
         finally:
             ld.note(f"notebook {name}: failed to open/run; server log tail:\n{lab.log_tail()}")
-            ld.close_document(page)
+            ld.close_document(page, path)
         raise
     try:
         yield nb
     finally:
-        ld.close_document(page)
+        ld.to_front(page)
+        ld.close_document(page, path)
 
 
 def _screenshot_main(nb: OpenNotebook, artifacts):
@@ -87,7 +102,7 @@ def _screenshot_main(nb: OpenNotebook, artifacts):
     out = artifacts / f"{nb.stem}.png"
     target.screenshot(path=str(out))
     ld.note(f"screenshot: {out}")
-    if ld.SCREENSHOTS_DIR and nb.name != ld.SELFTEST_NAME:
+    if ld.SCREENSHOTS_DIR and nb.path.startswith("notebooks/") and nb.name != ld.SELFTEST_NAME:
         dest = ld.Path(ld.SCREENSHOTS_DIR) / f"{nb.stem}.png"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out, dest)
@@ -221,8 +236,9 @@ def test_play(notebook):
 
 
 def test_slider_redraw_time(notebook, artifacts):
-    """Browser-measured: keydown on the slider handle to the `load` of the new figure image."""
-    medians = {}
+    """Browser-measured: keydown on the slider handle to the `load` of the new figure image, per
+    view, over REDRAW_STEPS steps back and forth: median and 95th percentile within the limits."""
+    slow = {}
     for v in _views(notebook, "redraw"):
         lo, hi, _ = v.slider_range(v.iteration)
         k, _, _ = _home(v)
@@ -245,10 +261,105 @@ def test_slider_redraw_time(notebook, artifacts):
             ld.wait_idle(v.page)
         samples = v.page.evaluate(f"() => window.__gmmRedraw{v.index}.samples")
         med = statistics.median(samples)
-        medians[v.index] = med
+        p95 = statistics.quantiles(samples, n=20, method="inclusive")[18]
         v.figure.screenshot(path=str(artifacts / f"{notebook.stem}-view{v.index}.png"))
-        ld.note(f"figure: slider_redraw_ms_median = {med:.1f}  ({notebook.stem}#view{v.index}, "
-                f"{len(samples)} steps, min {min(samples):.1f}, max {max(samples):.1f} ms)")
-    slow = {i: m for i, m in medians.items() if m > REDRAW_BUDGET_MS}
-    assert not slow, f"{notebook.name}: slider step to new figure over {REDRAW_BUDGET_MS:.0f} ms median: {slow}"
+        course = notebook.path.startswith("notebooks/")
+        where = (f"({notebook.stem}#view{v.index}, {len(samples)} steps, min {min(samples):.1f}, max {max(samples):.1f} ms"
+                 + ("" if course else "; stand-in drawing in ~3 ms: the floor of slider -> kernel -> image on this machine") + ")")
+        ld.note(f"figure: slider_redraw_ms_median = {med:.1f}  {where}")
+        ld.note(f"figure: slider_redraw_ms_p95 = {p95:.1f}  {where}")
+        # The limits are the course's (issue 10: every view); the stand-in's numbers are printed
+        # beside them to tell a slow view from a slow machine.
+        if course and (med > REDRAW_MEDIAN_LIMIT_MS or p95 > REDRAW_P95_LIMIT_MS):
+            slow[v.index] = f"median {med:.1f} ms, p95 {p95:.1f} ms"
+    assert not slow, (f"{notebook.name}: slider step to new figure over the limits (median "
+                      f"<= {REDRAW_MEDIAN_LIMIT_MS:.0f} ms, p95 <= {REDRAW_P95_LIMIT_MS:.0f} ms): {slow}")
     notebook.check_page_errors()
+
+
+# ----------------------------------------------------------------------- slide mode (RISE)
+
+@pytest.fixture(scope="module")
+def deck(notebook, lab, rise_page):
+    """The notebook (run above) saved and opened as a RISE slideshow, stepped through once."""
+    ld.activate(notebook.page, notebook.path)
+    ld.save_document(notebook.page)
+    t = ld.Timer()
+    d = rise.Deck(rise_page.page, lab, notebook.path)
+    n_errors, n_console = len(rise_page.errors), len(rise_page.console_errors)
+    try:
+        d.open(views=notebook.views, widgets_failed=lambda: any(
+            "jupyterlab-manager" in e for e in rise_page.console_errors[n_console:]))
+        t_open = t()
+        d.step_through()
+        d.page_errors = rise_page.errors_since(n_errors)
+        ld.note(f"{d.summary()} (opened in {t_open:.1f} s, stepped in {t() - t_open:.1f} s)")
+        yield d
+    finally:
+        ld.to_front(notebook.page)
+
+
+def test_rise_slides_fit(notebook, deck):
+    """Every slide of the RISE slideshow fits 1280x720 without scrolling (rise.py: overflow)."""
+    over = [s for s in deck.slides if s.overflows]
+    for s in over:
+        ld.note(f"rise: {notebook.stem}: overflow: {s.describe()}")
+    assert not over, (f"{notebook.name}: {len(over)} of {len(deck.slides)} slide(s) overflow 1280x720:\n  "
+                      + "\n  ".join(s.describe() for s in over[:12]))
+    assert not deck.page_errors, f"{notebook.name}: errors in the slideshow page: {deck.page_errors}"
+
+
+def test_rise_slider_redraws(notebook, deck, rise_page):
+    """In slide mode, dragging a view's iteration slider redraws its figure (new PNG bytes), and
+    the slideshow stays on the view's slide."""
+    page = rise_page.page
+    views = page.locator(".gmm-view").count()
+    if notebook.views == 0:
+        assert views == 0, f"{notebook.name}: the slideshow shows {views} gmm-view(s) the notebook has not"
+        ld.note(f"rise: {notebook.stem} has no view (slide mode checked for fit only)")
+        return
+    if views != notebook.views:
+        manager = [e for e in rise_page.console_errors if "jupyterlab-manager" in e]
+        pytest.fail(f"{notebook.name}: the notebook shows {notebook.views} live view(s), its slideshow {views}; "
+                    f"the slideshow's outputs: {_rise_outputs(page)}"
+                    + (f"; the widget manager did not load in the RISE app: {manager[0][:200]}" if manager else ""),
+                    pytrace=False)
+    for i in range(views):
+        v = View(page, i)
+        slide = deck.slide_of(v.root)
+        assert slide is not None, f"{notebook.name}: view {i} is on no slide the slideshow stepped through"
+        deck.go_to(slide)
+        handle = v.iteration.locator(".noUi-handle").first
+        box = handle.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= rise.VIEWPORT["height"], (
+            f"{notebook.name}: view {i}'s slider is off the 1280x720 slide {slide.index} (at {box}): "
+            "a presenter cannot reach it")
+        k, it0 = v.state()
+        h0 = v.figure_hash()
+        lo, hi, _ = v.slider_range(v.iteration)
+        base = v.iteration.locator(".noUi-base").first.bounding_box()
+        target = 0.75 if it0 - lo < 0.5 * (hi - lo) else 0.25
+        x1, y = base["x"] + target * base["width"], box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] / 2, y)
+        page.mouse.down()
+        page.mouse.move(x1, y, steps=8)
+        page.mouse.up()
+        value, expected = v.readout(v.iteration), lo + target * (hi - lo)
+        assert abs(value - expected) <= max(1.0, 0.1 * (hi - lo)), (
+            f"{notebook.name}: view {i}: dragged to {target:.0%} of {lo}..{hi} in slide mode, the slider reads {value}")
+        v.wait_caption(k=k, iteration=value)
+        h1 = v.figure_hash()
+        assert h1 != h0, f"{notebook.name}: view {i}: the slider moved ({it0} -> {value}) but the figure did not change"
+        assert deck.state()["id"] == slide.id, f"{notebook.name}: dragging view {i}'s slider left its slide"
+        ld.note(f"rise: {notebook.stem}#view{i} on slide {slide.index}: slider dragged {it0} -> {value}, "
+                f"figure redrawn (new PNG bytes)")
+
+
+def _rise_outputs(page) -> dict:
+    """Output mime types shown in the slideshow (with the widget reprs among them)."""
+    return page.evaluate("""() => { const count = {}, reprs = [];
+        for (const o of document.querySelectorAll('.jp-OutputArea-output')) {
+          const m = o.getAttribute('data-mime-type') || (o.querySelector('.jupyter-widgets') ? 'widget' : '?');
+          count[m] = (count[m] || 0) + 1;
+          const t = (o.innerText || '').trim(); if (/\\w+\\((children|value)=/.test(t)) reprs.push(t.slice(0, 60)); }
+        return {mime_types: count, widget_reprs: reprs}; }""")

@@ -1,0 +1,70 @@
+"""`make slides`: the static reveal.js decks (offline_slides.py) work with no network at all.
+
+Each deck is built as `make slides` builds it, opened from disk in chromium at 1280x720 with
+every non-file request refused, and stepped through with reveal.js's own API (Reveal.next()
+until the last fragment of the last slide). Required: reveal.js initialised, every slide
+visited, no request refused or failed, no error on the page, no widget text repr, no broken
+image and no missing glyph (static_checks.py; scripts run in a deck, so a to_jshtml() player's
+controls are not dead here). Slide counts (and slides taller than 720 px, for information) are printed.
+"""
+from __future__ import annotations
+
+import pytest
+
+import labdriver as ld
+import offline_slides
+import standins
+import static_checks as sc
+
+NOTEBOOKS = ld.course_notebooks(solutions=False)
+CONTRACT = f"standins/{standins.CONTRACT_NAME}"
+
+JS_STEP = """async () => {
+  Reveal.slide(0, 0, -1);
+  const seen = new Set(), tall = []; let steps = 0;
+  for (; steps < 5000; steps++) {
+    const i = Reveal.getIndices(), key = `${i.h}.${i.v}`;
+    if (!seen.has(key)) { seen.add(key); const s = Reveal.getCurrentSlide();
+      if (s.scrollHeight > Reveal.getConfig().height + 1) tall.push(`${key}: ${s.scrollHeight} px`); }
+    if (Reveal.isLastSlide() && !Reveal.availableFragments().next) break;
+    Reveal.next();
+    await new Promise(r => requestAnimationFrame(() => r()));
+  }
+  return {total: Reveal.getTotalSlides(), visited: seen.size, steps, tall, ready: Reveal.isReady()};
+}"""
+
+
+@pytest.fixture(scope="module")
+def decks(workdir, stand_ins) -> dict:
+    t = ld.Timer()
+    sources = [ld.REPO / rel for rel in NOTEBOOKS] + [stand_ins[standins.CONTRACT_NAME]]
+    built = offline_slides.build(sources, workdir / "slides")
+    ld.note(f"slides: {len(built)} deck(s) built offline in {t():.1f} s into {workdir / 'slides'}")
+    return dict(zip(NOTEBOOKS + [CONTRACT], built))
+
+
+@pytest.mark.parametrize("rel", NOTEBOOKS + [CONTRACT])
+def test_static_deck_offline(rel, decks, chromium):
+    deck = decks[rel]
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    refused, failed, errors = [], [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # about:blank (an empty frame reveal.js makes) is no request off the disk.
+    page.on("requestfailed", lambda r: r.url != "about:blank" and failed.append(f"{r.url[:120]} ({r.failure})"))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else (refused.append(route.request.url), route.abort()))
+    try:
+        page.goto(deck.as_uri(), wait_until="load")
+        page.wait_for_function("() => !!window.Reveal && Reveal.isReady()", timeout=15_000)
+        walk = page.evaluate(JS_STEP)
+        found = sc.problems(page)
+        ld.note(f"slides: {deck.name}: {walk['total']} slide(s), visited {walk['visited']} in {walk['steps']} "
+                f"step(s); taller than 720 px: {len(walk['tall'])} {walk['tall'][:4]}")
+        assert walk["ready"] and walk["visited"] == walk["total"], f"{deck.name}: {walk}"
+        assert not refused and not failed, f"{deck.name}: requests off the disk: refused {refused[:5]}, failed {failed[:5]}"
+        assert not errors, f"{deck.name}: errors on the page: {errors[:5]}"
+        shown = {k: found[k] for k in ("widget_repr", "broken_images", "missing_glyphs") if found[k]}
+        assert not shown, f"{deck.name}:\n{sc.describe({**{k: [] for k in found if isinstance(found[k], list)}, **shown})}"
+    finally:
+        page.close()
