@@ -204,18 +204,14 @@ def encode_apng(frames, frame_ms, hold_ms, tolerance=0):
     Deterministic: the same frames give the same bytes.
     """
     frames = hold_small_changes(frames, tolerance)
-    mosaic = PIL.Image.fromarray(np.concatenate(frames, axis=0))
-    quantized = mosaic.quantize(colors=UNCHANGED, method=PIL.Image.Quantize.MEDIANCUT,
-                                dither=PIL.Image.Dither.NONE)
-    palette = quantized.getpalette()[: 3 * UNCHANGED]
-    palette += [0] * (768 - len(palette))
-    indexed = [np.asarray(PIL.Image.fromarray(f).quantize(palette=quantized,
-                                                          dither=PIL.Image.Dither.NONE))
-               for f in frames]
+    colours, n_exact = shared_palette(frames)
+    indexed = [to_palette(f, colours, n_exact) for f in frames]
+    flat = colours.ravel().tolist()
+    flat += [0] * (768 - len(flat))  # 256 entries, so that UNCHANGED is a valid index
 
     def image(index):
         im = PIL.Image.fromarray(index, "P")
-        im.putpalette(palette)
+        im.putpalette(flat)
         return im
 
     shown = [image(indexed[0])]
@@ -223,16 +219,65 @@ def encode_apng(frames, frame_ms, hold_ms, tolerance=0):
         delta = now.copy()
         delta[now == before] = UNCHANGED
         shown.append(image(delta))
-    OVER, SOURCE = PIL.PngImagePlugin.Blend.OP_OVER, PIL.PngImagePlugin.Blend.OP_SOURCE
-    durations = [hold_ms] + [frame_ms] * (len(shown) - 1) + [hold_ms]
-    blends = [SOURCE, SOURCE] + [OVER] * (len(shown) - 1)
+    over, source = PIL.PngImagePlugin.Blend.OP_OVER, PIL.PngImagePlugin.Blend.OP_SOURCE
     buf = io.BytesIO()
     # default_image=True: the first image is the still picture, not a frame of the animation
+    # (the duration and blend lists then count the animation frames only)
     image(indexed[-1]).save(buf, format="png", save_all=True, append_images=shown,
-                            default_image=True, duration=durations, blend=blends,
+                            default_image=True, duration=[frame_ms] * (len(shown) - 1) + [hold_ms],
+                            blend=[source] + [over] * (len(shown) - 1),
                             disposal=PIL.PngImagePlugin.Disposal.OP_NONE, transparency=UNCHANGED,
                             loop=0, compress_level=9)
     return buf.getvalue()
+
+
+def _packed(pixels):
+    """(..., 3) uint8 colours as single uint32 numbers, to sort and look up."""
+    pixels = pixels.astype(np.uint32)
+    return (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
+
+
+def shared_palette(frames, exact=128):
+    """(colours, n_exact): at most 255 colours for all frames, the first ``n_exact`` of which
+    are kept exactly.
+
+    Plots have few colours: if all frames together have at most 255, all are exact.
+    Otherwise the ``exact`` most frequent colours (white, the grey histogram, black, the
+    component colours...) are exact and median cut picks the others among the remaining
+    pixels (median cut alone averages white with its antialiased neighbours into grey).
+    """
+    pixels = np.concatenate([f.reshape(-1, 3) for f in frames])
+    packed = _packed(pixels)
+    values, counts = np.unique(packed, return_counts=True)
+    if values.size <= UNCHANGED:
+        keep, extra = values, np.zeros((0, 3), np.uint8)
+    else:
+        keep = values[np.argsort(-counts, kind="stable")[:exact]]
+        rest = PIL.Image.fromarray(pixels[~np.isin(packed, keep)][None, :, :])
+        cut = rest.quantize(colors=UNCHANGED - exact, method=PIL.Image.Quantize.MEDIANCUT,
+                            dither=PIL.Image.Dither.NONE)
+        extra = np.array(cut.getpalette(), np.uint8).reshape(-1, 3)[: UNCHANGED - exact]
+    kept = np.stack([(keep >> 16) & 255, (keep >> 8) & 255, keep & 255], axis=1).astype(np.uint8)
+    return np.concatenate([kept, extra]), len(kept)
+
+
+def to_palette(frame, colours, n_exact):
+    """Palette indices of an (H, W, 3) frame: exact for the exact colours, else the nearest
+    colour as PIL finds it (PIL looks colours up at 6 bits per channel, which is why the
+    exact ones are set here)."""
+    palette = PIL.Image.new("P", (1, 1))
+    palette.putpalette(colours.ravel().tolist())  # exactly these: no padding to pick from
+    index = np.array(PIL.Image.fromarray(frame).quantize(palette=palette,
+                                                          dither=PIL.Image.Dither.NONE))
+    exact = _packed(colours[:n_exact])
+    order = np.argsort(exact)
+    packed = _packed(frame)
+    pos = np.minimum(np.searchsorted(exact[order], packed), len(exact) - 1)
+    hit = exact[order][pos] == packed
+    index[hit] = order[pos[hit]]
+    if index.max() >= len(colours):
+        raise RuntimeError("PIL mapped a pixel outside the palette")
+    return index
 
 
 class Animation:
