@@ -18,8 +18,8 @@ from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes
 
 BACKGROUND_FIGSIZE = (10, 3.4)             # 960 x 326 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
-BACKGROUND_ANIMATION_FRAMES = 24
-NOISE_TOLERANCE = 12  # grey levels: about three times the frame-to-frame noise of a still pixel
+BACKGROUND_ANIMATION_FRAMES = 20
+NOISE_TOLERANCE = 16  # grey levels: four times the typical frame-to-frame change of a still pixel
 
 
 @dataclass(frozen=True)
@@ -381,7 +381,8 @@ class BackgroundView(SliderView):
 
         Video is noisy, and noise does not compress: a pixel whose value changed by at most
         ``tolerance`` grey levels keeps its previous value (pass 0 for exact frames, at about
-        twice the bytes). Each frame then costs about 10 KB.
+        twice the bytes). Each frame then costs about 10 KB; the default 20 frames of the
+        notebook's clip take about 200 KB.
 
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
         """

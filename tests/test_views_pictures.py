@@ -18,7 +18,7 @@ import gmmlib
 from gmmlib.background import BackgroundModel
 from gmmlib.synthetic import make_scene
 from gmmlib.views import BackgroundView, EMView, SegmentationView, record_background
-from gmmlib.views_background import BACKGROUND_ANIMATION_FIGSIZE, BackgroundFigure
+from gmmlib.views_background import BACKGROUND_ANIMATION_FIGSIZE, NOISE_TOLERANCE, BackgroundFigure
 from gmmlib.views_base import (MAX_FRAMES, MIN_WIDTH_PX, Animation, encode_apng,
                                hold_small_changes)
 
@@ -276,7 +276,7 @@ def test_video_animation_holds_noise_and_stays_close_to_the_frames(views):
     for frame, t in zip(held.frames(), range(0, len(view.run), 4)):
         figure.draw(t, view.current_pixel)
         diff = np.abs(frame.astype(int) - figure.render()[..., :3])
-        assert np.median(diff) <= 12 and diff.mean() < 6
+        assert np.median(diff) <= NOISE_TOLERANCE and diff.mean() < NOISE_TOLERANCE / 2
 
 
 def test_animation_bytes_are_the_same_every_time(views, animations):
