@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Ellipse
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
 # Picked by computation (not by eye) among the Okabe-Ito, Paul Tol and IBM colour-blind
 # palettes: the six whose smallest pairwise CAM02-UCS distance, taken over normal vision and
@@ -244,8 +244,25 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("log-likelihood")
     ax.set_xlabel("EM iteration")
-    ax.set_ylabel("log L")
+    log_likelihood_units(ax, ll)
     return line, marker
+
+
+def log_likelihood_units(ax, log_likelihood):
+    """Label the log L axis so that large values read as short ticks: -1.38 with
+    "log L (x 10^6)" on the axis, rather than matplotlib's offset text squeezed by the title."""
+    ll = np.asarray(log_likelihood, dtype=np.float64)
+    ll = ll[np.isfinite(ll)]
+    top = np.abs(ll).max() if ll.size else 0.0
+    power = 3 * int(np.log10(top) // 3) if top >= 1e4 else 0
+    if power:
+        scale = 10.0 ** power
+        ax.yaxis.set_major_formatter(FuncFormatter(
+            lambda v, _: f"{v / scale:g}".replace("-", "\N{MINUS SIGN}")))
+        ax.set_ylabel(f"log L ($\\times 10^{{{power}}}$)")
+    else:
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.set_ylabel("log L")
 
 
 def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):

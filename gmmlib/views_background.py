@@ -16,7 +16,7 @@ from .background import BackgroundModel
 from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
                          check_int, evenly_spaced, new_figure)
 
-BACKGROUND_FIGSIZE = (10, 3.4)             # 960 x 326 px
+BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
 BACKGROUND_ANIMATION_FRAMES = 20
 NOISE_TOLERANCE = 16  # grey levels: four times the typical frame-to-frame change of a still pixel

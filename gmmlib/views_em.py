@@ -17,7 +17,7 @@ from .history import EMResult
 from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
                          check_int, evenly_spaced, new_figure)
 
-EM_FIGSIZE = (10, 4)            # 960 x 384 px
+EM_FIGSIZE = (8.75, 3.6)        # 840 x 346 px: shown 1:1 in JupyterLab on a 1280 px screen
 EM_ANIMATION_FIGSIZE = (8, 3.2)  # 768 x 307 px
 
 
@@ -137,6 +137,7 @@ class EMFigure(BlitFigure):
                                                 [0.05, 0.2, 0.4, 0.6, 0.8, 0.95]))
         ll = np.asarray(history.log_likelihood)
         self.ll_line.set_data(np.arange(ll.size), ll)
+        plotting.log_likelihood_units(self.ax_ll, ll)
         self.ax_ll.set_xlim(-0.5, max(ll.size - 0.5, 1))
         finite = ll[np.isfinite(ll)]
         if finite.size:

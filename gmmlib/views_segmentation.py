@@ -13,7 +13,7 @@ from .images import as_gray_uint8, intensity_histogram
 from .views_base import add_axes
 from .views_em import EMFigure, KIterationView, as_results
 
-SEGMENTATION_FIGSIZE = (10, 3.6)             # 960 x 346 px
+SEGMENTATION_FIGSIZE = (8.75, 3.3)           # 840 x 317 px
 SEGMENTATION_ANIMATION_FIGSIZE = (8, 3.0)    # 768 x 288 px
 MAX_IMAGE_PX = 320  # the image panel is about 300 px: larger images are shown every s-th pixel
 

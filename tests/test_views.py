@@ -73,7 +73,7 @@ def test_widgets_have_the_contract_classes_and_descriptions(data_1d):
     assert (view.K.min, view.K.max, view.K.value) == (1, 4, 2)
     assert (view.iteration.min, view.iteration.max) == (0, len(results[2].history) - 1)
     assert view.image.format == "png"
-    assert view.fig.canvas.get_width_height() == (960, 384)  # 10 x 4 in at 96 dpi
+    assert view.fig.canvas.get_width_height() == (840, 345)  # 8.75 x 3.6 in at 96 dpi
 
 
 def test_displaying_the_view_displays_its_widget_and_a_picture(data_1d):
@@ -178,7 +178,7 @@ def test_png_changes_with_the_iteration_and_matches_a_full_render(data_1d):
     buf = io.BytesIO()
     view.fig.savefig(buf, format="png")
     full = png_pixels(buf.getvalue())
-    assert blitted.shape == full.shape == (384, 960, 3)
+    assert blitted.shape == full.shape == (345, 840, 3)
     # same picture up to the drawing order of overlapping curves
     assert np.mean(np.abs(blitted - full) > 40) < 0.005
 
@@ -297,3 +297,39 @@ def test_to_jshtml_is_kept_for_old_cells_and_holds_the_animated_png(data_1d):
     html = view.to_jshtml(K=2, max_frames=4)
     assert html.startswith("<img ") and "data:image/png;base64," in html
     assert "<script" not in html and not re.search(r"https?://", html)
+
+
+# --- drawing helpers the views rely on ------------------------------------------------------
+
+def test_written_out_2d_density_matches_scipy():
+    X, _ = gmmlib.datasets.seed_2d()
+    mixture = gmmlib.painless_em(X, 3, random_state=0).mixture
+    points = np.random.default_rng(0).normal(scale=4, size=(500, 2))
+    expected = np.array([np.log(w) + stats.multivariate_normal(m, c).logpdf(points)
+                         for w, m, c in zip(mixture.weights, mixture.means, mixture.covariances)])
+    np.testing.assert_allclose(plotting.weighted_log_densities_2d(mixture, points), expected, rtol=1e-10)
+    np.testing.assert_allclose(plotting.log_density_2d(mixture, points),
+                               np.logaddexp.reduce(expected, axis=0), rtol=1e-10)
+
+
+def test_nearly_singular_covariance_falls_back_to_the_cholesky_form():
+    cov = np.array([[[1.0, 1 - 1e-13], [1 - 1e-13, 1.0]]])
+    mixture = gmmlib.Mixture([1.0], [[0.0, 0.0]], cov)
+    points = np.array([[0.1, 0.1], [0.3, 0.3 + 1e-7]])
+    np.testing.assert_allclose(plotting.weighted_log_densities_2d(mixture, points),
+                               mixture.weighted_log_density(points).T, rtol=1e-12)
+
+
+def test_large_log_likelihoods_are_labelled_in_powers_of_ten_not_offset():
+    from matplotlib.figure import Figure
+    fig = Figure()
+    ax = fig.add_subplot()
+    plotting.log_likelihood_curve(ax, [-1.416e6, -1.40e6, -1.383e6])
+    fig.canvas.draw()
+    assert "10^{6}" in ax.get_ylabel()
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    labels = {t.get_text() for t in ax.get_yticklabels()}
+    assert "\N{MINUS SIGN}1.4" in labels
+    ax2 = fig.add_subplot(2, 1, 2)
+    plotting.log_likelihood_curve(ax2, [-905.0, -830.0])
+    assert ax2.get_ylabel() == "log L"

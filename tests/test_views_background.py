@@ -126,7 +126,7 @@ def test_blitted_picture_matches_a_full_render(run):
     buf = io.BytesIO()
     view.fig.savefig(buf, format="png")
     full = pixels(buf.getvalue())
-    assert blitted.shape == full.shape == (326, 960, 3)
+    assert blitted.shape == full.shape == (297, 840, 3)
     # the same picture, up to JPEG's small errors around edges
     assert np.abs(blitted - full).mean() < 2.0
     assert np.mean(np.abs(blitted - full) > 40) < 0.005
