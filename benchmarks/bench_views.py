@@ -117,8 +117,10 @@ def encode_costs(view, repeat=10):
 
 
 def main():
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
+    cpu = platform.processor()
+    if os.path.exists("/proc/cpuinfo"):
+        cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                    if line.startswith("model name")), cpu)
     print(f"{cpu}, {os.cpu_count()} cores, matplotlib {matplotlib.__version__}, "
           f"Pillow {__import__('PIL').__version__}, numpy {np.__version__}")
     print(f"{'view':14} {'size':>9} {'steps':>5}  {'ours median/p95 ms':>19}  "
@@ -139,7 +141,8 @@ def main():
         animation = view.animation(**anim_kwargs)
         w, h = view.fig.canvas.get_width_height()
         speedup = np.median(naive_ms) / np.median(ours_ms)
-        print(f"{name:14} {w:>4}x{h:<4} {len(all_steps):>5}  {np.median(ours_ms):>9.1f} /{np.percentile(ours_ms, 95):>7.1f}"
+        print(f"{name:14} {w:>4}x{h:<4} {len(all_steps):>5}"
+              f"  {np.median(ours_ms):>9.1f} /{np.percentile(ours_ms, 95):>7.1f}"
               f"  {np.median(naive_ms):>11.1f} /{np.percentile(naive_ms, 95):>8.1f}  {speedup:>6.1f}x"
               f"  {np.mean(sent) / 1024:>7.0f}  {picture / 1024:>7.0f}  {len(animation.data) / 1024:>7.0f}"
               f"  ({animation.n_frames} frames, {animation.size[0]} px)")

@@ -191,23 +191,6 @@ def mask_overlay(frame, mask, colour=(255, 40, 40), opacity=0.6):
     return rgb.astype(np.uint8)
 
 
-
-
-def background_caption(run, t, p=0):
-    """"K=3 iteration=12 frame=12 pixel=(40, 60) foreground=3.2% F=0.84".
-
-    ``iteration=`` repeats the frame number on purpose: the browser suite reads every view's
-    caption as ``K=<K> iteration=<slider value>``; here the slider steps through frames.
-    """
-    r, c = run.pixels[p]
-    text = (f"K={run.K} iteration={t} frame={t} pixel=({r}, {c}) "
-            f"foreground={100 * run.masks[t].mean():.1f}%")
-    if run.f_measure is not None:
-        f = run.f_measure[t]
-        text += " F=n/a" if np.isnan(f) else f" F={f:.2f}"
-    return text
-
-
 class BackgroundFigure(BlitFigure):
     """Three panels over a :class:`BackgroundRun`: the frame with its foreground in red, the
     background image, and one pixel's intensity over time with its Gaussians. ``draw(t, p)``
@@ -315,8 +298,6 @@ class BackgroundView(SliderView):
 
     The slider is called ``iteration`` in Python and in the caption so that the tools which
     drive every view (tests/browser) need no special case; its label on screen says "frame".
-    The picture is sent as JPEG: it is mostly video, which JPEG encodes several times faster
-    and smaller than PNG.
 
     Examples
     --------
@@ -331,8 +312,6 @@ class BackgroundView(SliderView):
     >>> view.animation(max_frames=8).n_frames
     8
     """
-
-    image_format = "jpeg"
 
     def __init__(self, run, frame=0, pixel=0, figsize=BACKGROUND_FIGSIZE, interval=200):
         if not isinstance(run, BackgroundRun):
@@ -364,6 +343,9 @@ class BackgroundView(SliderView):
 
     def _draw(self):
         self.figure.draw(self.iteration.value, self.current_pixel)
+
+    def _state(self):
+        return self.iteration.value, self.current_pixel
 
     def _caption(self):
         return background_caption(self.run, self.iteration.value, self.current_pixel)

@@ -20,6 +20,7 @@ of themselves for viewers without a kernel, and animations that need no script.
 import base64
 import io
 import numbers
+from collections import OrderedDict
 
 import ipywidgets as widgets
 import matplotlib
@@ -370,7 +371,7 @@ class SliderView:
         view.iteration   IntSlider (gmm-iteration): the EM iteration, or the video frame
         view.play        Play (gmm-play), linked to the slider
         view.caption     HTML (gmm-caption): "K=3 iteration=5 ..."
-        view.image       Image (gmm-figure): the current figure as PNG (or JPEG) bytes
+        view.image       Image (gmm-figure): the current figure as JPEG bytes
         view.fig         the matplotlib Figure, to read the artists
 
     Play is tied to the slider with ``ipywidgets.link`` (kernel side), not ``jslink``: every
@@ -378,9 +379,11 @@ class SliderView:
     ``view.play.value`` with no browser attached.
     """
 
-    image_format = "png"
+    image_format = "jpeg"   # 5-10 times faster to encode than PNG, and as sharp at quality 90
+    cache_size = 64         # pictures kept, so that going back and forth costs no rendering
 
     def _build_widgets(self, value, last, description, interval, controls):
+        self._pictures = OrderedDict()
         self.iteration = widgets.IntSlider(value=value, min=0, max=last,
                                            description=description).add_class("gmm-iteration")
         self.play = widgets.Play(value=value, min=0, max=last, interval=interval,
@@ -393,9 +396,22 @@ class SliderView:
         self.fig = self.figure.fig
 
     def redraw(self):
-        """Move the artists to the sliders' values, re-render the picture, update the caption."""
+        """Move the artists to the sliders' values, re-render the picture, update the caption.
+
+        A picture already made for these slider values is reused (the artists still move, so
+        that ``view.fig`` always shows what the sliders say).
+        """
         self._draw()
-        self.image.value = encode(self.figure.render(), self.image_format)
+        key = self._state()
+        data = self._pictures.get(key)
+        if data is None:
+            data = encode(self.figure.render(), self.image_format)
+            self._pictures[key] = data
+            if len(self._pictures) > self.cache_size:
+                self._pictures.popitem(last=False)
+        else:
+            self._pictures.move_to_end(key)
+        self.image.value = data
         self.caption.value = self._caption()
 
     def picture(self):

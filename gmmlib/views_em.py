@@ -241,6 +241,9 @@ class KIterationView(SliderView):
     def _draw(self):
         self.figure.draw(self.current_K, self.iteration.value)
 
+    def _state(self):
+        return self.current_K, self.iteration.value
+
     def _caption(self):
         return caption(self.results[self.current_K], self.iteration.value)
 

@@ -13,8 +13,6 @@ tab10 cycle, which nobody with normal vision confuses, has a smallest distance o
 vision, but 1.6 (orange vs green) for a protanope; Okabe-Ito's palette keeps 11 in its worst
 case (tritanopia). The gmmlib palette keeps 18 in every condition.
 """
-import itertools
-
 import colorspacious
 import numpy as np
 import pytest

@@ -1,7 +1,6 @@
 """BackgroundView driven without a kernel: the frame slider shows the precomputed run."""
 import io
 
-import matplotlib
 import numpy as np
 import PIL.Image
 import pytest
@@ -48,7 +47,6 @@ def test_widgets_have_the_contract_classes(run):
     assert "gmm-figure" in view.image._dom_classes
     assert "gmm-pixel" in view.pixel._dom_classes
     assert view.K is None
-    # video redraws go out as JPEG: several times faster to encode than PNG
     assert view.image.format == "jpeg" and view.image.value[:3] == b"\xff\xd8\xff"
 
 

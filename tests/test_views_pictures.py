@@ -4,6 +4,7 @@ import base64
 import hashlib
 import io
 import itertools
+import os
 import subprocess
 import sys
 
@@ -11,7 +12,6 @@ import matplotlib
 import numpy as np
 import PIL.Image
 import pytest
-from matplotlib.text import Text
 from skimage import data
 
 import gmmlib
@@ -297,7 +297,7 @@ def test_animation_bytes_are_the_same_in_a_fresh_process(views):
     X, _ = gmmlib.datasets.seed_2d()
     here = EMView(X, {3: gmmlib.painless_em(X, 3, random_state=0)}).animation(max_frames=6)
     out = subprocess.run([sys.executable, "-c", ANIMATION_SCRIPT], capture_output=True, text=True,
-                         check=True, env={"MPLBACKEND": "Agg", "PATH": ""})
+                         check=True, env=dict(os.environ, MPLBACKEND="Agg"))
     assert out.stdout.strip() == hashlib.sha256(here.data).hexdigest()
 
 
