@@ -198,7 +198,7 @@ def hold_small_changes(frames, tolerance):
     return shown
 
 
-def encode_apng(frames, frame_ms, hold_ms, tolerance=0):
+def encode_apng(frames, frame_ms, hold_ms, tolerance=0, still_last=True):
     """Frames (H, W, 3 uint8 arrays) as an animated PNG that loops forever.
 
     Made small four ways: changes of at most ``tolerance`` grey levels are not sent
@@ -206,8 +206,10 @@ def encode_apng(frames, frame_ms, hold_ms, tolerance=0):
     of them, no dithering); each frame stores only the rectangle where it differs from the
     one before; inside that rectangle, pixels that did not change are a transparent index
     drawn over the previous frame, which compresses to almost nothing. The last frame is held
-    ``hold_ms`` so that a loop ends on the result. A viewer that does not animate PNGs shows
-    the default image, which is the last frame: the result, not the start.
+    ``hold_ms`` so that a loop ends on the result. With ``still_last`` a viewer that does not
+    animate PNGs (a PDF export) shows the last frame, the result, as its still picture; that
+    costs one more full frame (a few KB for a plot, 50 KB for video), so without it such a
+    viewer shows the first frame.
     Deterministic: the same frames give the same bytes.
     """
     frames = hold_small_changes(frames, tolerance)
@@ -229,12 +231,13 @@ def encode_apng(frames, frame_ms, hold_ms, tolerance=0):
     over, source = PIL.PngImagePlugin.Blend.OP_OVER, PIL.PngImagePlugin.Blend.OP_SOURCE
     buf = io.BytesIO()
     # default_image=True: the first image is the still picture, not a frame of the animation
-    # (the duration and blend lists then count the animation frames only)
-    image(indexed[-1]).save(buf, format="png", save_all=True, append_images=shown,
-                            default_image=True, duration=[frame_ms] * (len(shown) - 1) + [hold_ms],
-                            blend=[source] + [over] * (len(shown) - 1),
-                            disposal=PIL.PngImagePlugin.Disposal.OP_NONE, transparency=UNCHANGED,
-                            loop=0, compress_level=9)
+    # (the duration and blend lists count the animation frames only)
+    first, rest = (image(indexed[-1]), shown) if still_last else (shown[0], shown[1:])
+    first.save(buf, format="png", save_all=True, append_images=rest, default_image=still_last,
+               duration=[frame_ms] * (len(shown) - 1) + [hold_ms],
+               blend=[source] + [over] * (len(shown) - 1),
+               disposal=PIL.PngImagePlugin.Disposal.OP_NONE, transparency=UNCHANGED,
+               loop=0, compress_level=9)
     return buf.getvalue()
 
 
@@ -309,13 +312,14 @@ class Animation:
         self.description = description
 
     @classmethod
-    def from_frames(cls, frames, description, frame_ms=400, hold_ms=2000, tolerance=0):
-        """Encode (H, W, 3 or 4) uint8 frames; see :func:`encode_apng` for ``tolerance``."""
+    def from_frames(cls, frames, description, frame_ms=400, hold_ms=2000, tolerance=0,
+                    still_last=True):
+        """Encode (H, W, 3 or 4) uint8 frames; see :func:`encode_apng` for the options."""
         frames = [np.ascontiguousarray(f[..., :3]) for f in frames]
         height, width = frames[0].shape[:2]
         data = encode_apng(frames, check_duration(frame_ms, "frame_ms"),
                            check_duration(hold_ms, "hold_ms"),
-                           check_int(tolerance, "tolerance", 0, 64))
+                           check_int(tolerance, "tolerance", 0, 64), bool(still_last))
         return cls(data, len(frames), (width, height), description)
 
     def frames(self):
