@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.collections import PolyCollection
 
 from . import plotting
 from .background import BackgroundModel
@@ -184,6 +185,14 @@ def background_caption(run, t, p=0):
     return text
 
 
+def band_polygons(x, low, high, where):
+    """The polygons between ``low`` and ``high`` over each run of consecutive ``where``
+    (what ``fill_between(x, low, high, where=where)`` fills)."""
+    edges = np.flatnonzero(np.diff(np.r_[0, np.asarray(where, int), 0]))
+    return [np.column_stack([np.r_[x[a:b], x[a:b][::-1]], np.r_[low[a:b], high[a:b][::-1]]])
+            for a, b in zip(edges[::2], edges[1::2])]
+
+
 def mask_overlay(frame, mask, colour=(255, 40, 40), opacity=0.6):
     """A gray frame as RGB with the foreground pixels tinted (uint8, shape (H, W, 3))."""
     rgb = np.repeat(frame[..., None], 3, axis=2).astype(np.float32)
@@ -203,9 +212,9 @@ class BackgroundFigure(BlitFigure):
         self.fig = new_figure(figsize)
         with plotting.projector_style():
             self._build()
-        self.moving = ([self.frame_image, self.bg_image, self.pixel_marker, self.trace,
-                        self.now_line, self.ax_frame.title] + self.mean_lines + self.weight_texts)
-        self.bands = []
+        self.moving = (self.bands + [self.frame_image, self.bg_image, self.pixel_marker, self.trace,
+                                     self.now_line, self.ax_frame.title]
+                       + self.mean_lines + self.weight_texts)
         self.p_shown = None
         self.draw(0, 0)
 
@@ -230,6 +239,11 @@ class BackgroundFigure(BlitFigure):
         ax.set_yticks(range(0, 256, 50))
         ax.set_xlabel("frame")
         ax.set_ylabel("intensity")
+        # each Gaussian's match window mean +- t sigma, as polygons updated in place (one
+        # fill_between per Gaussian and frame would cost more than the rest of a redraw)
+        self.bands = [ax.add_collection(PolyCollection([], facecolors=plotting.colour(k), alpha=0.2,
+                                                       linewidths=0), autolim=False)
+                      for k in range(run.K)]
         self.trace, = ax.plot([], [], "k.-", markersize=4, linewidth=1, label="pixel value")
         self.mean_lines = [ax.plot([], [], color=plotting.colour(k), linewidth=2)[0]
                            for k in range(run.K)]
@@ -254,19 +268,14 @@ class BackgroundFigure(BlitFigure):
         self.ax_frame.set_title(title, fontsize=plotting.TITLE_PT)
         x = np.arange(t + 1)
         self.trace.set_data(x, run.frames[: t + 1, r, c])
-        for band in self.bands:
-            band.remove()
-        self.bands = []
         w, mu = run.weights[p, : t + 1], run.means[p, : t + 1]
         half = run.match_threshold * np.sqrt(run.variances[p, : t + 1])
         for k in range(run.K):
             used = w[:, k] > 0
             # an empty slot has no Gaussian yet: leave a gap rather than draw a fake one
             self.mean_lines[k].set_data(x, np.where(used, mu[:, k], np.nan))
-            band = ax.fill_between(x, mu[:, k] - half[:, k], mu[:, k] + half[:, k], where=used,
-                                   color=plotting.colour(k), alpha=0.2, linewidth=0)
-            band.set_animated(True)
-            self.bands.append(band)
+            self.bands[k].set_verts(band_polygons(x, mu[:, k] - half[:, k], mu[:, k] + half[:, k],
+                                                  used))
             kind = "bg" if run.is_background[p, t, k] else "fg"
             self.weight_texts[k].set_text(f"{w[t, k]:.2f} {kind}" if used[t] else "empty")
         self.now_line.set_xdata([t, t])
@@ -275,9 +284,6 @@ class BackgroundFigure(BlitFigure):
                          fontsize=plotting.TITLE_PT)
             self.p_shown = p
             self.invalidate()
-
-    def moving_artists(self):
-        return self.bands + list(self.moving)
 
 
 class BackgroundView(SliderView):

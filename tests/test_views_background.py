@@ -160,3 +160,26 @@ def test_bad_input_says_what_to_pass(run):
     with pytest.raises(ValueError, match="outside"):
         record_background(BackgroundModel(), run.frames, [(100, 0)])
     assert isinstance(run, BackgroundRun) and len(run) == N_FRAMES
+
+
+def test_bands_fill_what_fill_between_fills():
+    from matplotlib.figure import Figure
+
+    from gmmlib.views_background import band_polygons
+
+    def area(xy):
+        x, y = xy[:, 0], xy[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+    rng = np.random.default_rng(0)
+    x = np.arange(30.0)
+    low = rng.normal(size=30)
+    high = low + rng.uniform(0.5, 2, size=30)
+    where = np.ones(30, bool)
+    where[[0, 7, 8, 20]] = False   # gaps, and a lone point at 19..21 boundaries
+    reference = Figure().add_subplot().fill_between(x, low, high, where=where)
+    expected = sorted(area(p.vertices) for p in reference.get_paths())
+    ours = band_polygons(x, low, high, where)
+    assert len(ours) == len(expected) == 3
+    np.testing.assert_allclose(sorted(area(p) for p in ours), expected, rtol=1e-12)
+    assert band_polygons(x, low, high, np.zeros(30, bool)) == []
