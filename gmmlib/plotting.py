@@ -15,6 +15,7 @@ Colours and sizes are chosen for a projector and for every viewer:
 """
 import contextlib
 
+import contourpy
 import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -224,6 +225,24 @@ def log_density_2d(mixture, points):
     w = weighted_log_densities_2d(mixture, points)
     top = w.max(axis=0)
     return top + np.log(np.exp(w - top).sum(axis=0))
+
+
+def contour_lines(mixture, xx, yy, levels):
+    """The contour lines of log p(x) on a mesh at the given levels, without a ContourSet.
+
+    Returns (lines, level_of_line): a list of (n, 2) vertex arrays and, for each, the index
+    of its level. The same lines as ``ax.contour`` (contourpy with matplotlib's default
+    algorithm); a view redraws them at every step, and building a ContourSet each time costs
+    more than computing them.
+    """
+    logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    generator = contourpy.contour_generator(xx, yy, logp, name="mpl2014", line_type="SeparateCode")
+    lines, level_of_line = [], []
+    for i, level in enumerate(levels):
+        found, _ = generator.lines(level)  # one (n, 2) array per line (and its path codes)
+        lines += found
+        level_of_line += [i] * len(found)
+    return lines, np.array(level_of_line, dtype=int)
 
 
 def density_contours(ax, mixture, xx, yy, levels=8):

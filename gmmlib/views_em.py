@@ -9,7 +9,9 @@ from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import to_rgba_array
+from matplotlib import colormaps
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize, to_rgba_array
 
 from . import plotting
 from ._checks import as_data, as_weights
@@ -109,7 +111,8 @@ class EMFigure(BlitFigure):
             ax.set_ylim(self.yy.min(), self.yy.max())
             ax.set_xlabel("$x_1$")
             ax.set_ylabel("$x_2$")
-            self.contours = None
+            # contours of log p: one collection whose lines are replaced at each step
+            self.contours = ax.add_collection(LineCollection([], linewidths=1), autolim=False)
             # one RGBA row per component: recolouring 300 points is then one fancy index
             self.point_colours = to_rgba_array(plotting.COLOURS, alpha=0.7)
         self.component_artists = []
@@ -135,6 +138,9 @@ class EMFigure(BlitFigure):
             # fixed contour levels per K: quantiles of log p at the data under the final mixture
             self.levels = np.unique(np.quantile(self.results[K].mixture.log_density(self.X),
                                                 [0.05, 0.2, 0.4, 0.6, 0.8, 0.95]))
+            # the colours ax.contour(levels=..., cmap="viridis") gives them
+            norm = Normalize(self.levels.min(), self.levels.max())
+            self.level_colours = colormaps["viridis"](norm(self.levels))
         ll = np.asarray(history.log_likelihood)
         self.ll_line.set_data(np.arange(ll.size), ll)
         plotting.log_likelihood_units(self.ax_ll, ll)
@@ -148,7 +154,7 @@ class EMFigure(BlitFigure):
         if self.d == 1:  # the sum first, so that a component that is the whole sum shows on top
             self.moving = [self.mixture_line] + self.component_artists
         else:
-            self.moving = [self.points] + self.component_artists + [self.means_marker]
+            self.moving = [self.points, self.contours] + self.component_artists + [self.means_marker]
         self.moving += [self.ax_data.title, self.ll_marker]
 
     # --- every slider step --------------------------------------------------------------
@@ -171,16 +177,11 @@ class EMFigure(BlitFigure):
             labels = plotting.weighted_log_densities_2d(mixture, self.X).argmax(axis=0)
             labels %= len(self.point_colours)
             self.points.set_facecolor(self.point_colours[labels])
-            if self.contours is not None:
-                self.contours.remove()
-            self.contours = plotting.density_contours(self.ax_data, mixture, self.xx, self.yy,
-                                                      levels=self.levels)
-            self.contours.set_animated(True)
+            lines, level_of_line = plotting.contour_lines(mixture, self.xx, self.yy, self.levels)
+            self.contours.set_segments(lines)
+            self.contours.set_color(self.level_colours[level_of_line])
         self.ll_marker.set_data([t], [history.log_likelihood[t]])
         self.ax_data.set_title(f"K={K}, iteration {t}", fontsize=plotting.TITLE_PT)
-
-    def moving_artists(self):
-        return self.moving + ([self.contours] if self.d == 2 else [])
 
 
 class KIterationView(SliderView):

@@ -241,16 +241,22 @@ def test_every_iteration_shows_ellipses_and_means_2d(data_2d):
         assert view.caption.value == expected_caption(results[3], t)
 
 
-def test_contours_follow_the_iteration_2d(data_2d):
+def test_contours_are_those_of_matplotlib_and_follow_the_iteration_2d(data_2d):
+    from matplotlib.figure import Figure
     X, results = data_2d
     view = EMView(X, results, K=2)
-    view.iteration.value = 0
-    first = view.figure.contours
-    view.iteration.value = view.iteration.max
-    assert view.figure.contours is not first
-    assert first.axes is None  # the old contours were removed, not piled up
-    assert sum(c is view.figure.contours for c in view.figure.ax_data.collections) == 1
-    np.testing.assert_allclose(view.figure.contours.levels, view.figure.levels)
+    for t in (0, view.iteration.max):
+        view.iteration.value = t
+        reference = plotting.density_contours(Figure().add_subplot(), results[2].history.mixture(t),
+                                              view.figure.xx, view.figure.yy, levels=view.figure.levels)
+        expected = [seg for level in reference.allsegs for seg in level]
+        ours = view.figure.contours.get_segments()
+        assert len(ours) == len(expected) > 0
+        for a, b in zip(ours, expected):
+            np.testing.assert_allclose(a, b)
+        colours = [c for level, segs in zip(reference.get_edgecolor(), reference.allsegs) for c in [level] * len(segs)]
+        np.testing.assert_allclose(view.figure.contours.get_edgecolor(), colours)
+    assert sum(c is view.figure.contours for c in view.figure.ax_data.collections) == 1  # not piled up
     view.K.value = 1
     assert len(view.figure.component_artists) == 1
     assert view.caption.value == expected_caption(results[1], view.iteration.value)
