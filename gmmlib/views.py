@@ -26,17 +26,25 @@ In a notebook
                               # JupyterLab (trusted or not), on GitHub, in nbconvert HTML and
                               # in VS Code, with no kernel and no script
 
-    SegmentationView(img, {K: histogram_em(img, K) for K in range(2, 6)}, K=2)
+    view = SegmentationView(img, {K: histogram_em(img, K) for K in range(2, 6)}, K=2)
     view.animation(K=3)
 
     run = record_background(BackgroundModel(K=3), frames, pixels, truths)
     view = BackgroundView(run, frame=140, pixel=1)
-    view.animation()          # at most 30 frames spread over the clip
+    view.animation()          # 20 frames spread over the clip (max_frames=...)
 
-``view.animation(...)`` returns an :class:`Animation`; ``anim.save("imgs/name.png")`` writes
-the file for a markdown image instead. Every figure and frame is at least 640 px wide with
-12 pt text at 96 dpi (readable on a projector), each animation at most 30 frames, with a hold
-on the last one, and the same bytes on every run.
+``view.animation(K=None, max_frames=30, frame_ms=400, hold_ms=2000, figsize=None)`` (EM and
+segmentation; BackgroundView: ``max_frames=20, frame_ms=300, hold_ms=1500, pixel=None,
+tolerance=16``) returns an :class:`Animation`. Displayed, its output is an ``image/png`` (an
+APNG) and a one-line ``text/plain``; ``anim.save("imgs/name.png")`` writes the file for a
+markdown image instead, ``anim.data`` is the bytes. ``view.to_jshtml(...)`` is kept only so
+that old cells (``HTML(view.to_jshtml(K=2))``) still run: it returns an ``<img>`` of the same
+animation.
+
+Sizes: views are 840 px wide (they show 1:1 in JupyterLab on a 1280 px screen), animations
+768 px, all with text of at least 12 pt at 96 dpi (16 px) and constrained layout; at most 30
+frames with a hold on the last one; the same bytes on every run. Slider redraws are sent as
+JPEG (quality 90, no chroma subsampling), the kept picture as a 255-colour PNG.
 
 Why a picture next to each widget: a widget needs its kernel. A notebook opened without
 running it (a fresh clone in JupyterLab, which treats it as untrusted; GitHub; nbconvert HTML;
