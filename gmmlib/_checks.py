@@ -20,7 +20,7 @@ import re
 import numpy as np
 
 __all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool", "check_options",
-           "check_callable", "check_random_state", "check_array", "check_image", "check_frame",
+           "check_callable", "check_iterable", "check_random_state", "check_array", "check_image", "check_frame",
            "check_path", "as_data", "as_weights", "check_K", "n_distinct"]
 
 
@@ -248,6 +248,35 @@ def check_random_state(random_state, name="random_state"):
     if random_state < 0:
         raise ValueError(f"{name} must be an integer seed >= 0, got {show(random_state)}; {fix}")
     return np.random.default_rng(int(random_state))
+
+
+def check_iterable(value, name, what, *, sized=False):
+    """Return ``value`` if it can be iterated over (and, with ``sized``, has a length and items).
+
+    Strings, bytes, dicts and sets are refused: they iterate, but never over what a caller
+    meant. ``what`` describes the expected items in the message, e.g. "(H, W) masks".
+
+    Examples
+    --------
+    >>> check_iterable(3, "masks", "(H, W) masks")
+    Traceback (most recent call last):
+    ...
+    gmmlib._checks.InputTypeError: masks must be a sequence of (H, W) masks, got 3
+    """
+    ok = not isinstance(value, (str, bytes, dict, set, frozenset))
+    if ok:
+        try:
+            if sized:
+                len(value)
+                value[0] if len(value) else None
+            else:
+                iter(value)
+        except Exception:  # a 0-d array, an object without __len__ or __getitem__, ...
+            ok = False
+    if not ok:
+        fix = "; for a generator pass list(...)" if sized and hasattr(value, "__next__") else ""
+        raise InputTypeError(f"{name} must be a sequence of {what}, got {show(value)}{fix}")
+    return value
 
 
 def check_path(path, name="path"):

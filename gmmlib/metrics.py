@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import InputTypeError, check_array, check_int, show
+from ._checks import check_array, check_int, check_iterable
 
 __all__ = ["MaskScores", "MaskScorer", "score_masks", "precision_recall_f"]
 
@@ -102,8 +102,9 @@ class MaskScorer:
         truth = _as_mask(truth, truth_name)
         if mask.shape != truth.shape:
             raise ValueError(f"frame {self._seen}: the mask has shape {mask.shape} but the ground "
-                             f"truth has shape {truth.shape}; both must be (H, W) of the same "
-                             "frame (a colour mask? reduce it with mask.any(axis=-1))")
+                             f"truth has shape {truth.shape} ({mask_name} and {truth_name}); "
+                             "both must be (H, W) of the same frame (a colour mask? reduce it "
+                             "with mask.any(axis=-1))")
         self._seen += 1
         if self._seen <= self.warmup:
             return
@@ -116,7 +117,8 @@ class MaskScorer:
         """The scores so far, as a :class:`MaskScores`."""
         if not self._counts:
             raise ValueError(f"no frame was scored: {self._seen} frames seen, warm-up "
-                             f"{self.warmup}; pass more frames or a shorter warm-up")
+                             f"{self.warmup}; pass more frames or a shorter warm-up "
+                             f"(warmup < {max(self._seen, 1)})")
         c = np.array(self._counts, dtype=np.int64)
         tp, fp, fn, tn = (int(v) for v in c.sum(axis=0))
         p, r, f = precision_recall_f(tp, fp, fn)
@@ -141,9 +143,7 @@ def score_masks(masks, truths, warmup=0):
     MaskScores
     """
     for name, seq in (("masks", masks), ("truths", truths)):
-        if isinstance(seq, (str, bytes, dict, set)) or not hasattr(seq, "__iter__"):
-            raise InputTypeError(f"{name} must be a sequence of (H, W) masks or an array "
-                                 f"(n, H, W), got {show(seq)}")
+        check_iterable(seq, name, "(H, W) masks, or an array (n, H, W)")
         if isinstance(seq, np.ndarray) and seq.ndim != 3:
             raise ValueError(f"{name} must be a sequence of (H, W) masks or an array (n, H, W), "
                              f"got an array of shape {seq.shape}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
-from ._checks import (InputTypeError, check_bool, check_float, check_image, check_int, show)
+from ._checks import check_bool, check_float, check_image, check_int, check_iterable
 
 __all__ = ["SyntheticScene", "ObjectTrack", "make_scene"]
 
@@ -342,8 +342,9 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
         base = background.astype(np.float32).reshape(height, width, 3 if color else 1)
         waving = False
     if not (8 <= height <= MAX_SIDE and 8 <= width <= MAX_SIDE):
-        raise ValueError(f"frames must be at least 8x8 pixels and at most {MAX_SIDE} on a side, "
-                         f"got {height}x{width}")
+        source = "background" if background is not None else "background_frames[0]"
+        raise ValueError(f"{source} has shape {height}x{width}, but frames must be at least 8x8 "
+                         f"pixels and at most {MAX_SIDE} on a side")
     if object_size is not None and object_size > 2 * max(height, width):
         raise ValueError(f"object_size must be a number in [2, {2 * max(height, width)}] (twice "
                          f"the frame's longer side), got {object_size:g}; it is the object "
@@ -385,11 +386,8 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
 
 def _check_background_frames(frames, n_frames):
     """The first n_frames real frames, each checked like an image, all of one shape."""
-    if isinstance(frames, (str, bytes, dict, set)) or not hasattr(frames, "__len__") \
-            or not hasattr(frames, "__getitem__"):
-        raise InputTypeError(f"background_frames must be a sequence of frames (a list of (H, W) "
-                             f"or (H, W, 3) arrays, or one array (n, H, W[, 3])), got "
-                             f"{show(frames)}; for a generator pass list(frames)")
+    check_iterable(frames, "background_frames", "frames (a list of (H, W) or (H, W, 3) arrays, "
+                   "or one array (n, H, W[, 3]))", sized=True)
     if len(frames) < n_frames:
         raise ValueError(f"background_frames has {len(frames)} frames but n_frames={n_frames}; "
                          "pass fewer n_frames or more frames")

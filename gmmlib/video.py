@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import (InputTypeError, check_bool, check_callable, check_float, check_int,
-                      check_path, show)
+                      check_iterable, check_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
 
@@ -162,6 +162,10 @@ def fetch_clip(name, routes=ROUTES):
                 tried.append(f"{label}: {type(exc).__name__}: {exc}")
                 _say(f"  failed: {exc}")
                 continue
+            if not part.is_file():
+                tried.append(f"{label}: it returned without writing the file")
+                _say("  failed: no file was written")
+                continue
             got = sha256(part)
             if got != digest:
                 tried.append(f"{label}: wrong sha256 {got}")
@@ -181,8 +185,7 @@ def _check_routes(routes):
     """routes must be (label, function) pairs, the function called as route(name, dest, workdir)."""
     fix = ("routes must be a sequence of (label, function) pairs, e.g. "
            "[(\"the web\", gmmlib.video._from_url)]")
-    if isinstance(routes, (str, bytes, dict)) or not hasattr(routes, "__iter__"):
-        raise InputTypeError(f"{fix}; got {show(routes)}")
+    check_iterable(routes, "routes", "(label, function) pairs")
     checked = []
     for i, pair in enumerate(routes):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not isinstance(pair[0], str):
@@ -256,7 +259,7 @@ def _decode(path, gray, scale, max_frames, start):
                                      f"{frame.shape[0]} frames of {path} below one pixel; use "
                                      f"scale >= {1 / min(frame.shape[:2]):.3g}")
             elif (frame.shape, frame.dtype) != first:
-                raise ValueError(f"frame {i} of {path} has shape {frame.shape} and dtype {frame.dtype}, "
+                raise ValueError(f"frame {i} of path {path} has shape {frame.shape} and dtype {frame.dtype}, "
                                  f"but the first frame had {first[0]} and {first[1]}; a background "
                                  "model needs frames of one size: re-encode the video at one size")
             if gray and frame.ndim == 3:
@@ -265,8 +268,8 @@ def _decode(path, gray, scale, max_frames, start):
                 frame = _downscale(frame, scale)
             yield frame
     except (OSError, RuntimeError, StopIteration, IndexError) as exc:
-        raise ValueError(f"could not decode {path} as a video ({type(exc).__name__}: "
+        raise ValueError(f"could not decode path {path} as a video ({type(exc).__name__}: "
                          f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}); is it a "
                          "video file that ffmpeg can read (e.g. .avi, .mp4)?") from None
     if first is None and start == 0 and max_frames != 0:
-        raise ValueError(f"{path} holds no frames; is it a video file?")
+        raise ValueError(f"path {path} holds no frames; is it a video file?")
