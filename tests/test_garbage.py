@@ -49,6 +49,7 @@ GARBAGE = settings(max_examples=N_EXAMPLES, deadline=None, database=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                           HealthCheck.filter_too_much])
 HANG_SECONDS = 10
+MEMORY_HEADROOM = 2 * 2 ** 30  # bytes a single call may add to the process
 
 
 # =============================================================================== garbage
@@ -641,9 +642,12 @@ def _specs():
     # --- exercise checkers (exercises) ----------------------------------------------------
     answers = returning(garbage)
     for name in exercises.__all__:
+        checker = getattr(exercises, name)
         if name.startswith("check_"):
-            S[name] = Spec(getattr(exercises, name), lambda: dict(fn=lambda *a: 0.0, quiet=True,
-                                                                  strict=False),
+            limit = {"timeout": 2.0} if "timeout" in inspect.signature(
+                checker, follow_wrapped=False).parameters else {}
+            S[name] = Spec(checker, lambda limit=limit: dict(fn=lambda *a: 0.0, quiet=True,
+                                                             strict=False, **limit),
                            check_feedback, extra={"fn": answers},
                            allowed=(exercises.ExerciseError,))
     return S
@@ -670,10 +674,37 @@ def names(message, name):
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message) is not None
 
 
+def _limit_memory():
+    """Cap the address space at what is used now plus MEMORY_HEADROOM; return the old limits.
+
+    A garbage size (n=2**31 samples) must end in a MemoryError, which the test reports, not in
+    the kernel's OOM killer ending the whole test run (or a neighbour's process).
+    """
+    try:
+        import resource
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):  # not Linux: no cap
+        return None
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    cap = used + MEMORY_HEADROOM
+    if old[1] != resource.RLIM_INFINITY:
+        cap = min(cap, old[1])
+    resource.setrlimit(resource.RLIMIT_AS, (cap, old[1]))
+    return old
+
+
+def _restore_memory(old):
+    if old is not None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, old)
+
+
 def run(spec, kwargs, mutated, value):
-    """Call with a time limit; return None or a description of what went wrong."""
+    """Call with a time and memory limit; return None or a description of what went wrong."""
     before = {k: snapshot(v) for k, v in kwargs.items() if k not in spec.mutable}
     previous = signal.signal(signal.SIGALRM, _alarm)
+    memory = _limit_memory()
     signal.setitimer(signal.ITIMER_REAL, HANG_SECONDS)
     shown = f"{mutated}={_short(value)}"
     problem = None
@@ -703,6 +734,7 @@ def run(spec, kwargs, mutated, value):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        _restore_memory(memory)
     if problem is None:
         changed = [k for k, v in before.items() if snapshot(kwargs[k]) != v]
         if changed:
