@@ -86,7 +86,7 @@ def test_make_scene_refuses_negative_objects_and_nan_noise(kwargs, match):
 def test_one_far_outlier_does_not_merge_two_real_clusters():
     X = np.r_[two_clusters(), 1e6]
     means = np.sort(painless_em(X, 3).mixture.means.ravel())
-    assert abs(means[0] - 0) < 0.5 and abs(means[1] - 10) < 0.5 and means[2] == 1e6
+    assert abs(means[0] - 0) < 0.5 and abs(means[1] - 10) < 0.5 and abs(means[2] - 1e6) < 1
 
 
 def test_a_mixture_does_not_follow_later_edits_of_the_callers_arrays():
