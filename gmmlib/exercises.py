@@ -231,14 +231,18 @@ def _async_raise(thread, exc_type):
     return n == 1
 
 
-def _stop(thread, grace=2.0):
+#: Seconds given to a timed-out function to notice the stop request before it is abandoned.
+STOP_GRACE = 2.0
+
+
+def _stop(thread, grace=None):
     """Stop a running student thread; True when it really ended.
 
     The exception is delivered between two Python instructions, so a pure-Python loop stops at
     once. A thread stuck inside one C call (time.sleep, a huge numpy operation) only stops when
     that call returns; it is then left running as a daemon and reported.
     """
-    deadline = time.monotonic() + grace
+    deadline = time.monotonic() + (STOP_GRACE if grace is None else grace)
     while thread.is_alive() and time.monotonic() < deadline:
         _async_raise(thread, _Timeout)  # again and again, in case the code catches it
         thread.join(0.05)
@@ -598,14 +602,14 @@ def _lse_shifted(a, m):
         return float(m + np.log(np.sum(np.exp(a - m))))
 
 
-@_checker("logsumexp", 8)
+@_checker("logsumexp", 9)
 def check_logsumexp(s, fn):
     """Check ``fn(a) -> float``: log(sum_k exp(a_k)) of a 1-D array ``a``, without underflow or overflow.
 
     The reference is ``scipy.special.logsumexp``. The hostile cases: [-1000, -1001] must give
     -999.687 (the direct form gives log 0 = -inf), [1000, 1000] must give 1000.693 (the direct
-    form gives inf), [0, -2000] must give 0 (subtracting the min or the mean instead of the max
-    overflows there), and a -inf entry (a component of weight 0) must simply not count.
+    form gives inf), [0, -600, -1400] and [0, -2000] must give 0 (subtracting the min, and then
+    the mean, instead of the max overflows there), and a -inf entry (a component of weight 0) must simply not count.
     """
     cases = [
         ("two zeros", [0.0, 0.0]),
@@ -613,6 +617,7 @@ def check_logsumexp(s, fn):
         ("a single number", [-5.0]),
         ("two tiny terms", [-1000.0, -1001.0]),
         ("two huge terms", [1000.0, 1000.0]),
+        ("terms 1400 apart", [0.0, -600.0, -1400.0]),
         ("terms 2000 apart", [0.0, -2000.0]),
         ("one term of weight zero (-inf)", [-np.inf, -2.0, -3.0]),
         ("tiny terms of very different size", [-800.0, -1200.0, -1000.0]),
@@ -621,18 +626,22 @@ def check_logsumexp(s, fn):
         a = np.array(values)
         expected = float(scipy_logsumexp(a))
         got = s.call(fn, _Case(label, [("a", a)]))
-        if _kind(got) is None and np.size(got) > 1 if not isinstance(got, (str, bytes)) else False:
-            raise _Fail("return one number (the sum runs over the whole 1-D array), not an array.",
-                        expected, got)
-        g = _number(got, "your result")
+        values = _floats(got, "your result")
+        if values.size == 0:
+            raise _Fail("your result is empty; return one number.", expected, got)
+        if values.size != 1:
+            raise _Fail(f"return one number (the sum runs over the whole 1-D array), not an array of shape "
+                        f"{values.shape}.", expected, got)
+        g = float(values.reshape(()))
         if _close(g, expected, rtol=1e-9, atol=1e-9):
             continue
         spread = np.ptp(a) > 0 if np.isfinite(a).all() else True
-        if not np.isnan(g) and spread and _same(g, _lse_shifted(a, np.min(a))):
+        by_min, by_mean = (not np.isnan(g) and spread and _same(g, _lse_shifted(a, f(a))) for f in (np.min, np.mean))
+        if by_min and not by_mean:
             hint = ("you subtracted the minimum. Subtract the MAXIMUM m = max(a): then every a_k - m "
                     "is <= 0, exp never overflows, and the largest term is exp(0) = 1, so the sum "
                     "is >= 1 and its log is never -inf.")
-        elif not np.isnan(g) and spread and _same(g, _lse_shifted(a, np.mean(a))):
+        elif by_mean:
             hint = ("you subtracted the mean. Subtract the MAXIMUM m = max(a): with the mean, terms far "
                     "above it still overflow (here exp(1000) = inf). With the max every a_k - m <= 0 "
                     "and the largest term is exp(0) = 1.")
@@ -969,11 +978,11 @@ def check_bic(s, fn):
             "the factor 2 is missing: BIC = -2 log L + p log N.": -ll + p * np.log(N),
             "np.log10 is the base-10 logarithm; BIC uses the natural logarithm np.log(N).":
                 -2 * ll + p * np.log10(N),
+            "you left out the penalty p log N: that is just -2 log L.": -2 * ll,
             "the penalty is p log N with p = mixture.n_parameters (free parameters), not K or d.":
                 -2 * ll + K * np.log(N),
             "the penalty uses N = len(X), the number of points, not the number of features.":
                 -2 * ll + p * np.log(d),
-            "you left out the penalty p log N: that is just -2 log L.": -2 * ll,
         }
         hint = next((h for h, v in wrong.items() if _close(g, v, rtol=1e-9)),
                     "BIC = -2 * mixture.log_likelihood(X) + mixture.n_parameters * np.log(len(X)).")
@@ -1130,6 +1139,7 @@ def _m_step_1d(x, c, resp):
     return Nk / Nk.sum(), means, variances
 
 
+@functools.lru_cache(maxsize=None)
 def _cameraman_histogram():
     from skimage import data
     counts = np.bincount(data.camera().ravel(), minlength=256).astype(np.float64)
@@ -1144,6 +1154,7 @@ def _equal_range_start(x, c, K):
     return m.weights, m.means[:, 0], m.covariances[:, 0, 0]
 
 
+@functools.lru_cache(maxsize=None)
 def _em_cases(include_cameraman=True):
     x = np.array([0.0, 1.0, 2.0, 3.0, 7.0, 8.0, 9.0, 10.0])
     c = np.array([2.0, 9.0, 3.0, 1.0, 1.0, 2.0, 12.0, 4.0])
@@ -1159,7 +1170,6 @@ def _em_cases(include_cameraman=True):
 
 def _check_e_step_1d(s, e_step):
     """Part 1 of the EM exercise: fn(x, weights, means, variances) -> (resp, log_p)."""
-    xc, _ = _cameraman_histogram()
     cases = [("your E-step, eight levels", np.array([0.0, 1.0, 2.0, 3.0, 7.0, 8.0, 9.0, 10.0]),
               np.array([0.5, 0.5]), np.array([2.0, 6.0]), np.array([4.0, 4.0])),
              ("your E-step, 256 levels and two narrow components", np.arange(256.0),
@@ -1403,6 +1413,7 @@ def check_log_likelihood_ratio(s, fn):
 # ============================================================================================
 # the per-pixel background model and MOG2 (notebook 06)
 
+@functools.lru_cache(maxsize=None)
 def _absorbed_after(alpha, T, w0, steady=200, after=120):
     """Frames until gmmlib's BackgroundModel stops calling a still object foreground (one pixel)."""
     from .background import BackgroundModel
@@ -1461,6 +1472,7 @@ def _first_match(x, weights, means, variances, k=2.5):
     return hits[0] if hits else -1
 
 
+@functools.lru_cache(maxsize=None)
 def _recorded_mixtures():
     """(weights, means, variances) of a few pixels of a BackgroundModel run, in storage order."""
     from .background import BackgroundModel
@@ -1497,6 +1509,7 @@ def check_first_match(s, fn):
         ("ranked order differs from storage order", 152.0, *arrays([0.1, 0.2, 0.7], [30, 100, 150], [400, 100, 16]), 2.5),
         ("the first match in rank is not the nearest mean", 115.0,
          *arrays([0.8, 0.2, 0.0], [100, 118, 0], [64, 16, 400]), 2.5),
+        ("a light but narrow Gaussian ranks first", 100.0, *arrays([0.0, 0.6, 0.4], [0, 104, 101], [400, 100, 4]), 2.5),
         ("an empty slot (weight 0) would match", 50.0, *arrays([0.9, 0.1, 0.0], [200, 120, 50], [16, 64, 400]), 2.5),
         ("exactly k sigma away is not a match", 110.0, *arrays([1.0, 0.0, 0.0], [100, 0, 0], [16, 400, 400]), 2.5),
         ("nothing within k sigma", 0.0, *arrays([0.6, 0.4, 0.0], [100, 200, 0], [16, 25, 400]), 2.5),
@@ -1517,7 +1530,11 @@ def check_first_match(s, fn):
         sigma = np.sqrt(var)
         order = list(np.argsort(-(w / sigma), kind="stable"))
         near = [j for j in range(len(w)) if abs(x - mu[j]) < k * sigma[j]]
-        if expected >= 0 and g == order.index(expected):
+        ranked_by = (lambda key: next((int(j) for j in np.argsort(key, kind="stable")
+                                       if w[j] > 0 and abs(x - mu[j]) < k * sigma[j]), -1))
+        if k != 2.5 and g == _first_match(x, w, mu, var, 2.5):
+            hint = f"this case uses k = {_num(k)}: the match window is |x - mu_k| < k sigma_k with the k you are given."
+        elif expected >= 0 and g == order.index(expected):
             hint = ("you returned the match's RANK; return its index in the arrays you were given "
                     "(the rank only decides which match comes first).")
         elif g >= 0 and w[g] == 0:
@@ -1525,17 +1542,17 @@ def check_first_match(s, fn):
                     "rank key w / sigma = 0). Skip it.")
         elif g >= 0 and abs(x - mu[g]) == k * sigma[g]:
             hint = "the match is strict: |x - mu_k| < k sigma_k; a value exactly k sigma away does not match."
+        elif g >= 0 and expected >= 0 and w[g] / sigma[g] == w[expected] / sigma[expected]:
+            hint = "ties in w_k / sigma_k go to the lower index (a stable sort: np.argsort(..., kind='stable'))."
         elif g >= 0 and near and g == min(near, key=lambda j: abs(x - mu[j])) and w[g] > 0:
             hint = ("you took the nearest mean; the model takes the FIRST match in the order of "
                     "decreasing w_k / sigma_k, even when another mean is closer.")
         elif g >= 0 and abs(x - mu[g]) < k * var[g] and not abs(x - mu[g]) < k * sigma[g]:
             hint = "the window is k standard deviations: sigma_k = sqrt(variance_k), not the variance."
-        elif g >= 0 and g == next((j for j in np.argsort(-w, kind="stable") if w[j] > 0 and j in near), -1):
+        elif g >= 0 and g == ranked_by(-w):
             hint = "rank by w_k / sigma_k (heavy AND narrow first), not by the weight alone."
-        elif g >= 0 and g == next((j for j in np.argsort(-(w / var), kind="stable") if w[j] > 0 and j in near), -1):
+        elif g >= 0 and g == ranked_by(-(w / var)):
             hint = "rank by w_k / sigma_k with sigma_k = sqrt(variance_k), not by w_k / variance_k."
-        elif g >= 0 and expected >= 0 and w[g] / sigma[g] == w[expected] / sigma[expected]:
-            hint = "ties in w_k / sigma_k go to the lower index (a stable sort: np.argsort(..., kind='stable'))."
         elif g == -1:
             hint = (f"Gaussian {expected} matches: |x - mu| = {_num(abs(x - mu[expected]))} < k sigma = "
                     f"{_num(k * sigma[expected])}. Use the k you are given.")
@@ -1552,6 +1569,17 @@ def _mog2_labels(frames, **params):
     return np.array([mog.apply(f) for f in frames])
 
 
+@functools.lru_cache(maxsize=None)
+def _mog2_reference():
+    """A short synthetic scene, MOG2's labels on it and the three reference masks."""
+    from .synthetic import make_scene
+    frames, _ = make_scene(n_frames=40, height=48, width=64, seed=3).arrays()
+    labels = _mog2_labels(frames)
+    references = {"ignore": labels == 255, "count": labels > 0,
+                  "off": _mog2_labels(frames, detectShadows=False) == 255}
+    return frames, labels, references
+
+
 @_checker("mog2_masks", 3)
 def check_mog2_masks(s, fn):
     """Check ``fn(frames, shadows) -> masks``: OpenCV MOG2's foreground as a boolean (T, H, W) array.
@@ -1562,11 +1590,7 @@ def check_mog2_masks(s, fn):
     ``"off"`` runs MOG2 with ``detectShadows=False``. The reference is OpenCV itself on a short
     synthetic scene (``gmmlib.synthetic.make_scene``).
     """
-    from .synthetic import make_scene
-    frames, _ = make_scene(n_frames=40, height=48, width=64, seed=3).arrays()
-    labels = _mog2_labels(frames)
-    references = {"ignore": labels == 255, "count": labels > 0,
-                  "off": _mog2_labels(frames, detectShadows=False) == 255}
+    frames, labels, references = _mog2_reference()
     for shadows, expected in references.items():
         got = s.call(fn, _Case(f'shadows = "{shadows}"', [("frames", frames), ("shadows", shadows)]))
         problem = _kind(got)

@@ -116,7 +116,7 @@ def _read_number(response):
             return f"{_short(response)} is not a number."
     try:
         value = float(response)
-    except (TypeError, ValueError, OverflowError):
+    except Exception:  # anything a student may type: a list, a dict, an object that refuses
         return f"{_short(response)} is not a number."
     if not math.isfinite(value):
         return f"{value} is not a finite number."
