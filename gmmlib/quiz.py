@@ -54,7 +54,8 @@ class Verdict:
 
 
 def _wrap(text, first, rest):
-    return textwrap.fill(" ".join(str(text).split()), WIDTH, initial_indent=first, subsequent_indent=rest)
+    return textwrap.fill(" ".join(str(text).split()), WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False)
 
 
 def _check_question(question, options, answer, explain, why, tol):
@@ -166,8 +167,8 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
     right_text = f"{answer} ({options[answer - 1]})" if options else f"{answer:g}"
     correct = None
     if response is None:
-        how = (f"the number of an option (1 to {len(options)})" if options else "a number")
-        verdict = f"Your answer: none yet. Set response= to {how} and run the cell again (\"?\" shows the answer)."
+        how = f"1 to {len(options)}" if options else "a number"
+        verdict = f"Your answer: none yet. Set response= to {how} and run the cell (\"?\" shows the answer)."
     elif isinstance(response, str) and response.strip().lower() in REVEAL:
         verdict = f"The answer is {right_text}. {explain}"
     else:
