@@ -21,7 +21,12 @@ shared by every checker:
 
 - ``timeout=5``: seconds each call of your function may take. A call that does not return in
   time is stopped (an endless loop is the usual reason) and reported; ``timeout=None`` waits
-  for ever (the kernel's Interrupt button then stops it).
+  for ever (the kernel's Interrupt button then stops it). Your function runs in a separate
+  thread, and a late one is stopped by raising an exception inside that thread (CPython's
+  ``PyThreadState_SetAsyncExc``): this works the same on Linux, macOS and Windows, unlike
+  ``signal.alarm``, and leaves the kernel usable. Its limit: the exception lands between two
+  Python instructions, so code stuck inside one long C call (``time.sleep(1e9)``) cannot be
+  stopped; the checker then says so and returns anyway, and the call ends when the C call does.
 - ``quiet=True`` prints nothing, ``strict=True`` raises ``ExerciseError`` on a failure.
 
 Every checker returns a ``Feedback`` (truthy when all cases pass). Your function runs on fresh
@@ -150,6 +155,10 @@ def _show_unsafe(value, limit):
     if isinstance(value, tuple):
         inner = ", ".join(_show(v, limit) for v in value[:6])
         return "(" + inner + (", ..." if len(value) > 6 else "") + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, Mixture):
+        means = _compact(value.means).split("  (")[0]
+        return (f"Mixture with weights {_compact(value.weights)}, means {means} and covariances of "
+                f"shape {value.covariances.shape}")
     if isinstance(value, (np.ndarray, np.generic, list)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -190,7 +199,7 @@ def _compact(a, limit=12, width=86):
         items = [one_line(v) for v in x]
         return "[" + ", ".join(items) + "]"
 
-    if a.ndim == 1 or max(a.shape[1:], default=1) == 1 and a.ndim == 2:
+    if a.ndim == 1 or a.ndim == 2 and a.shape[1] == 1 and a.shape[0] > 1:
         flat = a.reshape(-1)
         items = [_num(v) for v in flat]
         if len(items) > limit:
@@ -235,17 +244,19 @@ def _async_raise(thread, exc_type):
 STOP_GRACE = 2.0
 
 
-def _stop(thread, grace=None):
+def _stop(thread, box, grace=None):
     """Stop a running student thread; True when it really ended.
 
     The exception is delivered between two Python instructions, so a pure-Python loop stops at
     once. A thread stuck inside one C call (time.sleep, a huge numpy operation) only stops when
-    that call returns; it is then left running as a daemon and reported.
+    that call returns; it is then left running as a daemon and reported. The request is repeated
+    while the student's code runs (it may catch it), never once that code has returned.
     """
     deadline = time.monotonic() + (STOP_GRACE if grace is None else grace)
-    while thread.is_alive() and time.monotonic() < deadline:
-        _async_raise(thread, _Timeout)  # again and again, in case the code catches it
+    while thread.is_alive() and not box.get("done") and time.monotonic() < deadline:
+        _async_raise(thread, _Timeout)
         thread.join(0.05)
+    thread.join(max(0.0, deadline - time.monotonic()))
     return not thread.is_alive()
 
 
@@ -256,12 +267,11 @@ def _run(fn, args, timeout):
     def target():
         try:
             with np.errstate(all="ignore"):  # numpy's error state is per thread
-                value = fn(*args)
-            box["value"] = value
-        except _Timeout as exc:
-            box["error"] = exc
+                box["value"] = fn(*args)
         except BaseException as exc:  # the student's code may raise anything, even SystemExit
             box["error"] = exc
+        finally:
+            box["done"] = True
 
     def guarded():
         try:
@@ -279,10 +289,10 @@ def _run(fn, args, timeout):
         try:
             thread.join(timeout)
         except KeyboardInterrupt:  # the student pressed Interrupt: stop their code too
-            _stop(thread)
+            _stop(thread, box)
             raise
-        if thread.is_alive() and "value" not in box:
-            stopped = _stop(thread)
+        if thread.is_alive() and not box.get("done"):
+            stopped = _stop(thread, box)
             return None, _Timeout(timeout, stopped)
         thread.join()
     return box.get("value"), box.get("error")
@@ -425,6 +435,8 @@ def _shaped(a, shape, what, value=_NOT_SHOWN):
                 "per component.")
     elif shape == ():
         hint = f"{what} should be one number, but it has shape {got}."
+    elif a.ndim == 0:
+        hint = f"{what} is a single number, but it should be an array of shape {shape}."
     else:
         hint = f"{what} has shape {got} but should have shape {shape}."
     raise _Fail(hint, got=value)
@@ -1401,8 +1413,9 @@ def check_log_likelihood_ratio(s, fn):
         if _close(g, expected):
             continue
         if not np.isfinite(g).all():
-            hint = ("not finite: both densities underflowed to 0.0. Stay in logs: log p(x_i) = "
-                    "logsumexp_k (log pi_k + log N(x_i | mu_k, Sigma_k)), e.g. mixture.log_density(X).")
+            hint = ("not finite: a density underflowed to 0.0 (then log 0 = -inf, x / 0 = inf, 0 / 0 = "
+                    "NaN). Stay in logs: log p(x_i) = logsumexp_k (log pi_k + log N(x_i | mu_k, Sigma_k)), "
+                    "e.g. mixture.log_density(X), and subtract.")
         elif _close(-g, expected):
             hint = "the sign is flipped: foreground minus background."
         else:

@@ -211,8 +211,9 @@ def test_solutions_are_paired_like_the_notebooks():
     for ipynb in found:
         assert not _pair_problems(ipynb), _pair_problems(ipynb)
         assert ipynb.stem.endswith("_solutions")
-        assert (NOTEBOOK_DIR / f"{ipynb.stem[:-len('_solutions')]}.ipynb").exists(), (
-            f"{ipynb.name} belongs to no notebook: rename it after its notebook")
+        notebook = f"{ipynb.stem[:-len('_solutions')]}.ipynb"
+        assert (NOTEBOOK_DIR / notebook).exists(), f"{ipynb.name} belongs to no notebook: rename it after its notebook"
+        assert f"(../{notebook})" in read(ipynb).cells[0].source, f"{ipynb.name} should link back to ../{notebook}"
     orphans = [p.name for p in folder.glob("*.py") if not p.with_suffix(".ipynb").exists()]
     assert not orphans
 
