@@ -45,6 +45,7 @@ Which notebook uses which checker:
 import copy
 import ctypes
 import functools
+import inspect
 import linecache
 import math
 import os
@@ -566,8 +567,14 @@ def _checker(name, n_cases):
     foresaw) still becomes feedback, never a traceback.
     """
     def decorate(body):
+        extra = list(inspect.signature(body).parameters.values())[2:]  # after (session, fn)
+
         @functools.wraps(body)
         def checker(fn, *args, quiet=False, strict=False, timeout=DEFAULT_TIMEOUT, **kwargs):
+            try:  # a mistyped option is the caller's error, said at the call
+                checker.__signature__.bind(fn, *args, quiet=quiet, strict=strict, timeout=timeout, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{body.__name__}: {exc}") from None
             session = _Session(name, _check_timeout(timeout))
             session.n_cases = n_cases
             try:
@@ -590,6 +597,12 @@ def _checker(name, n_cases):
                 print(feedback.message)
                 feedback.printed = True
             return feedback
+
+        options = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d)
+                   for n, d in (("quiet", False), ("strict", False), ("timeout", DEFAULT_TIMEOUT))]
+        checker.__signature__ = inspect.Signature(
+            [inspect.Parameter("fn", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            + [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in extra] + options)
         return checker
     return decorate
 

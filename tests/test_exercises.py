@@ -539,6 +539,14 @@ def test_not_implemented_says_not_written_yet():
         assert not fb and fb.hint.startswith("not written yet"), fb.message
 
 
+def test_checker_signatures_read_well_and_typos_are_errors():
+    import inspect
+    assert str(inspect.signature(ex.check_logsumexp)) == "(fn, *, quiet=False, strict=False, timeout=5.0)"
+    assert "e_step=None, m_step=None" in str(inspect.signature(ex.check_em_loop))
+    with pytest.raises(TypeError, match="check_logsumexp: got an unexpected keyword argument 'tmeout'"):
+        ex.check_logsumexp(good_logsumexp, tmeout=3)
+
+
 def test_bad_timeout_is_a_clear_error():
     for bad in (0, -1, "5", float("nan"), True):
         with pytest.raises(ValueError, match="timeout must be a number of seconds"):
