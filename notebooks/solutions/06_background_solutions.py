@@ -138,8 +138,8 @@ print(f"pixels labelled 127 after the warm-up: {shadow.sum()}, of which {truths[
 # The scene has no shadows, yet MOG2 labels a large part of the objects 127. Its shadow test
 # only asks whether a pixel is a darker version of the background (between 0.5 and 1 times a
 # background mean); on gray frames any object darker than the wall it covers passes it. So the
-# 127 pixels are almost all object pixels, and counting only 255 throws away a fifth of MOG2's
-# true detections: its recall, and F, are understated. Counting 127 as foreground, or switching
+# 127 pixels are almost all object pixels, and counting only 255 throws away every object pixel
+# MOG2 labelled 127, about a fifth of the true foreground: its recall, and F, are understated. Counting 127 as foreground, or switching
 # shadow detection off (which gives exactly the same masks: shadow detection only relabels
 # pixels, it does not change MOG2's model), is the fair comparison here. On a real scene with
 # real shadows the choice is a question: do you want shadows in your foreground? Either way,
