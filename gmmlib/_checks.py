@@ -19,13 +19,17 @@ import re
 
 import numpy as np
 
-__all__ = ["InputTypeError", "show", "check_float", "check_int", "check_bool", "check_options",
-           "check_callable", "check_random_state", "check_array", "check_image", "check_frame",
+__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool", "check_options",
+           "check_callable", "check_iterable", "check_random_state", "check_array", "check_image", "check_frame",
            "check_path", "as_data", "as_weights", "check_K", "n_distinct"]
 
 
 class InputTypeError(TypeError, ValueError):
     """A value of the wrong kind; both a TypeError and a ValueError."""
+
+
+class InputIndexError(IndexError, ValueError):
+    """An index outside its range; both an IndexError and a ValueError."""
 
 
 def show(value, limit=60):
@@ -67,11 +71,24 @@ def _in_interval(x, interval):
     return above and below
 
 
+def _describe(interval):
+    """Interval notation in words where that reads better: '[0, inf)' -> '>= 0'."""
+    low, high, low_closed, high_closed = _parse_interval(interval)
+    num = lambda x: f"{x:g}"  # noqa: E731
+    if high == np.inf and low == -np.inf:
+        return "" if not high_closed else f"in {interval}"
+    if high == np.inf:
+        return (">= " if low_closed else "> ") + num(low) + (" (or inf)" if high_closed else "")
+    if low == -np.inf:
+        return ("<= " if high_closed else "< ") + num(high)
+    return f"in {interval}"
+
+
 def _fix(hint):
     return f"; {hint}" if hint else ""
 
 
-def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint=""):
+def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="", expected=None):
     """Return ``value`` as a Python float after checking it is a real number in ``interval``.
 
     Parameters
@@ -88,6 +105,9 @@ def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="
         Return None for None (for arguments whose documented default is None).
     hint : str
         What the value means or what is usual, appended to the message.
+    expected : str, optional
+        Words for what is allowed, replacing the default "a number in <interval>"
+        ("name must be <expected>, got <value>").
 
     Raises
     ------
@@ -103,11 +123,14 @@ def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="
     >>> check_float(float("nan"), "tol", "[0, inf)")
     Traceback (most recent call last):
     ...
-    ValueError: tol must be a number in [0, inf), got nan
+    ValueError: tol must be a number >= 0, got nan
     """
     if value is None and allow_none:
         return None
-    expected = f"{name} must be a number in {interval}" + (" or None" if allow_none else "")
+    words = _describe(interval)
+    expected = f"{name} must be " + (expected or ("a finite number" if not words else
+                                                  f"a number {words}"))
+    expected += " or None" if allow_none else ""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -122,25 +145,28 @@ def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="
     return x
 
 
-def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint=""):
+def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", expected=None):
     """Return ``value`` as a Python int after checking it is a whole number in ``interval``.
 
     Python ints and numpy integers are whole numbers; floats (even 3.0), bool and anything
     else are not (the message shows how to convert). Give sizes an upper bound in
     ``interval``: a huge size would otherwise end in a MemoryError or a very long run.
+    The other parameters are those of :func:`check_float`.
 
     Examples
     --------
     >>> check_int(3, "K", "[1, inf)")
     3
-    >>> check_int(2.0, "K", "[1, inf)")
+    >>> check_int(2.0, "K", "[1, 64]")
     Traceback (most recent call last):
     ...
-    gmmlib._checks.InputTypeError: K must be a whole number in [1, inf), got 2.0; pass 2
+    gmmlib._checks.InputTypeError: K must be an integer in [1, 64], got 2.0; pass 2
     """
     if value is None and allow_none:
         return None
-    expected = f"{name} must be a whole number in {interval}" + (" or None" if allow_none else "")
+    words = _describe(interval)
+    expected = f"{name} must be " + (expected or ("an integer" + (f" {words}" if words else "")))
+    expected += " or None" if allow_none else ""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -222,6 +248,35 @@ def check_random_state(random_state, name="random_state"):
     if random_state < 0:
         raise ValueError(f"{name} must be an integer seed >= 0, got {show(random_state)}; {fix}")
     return np.random.default_rng(int(random_state))
+
+
+def check_iterable(value, name, what, *, sized=False):
+    """Return ``value`` if it can be iterated over (and, with ``sized``, has a length and items).
+
+    Strings, bytes, dicts and sets are refused: they iterate, but never over what a caller
+    meant. ``what`` describes the expected items in the message, e.g. "(H, W) masks".
+
+    Examples
+    --------
+    >>> check_iterable(3, "masks", "(H, W) masks")
+    Traceback (most recent call last):
+    ...
+    gmmlib._checks.InputTypeError: masks must be a sequence of (H, W) masks, got 3
+    """
+    ok = not isinstance(value, (str, bytes, dict, set, frozenset))
+    if ok:
+        try:
+            if sized:
+                len(value)
+                value[0] if len(value) else None
+            else:
+                iter(value)
+        except Exception:  # a 0-d array, an object without __len__ or __getitem__, ...
+            ok = False
+    if not ok:
+        fix = "; for a generator pass list(...)" if sized and hasattr(value, "__next__") else ""
+        raise InputTypeError(f"{name} must be a sequence of {what}, got {show(value)}{fix}")
+    return value
 
 
 def check_path(path, name="path"):

@@ -30,30 +30,39 @@ def test_check_float_accepts_real_numbers_and_returns_a_python_float(value, expe
     assert got == expected and type(got) is float
 
 
-@pytest.mark.parametrize("interval, inside, outside", [
-    ("(0, 1]", [1e-300, 0.5, 1.0], [0.0, -0.1, 1.0000001]),
-    ("[0, 1)", [0.0, 0.999], [1.0, -1e-300]),
-    ("[0, inf)", [0.0, 1e300], [np.inf, -1.0]),
-    ("[0, inf]", [0.0, np.inf], [-np.inf, -1e-9]),
-    ("(-inf, inf)", [-1e300, 0.0, 1e300], [np.inf, -np.inf]),
+@pytest.mark.parametrize("interval, words, inside, outside", [
+    ("(0, 1]", "a number in (0, 1]", [1e-300, 0.5, 1.0], [0.0, -0.1, 1.0000001]),
+    ("[0, 1)", "a number in [0, 1)", [0.0, 0.999], [1.0, -1e-300]),
+    ("[0, inf)", "a number >= 0", [0.0, 1e300], [np.inf, -1.0]),
+    ("(0, inf)", "a number > 0", [1e-300, 1e300], [np.inf, 0.0]),
+    ("[0, inf]", "a number >= 0 (or inf)", [0.0, np.inf], [-np.inf, -1e-9]),
+    ("(-inf, 5]", "a number <= 5", [-1e300, 5.0], [-np.inf, 5.5]),
+    ("(-inf, inf)", "a finite number", [-1e300, 0.0, 1e300], [np.inf, -np.inf]),
 ])
-def test_check_float_honours_open_and_closed_ends(interval, inside, outside):
+def test_check_float_honours_open_and_closed_ends(interval, words, inside, outside):
     for x in inside:
         assert check_float(x, "v", interval) == x
     for x in outside:
-        with pytest.raises(ValueError, match=rf"v must be a number in {re.escape(interval)}, got"):
+        with pytest.raises(ValueError, match=rf"^v must be {re.escape(words)}, got"):
             check_float(x, "v", interval)
+
+
+def test_expected_replaces_the_words_of_the_interval():
+    with pytest.raises(ValueError, match=r"^stop_fraction must be in \[0, 1\], got 1.5$"):
+        check_float(1.5, "stop_fraction", "[0, 1]", expected="in [0, 1]")
+    with pytest.raises(ValueError, match=r"^n_frames must be a positive integer, got 0$"):
+        check_int(0, "n_frames", "[1, inf)", expected="a positive integer")
 
 
 @pytest.mark.parametrize("bad", [True, np.bool_(False), "0.1", None, [0.1], (0.1,), {"a": 1},
                                  1 + 2j, np.array([0.1]), object()])
 def test_check_float_refuses_what_is_not_a_real_number_with_a_type_error(bad):
-    with pytest.raises(InputTypeError, match=r"^tol must be a number in \[0, inf\), got .*usual"):
+    with pytest.raises(InputTypeError, match=r"^tol must be a number >= 0, got .*usual"):
         check_float(bad, "tol", "[0, inf)", hint="1e-4 is usual")
 
 
 def test_check_float_never_allows_nan_and_names_value_and_range():
-    with pytest.raises(ValueError, match=r"reg_covar must be a number in \[0, inf\), got nan"):
+    with pytest.raises(ValueError, match=r"reg_covar must be a number >= 0, got nan"):
         check_float(float("nan"), "reg_covar", "[0, inf)")
 
 
@@ -88,13 +97,13 @@ def test_check_int_accepts_whole_numbers_and_returns_a_python_int(value):
                                       (None, "got None"), ([3], r"got \[3\]"),
                                       (float("inf"), "got inf"), (float("nan"), "got nan")])
 def test_check_int_refuses_non_integers_and_shows_the_fix(bad, fix):
-    with pytest.raises(InputTypeError, match=rf"^n_init must be a whole number in \[1, 100\], {fix}"):
+    with pytest.raises(InputTypeError, match=rf"^n_init must be an integer in \[1, 100\], {fix}"):
         check_int(bad, "n_init", "[1, 100]")
 
 
 @pytest.mark.parametrize("bad", [0, -3, 101, 10 ** 400])
 def test_check_int_refuses_out_of_range_values(bad):
-    with pytest.raises(ValueError, match=rf"n_objects must be a whole number in \[1, 100\], got {str(bad)[:9]}"):
+    with pytest.raises(ValueError, match=rf"n_objects must be an integer in \[1, 100\], got {str(bad)[:9]}"):
         check_int(bad, "n_objects", "[1, 100]")
 
 
