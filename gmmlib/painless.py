@@ -432,7 +432,7 @@ def check_init(init, K, d):
     array of starting means (scikit-learn's ``means_init``); a clear error otherwise."""
     if isinstance(init, Mixture):
         if init.n_components != K or init.n_features != d:
-            raise ValueError(f"the starting mixture has K={init.n_components}, d={init.n_features} "
+            raise ValueError(f"init is a starting mixture with K={init.n_components}, d={init.n_features} "
                              f"but K={K} and the data have d={d}; pass a start with K={K} "
                              f"components in {d} dimensions")
         return init
