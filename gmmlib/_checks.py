@@ -1,25 +1,555 @@
-"""Input checks shared by every entry point: bad data gets a message that says what to do."""
+"""Input checks shared by every entry point: bad input gets a message that says what to do.
+
+Every public function of gmmlib calls these first, as scikit-learn's ``check_array`` and
+``validate_params`` do, so the same bad value gets the same message everywhere. A message
+names the argument, shows the bad value and says what to pass instead.
+
+Errors: a value of the wrong *kind* (a string where a number is expected, a float where a
+whole number is expected, an array of strings) raises :class:`InputTypeError`, which is both
+a ``TypeError`` and a ``ValueError`` (like scikit-learn's ``InvalidParameterError``), so code
+that catches either keeps working. A value of the right kind but out of range (NaN, a
+negative size, a float image scaled to [0, 1]) raises ``ValueError``.
+
+The checks never modify their input: arrays are converted (a copy) only when needed.
+"""
+import difflib
+import numbers
+import os
+import re
+
 import numpy as np
+
+__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool", "check_options",
+           "check_callable", "check_iterable", "check_random_state", "check_array", "check_image", "check_frame",
+           "check_path", "as_data", "as_weights", "check_K", "n_distinct"]
+
+
+class InputTypeError(TypeError, ValueError):
+    """A value of the wrong kind; both a TypeError and a ValueError."""
+
+
+class InputIndexError(IndexError, ValueError):
+    """An index outside its range; both an IndexError and a ValueError."""
+
+
+def show(value, limit=60):
+    """A short description of ``value`` for an error message (arrays by shape and dtype)."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    try:
+        text = repr(value)
+    except Exception:  # a hostile __repr__ must not hide the real message
+        text = f"<{type(value).__name__} object>"
+    if len(text) > limit:
+        text = text[: limit - 15] + " ... " + text[-10:]
+    if isinstance(value, (list, tuple, dict, set, str, bytes)) or value is None \
+            or isinstance(value, (bool, np.bool_)):
+        return text
+    if isinstance(value, (numbers.Number, np.generic)):
+        return text
+    return f"{text} (a {type(value).__name__})"
+
+
+# ---------------------------------------------------------------- numbers
+
+_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
+
+
+def _parse_interval(interval):
+    """'(0, 1]' -> (0.0, 1.0, low_closed=False, high_closed=True); 'inf' and '-inf' allowed."""
+    match = _INTERVAL.match(interval)
+    if not match:
+        raise ValueError(f"bad interval {interval!r}; write it like '(0, 1]' or '[1, inf)'")
+    left, low, high, right = match.groups()
+    return float(low), float(high), left == "[", right == "]"
+
+
+def _in_interval(x, interval):
+    low, high, low_closed, high_closed = _parse_interval(interval)
+    above = x >= low if low_closed else x > low
+    below = x <= high if high_closed else x < high
+    return above and below
+
+
+def _describe(interval):
+    """Interval notation in words where that reads better: '[0, inf)' -> '>= 0'."""
+    low, high, low_closed, high_closed = _parse_interval(interval)
+    num = lambda x: f"{x:g}"  # noqa: E731
+    if high == np.inf and low == -np.inf:
+        return "" if not high_closed else f"in {interval}"
+    if high == np.inf:
+        return (">= " if low_closed else "> ") + num(low) + (" (or inf)" if high_closed else "")
+    if low == -np.inf:
+        return ("<= " if high_closed else "< ") + num(high)
+    return f"in {interval}"
+
+
+def _fix(hint):
+    return f"; {hint}" if hint else ""
+
+
+def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="", expected=None):
+    """Return ``value`` as a Python float after checking it is a real number in ``interval``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed. ints, floats, numpy scalars and 0-d arrays are numbers; bool,
+        str, None (unless ``allow_none``), lists, arrays and complex numbers are not.
+    name : str
+        The argument's name, used in the message.
+    interval : str
+        Allowed values in interval notation, e.g. ``"(0, 1]"``, ``"[0, inf)"``. NaN is never
+        allowed; infinity only where the interval is closed at ``inf``: ``"[0, inf]"``.
+    allow_none : bool
+        Return None for None (for arguments whose documented default is None).
+    hint : str
+        What the value means or what is usual, appended to the message.
+    expected : str, optional
+        Words for what is allowed, replacing the default "a number in <interval>"
+        ("name must be <expected>, got <value>").
+
+    Raises
+    ------
+    InputTypeError
+        ``value`` is not a real number.
+    ValueError
+        It is NaN, or outside ``interval``.
+
+    Examples
+    --------
+    >>> check_float(0.5, "alpha", "(0, 1]")
+    0.5
+    >>> check_float(float("nan"), "tol", "[0, inf)")
+    Traceback (most recent call last):
+    ...
+    ValueError: tol must be a number >= 0, got nan
+    """
+    if value is None and allow_none:
+        return None
+    words = _describe(interval)
+    expected = f"{name} must be " + (expected or ("a finite number" if not words else
+                                                  f"a number {words}"))
+    expected += " or None" if allow_none else ""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InputTypeError(f"{expected}, got {show(value)}{_fix(hint)}")
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond float64, e.g. 10**400
+        raise ValueError(f"{expected}, got an integer too large for a float ({show(value)})"
+                         f"{_fix(hint)}") from None
+    if np.isnan(x) or not _in_interval(x, interval):
+        raise ValueError(f"{expected}, got {show(value)}{_fix(hint)}")
+    return x
+
+
+def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", expected=None):
+    """Return ``value`` as a Python int after checking it is a whole number in ``interval``.
+
+    Python ints and numpy integers are whole numbers; floats (even 3.0), bool and anything
+    else are not (the message shows how to convert). Give sizes an upper bound in
+    ``interval``: a huge size would otherwise end in a MemoryError or a very long run.
+    The other parameters are those of :func:`check_float`.
+
+    Examples
+    --------
+    >>> check_int(3, "K", "[1, inf)")
+    3
+    >>> check_int(2.0, "K", "[1, 64]")
+    Traceback (most recent call last):
+    ...
+    gmmlib._checks.InputTypeError: K must be an integer in [1, 64], got 2.0; pass 2
+    """
+    if value is None and allow_none:
+        return None
+    words = _describe(interval)
+    expected = f"{name} must be " + (expected or ("an integer" + (f" {words}" if words else "")))
+    expected += " or None" if allow_none else ""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
+                and np.isfinite(float(value)) and float(value) == int(value):
+            hint = f"pass {int(value)}" + (f"; {hint}" if hint else "")
+        raise InputTypeError(f"{expected}, got {show(value)}{_fix(hint)}")
+    n = int(value)
+    if not _in_interval(n, interval):
+        raise ValueError(f"{expected}, got {show(value)}{_fix(hint)}")
+    return n
+
+
+def check_bool(value, name, *, hint=""):
+    """Return ``value`` as a Python bool; only True/False (and numpy bools) are accepted.
+
+    Examples
+    --------
+    >>> check_bool(True, "whiten")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(f"{name} must be True or False, got {show(value)}{_fix(hint)}")
+    return bool(value)
+
+
+def check_options(value, name, options, *, hint=""):
+    """Return ``value`` if it is one of the strings ``options``; suggest the closest otherwise.
+
+    Examples
+    --------
+    >>> check_options("paper", "learning_rate", ("paper", "constant"))
+    'paper'
+    >>> check_options("papper", "learning_rate", ("paper", "constant"))
+    Traceback (most recent call last):
+    ...
+    ValueError: learning_rate must be one of ('paper', 'constant'), got 'papper'; did you mean 'paper'?
+    """
+    options = tuple(options)
+    expected = f"{name} must be one of {options}"
+    if not isinstance(value, str):
+        raise InputTypeError(f"{expected}, got {show(value)}{_fix(hint)}")
+    if value not in options:
+        close = difflib.get_close_matches(value, options, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else hint
+        raise ValueError(f"{expected}, got {show(value)}{_fix(fix)}")
+    return value
+
+
+def check_callable(fn, name, *, hint=""):
+    """Return ``fn`` if it can be called; otherwise say to pass the function, not its result."""
+    if not callable(fn):
+        raise InputTypeError(
+            f"{name} must be a function, got {show(fn)}; pass the function itself (its name "
+            f"without parentheses), not the result of calling it{_fix(hint)}")
+    return fn
+
+
+def check_random_state(random_state, name="random_state"):
+    """Return a ``numpy.random.Generator`` from a seed.
+
+    None gives fresh entropy (not reproducible); an int >= 0 a seeded generator (the same
+    int gives the same numbers); a Generator is used as it is (its state advances). A
+    ``SeedSequence`` or ``BitGenerator`` is accepted as ``numpy.random.default_rng`` does.
+
+    Examples
+    --------
+    >>> bool(check_random_state(0).integers(10) == check_random_state(0).integers(10))
+    True
+    """
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, (np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(random_state)
+    fix = "pass an integer seed >= 0 (e.g. random_state=0), None, or a numpy.random.Generator"
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
+        raise InputTypeError(f"{name} must be an integer seed >= 0, None or a "
+                             f"numpy.random.Generator, got {show(random_state)}; {fix}")
+    if random_state < 0:
+        raise ValueError(f"{name} must be an integer seed >= 0, got {show(random_state)}; {fix}")
+    return np.random.default_rng(int(random_state))
+
+
+def check_iterable(value, name, what, *, sized=False):
+    """Return ``value`` if it can be iterated over (and, with ``sized``, has a length and items).
+
+    Strings, bytes, dicts and sets are refused: they iterate, but never over what a caller
+    meant. ``what`` describes the expected items in the message, e.g. "(H, W) masks".
+
+    Examples
+    --------
+    >>> check_iterable(3, "masks", "(H, W) masks")
+    Traceback (most recent call last):
+    ...
+    gmmlib._checks.InputTypeError: masks must be a sequence of (H, W) masks, got 3
+    """
+    ok = not isinstance(value, (str, bytes, dict, set, frozenset))
+    if ok:
+        try:
+            if sized:
+                len(value)
+                value[0] if len(value) else None
+            else:
+                iter(value)
+        except Exception:  # a 0-d array, an object without __len__ or __getitem__, ...
+            ok = False
+    if not ok:
+        fix = "; for a generator pass list(...)" if sized and hasattr(value, "__next__") else ""
+        raise InputTypeError(f"{name} must be a sequence of {what}, got {show(value)}{fix}")
+    return value
+
+
+def check_path(path, name="path"):
+    """Return ``path`` as a ``pathlib.Path``; it must be a str or an os.PathLike."""
+    from pathlib import Path
+
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputTypeError(f"{name} must be a file path (a str or pathlib.Path), got "
+                             f"{show(path)}")
+    if str(path) == "":
+        raise ValueError(f"{name} is an empty string; pass the path of a file")
+    return Path(path)
+
+
+# ---------------------------------------------------------------- arrays
+
+def _asarray(X, name):
+    """np.asarray with a readable message for ragged lists, None, dicts and the like."""
+    if X is None:
+        raise InputTypeError(f"{name} is None; pass a numeric array")
+    if isinstance(X, (str, bytes, dict, set)):
+        raise InputTypeError(f"{name} must be a numeric array, got {show(X)}")
+    try:
+        arr = np.asarray(X)
+    except Exception as exc:  # ragged lists (numpy >= 1.24), objects whose __array__ fails
+        why = ("its rows have different lengths (a ragged list)" if "inhomogeneous" in str(exc)
+               else f"{type(exc).__name__}: {str(exc)[:100]}")
+        raise ValueError(f"{name} could not be read as an array: {why}; pass a numeric array "
+                         "whose rows all have the same length") from None
+    return arr
+
+
+def _check_dtype(arr, name, allow_bool=True):
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise InputTypeError(f"{name} is complex (dtype {arr.dtype}); only real numbers are "
+                             f"allowed: pass {name}.real or np.abs({name})")
+    if kind == "b" and not allow_bool:
+        raise InputTypeError(f"{name} is boolean; pass numbers, e.g. {name}.astype(float)")
+    if kind not in "biuf":
+        raise InputTypeError(
+            f"{name} must be numeric, got dtype {arr.dtype}" + (
+                " (a mix of types, a ragged list or None entries)" if kind == "O" else "")
+            + f"; convert it with np.asarray({name}, dtype=float) after removing non-numeric entries")
+
+
+def _first_bad(bad):
+    """Index (as a tuple) of the first True in ``bad``."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), bad.shape))
+
+
+def check_array(X, name="X", *, ndim=None, shape=None, allow_bool=True, allow_empty=False,
+                allow_nan=False, max_abs=None, dtype=None, hint=""):
+    """Return ``X`` as a numeric numpy array after checking its kind, shape and values.
+
+    Parameters
+    ----------
+    X : array-like
+    name : str
+        The argument's name, used in the message.
+    ndim : int or tuple of int, optional
+        Allowed numbers of dimensions.
+    shape : tuple, optional
+        Required shape; None entries match any length (checked after ``ndim``).
+    allow_bool : bool
+        Accept a boolean array (kept as bool unless ``dtype`` says otherwise).
+    allow_empty : bool
+        Accept an array with no element.
+    allow_nan : bool
+        Accept NaN and infinity (otherwise a ValueError says how many and where).
+    max_abs : float, optional
+        Largest allowed absolute value, e.g. 1e150 for data that is squared (above it the
+        squares overflow float64).
+    dtype : numpy dtype, optional
+        Convert to this dtype (a copy only if needed), e.g. ``np.float64``.
+    hint : str
+        Appended to the shape messages (e.g. how to reshape).
+
+    Raises
+    ------
+    InputTypeError
+        Not numeric (strings, objects, None, dicts), complex, or bool when not allowed.
+    ValueError
+        A ragged list, a wrong shape, NaN/inf, or values too large.
+
+    Examples
+    --------
+    >>> check_array([[1, 2], [3, 4]], "X", ndim=2, dtype=float).dtype
+    dtype('float64')
+    >>> check_array([1.0, float("nan")], "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X has 1 NaN or infinite values (the first at index (1,)); remove or replace them first, e.g. X = X[np.isfinite(X)]
+    """
+    arr = _asarray(X, name)
+    _check_dtype(arr, name, allow_bool)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(str(n) for n in allowed)
+            raise ValueError(f"{name} must have {want} dimensions, got shape {arr.shape}"
+                             f"{_fix(hint)}")
+    if shape is not None:
+        if len(shape) != arr.ndim or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+            want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want}, got {arr.shape}{_fix(hint)}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one value")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if arr.dtype.kind == "f" and arr.size:
+        if not allow_nan:
+            finite = np.isfinite(arr)
+            if not finite.all():
+                bad = ~finite
+                raise ValueError(
+                    f"{name} has {int(bad.sum())} NaN or infinite values (the first at index "
+                    f"{_first_bad(bad)}); remove or replace them first, e.g. "
+                    f"{name} = {name}[np.isfinite({name})]")
+        if max_abs is not None:
+            with np.errstate(invalid="ignore"):
+                top = float(np.nanmax(np.abs(arr))) if not np.isnan(arr).all() else 0.0
+            if top > max_abs:
+                raise ValueError(f"{name} has values up to {top:.3g} in absolute value; the "
+                                 f"largest allowed is {max_abs:.3g} (their squares overflow). "
+                                 "Rescale it, e.g. divide by its standard deviation")
+    elif max_abs is not None and arr.dtype.kind in "iu" and arr.size:
+        top = max(abs(int(arr.max())), abs(int(arr.min())))
+        if top > max_abs:
+            raise ValueError(f"{name} has values up to {top:.3g} in absolute value; the largest "
+                             f"allowed is {max_abs:.3g}. Rescale it")
+    return arr
+
+
+def _looks_unit_scaled(arr):
+    """True for a float image in [0, 1] with a fractional value: an img_as_float image."""
+    if arr.size == 0:
+        return False
+    top = float(arr.max())
+    return 0 < top <= 1 and bool(np.any(arr != np.rint(arr)))
+
+
+def check_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
+    """Return an image as an array of grey levels 0..255: (H, W) gray or (H, W, C) colour.
+
+    Accepts uint8, any integer type whose values lie in 0..255 (converted to uint8), and
+    float images in [0, 255]. A float image in [0, 1] (scikit-image's ``img_as_float``) is
+    refused, not guessed: its grey levels would be read as 0 or 1 out of 255.
+
+    Parameters
+    ----------
+    channels : tuple of int
+        Allowed numbers of channels; 1 means a 2-D (H, W) image. ``(1,)`` for gray only,
+        ``(3, 4)`` for colour only (an alpha channel is kept; drop it with ``[..., :3]``).
+    dtype : numpy dtype, optional
+        Convert the result, e.g. ``np.uint8`` (float images must then hold whole numbers
+        after rounding; they are rounded).
+    """
+    arr = _asarray(image, name)
+    _check_dtype(arr, name, allow_bool=False)
+    gray_ok, colour = 1 in channels, tuple(c for c in channels if c > 1)
+    if arr.ndim == 3 and arr.shape[2] in colour:
+        pass
+    elif arr.ndim == 2 and gray_ok:
+        pass
+    elif arr.ndim == 3 and arr.shape[2] in (3, 4) and not colour:
+        raise ValueError(f"{name} must be a grayscale image (H, W), got shape {arr.shape} "
+                         "(colour); convert it with skimage.color.rgb2gray then "
+                         "skimage.util.img_as_ubyte, or segment it with segment_colour")
+    elif arr.ndim == 2 and not gray_ok:
+        raise ValueError(f"{name} must be a colour image (H, W, 3), got shape {arr.shape} "
+                         "(grayscale); use segment_gray for a gray image, or "
+                         "skimage.color.gray2rgb")
+    else:
+        want = " or ".join(["(H, W)"] * gray_ok + [f"(H, W, {c})" for c in colour])
+        raise ValueError(f"{name} must have shape {want} with channels last, got shape "
+                         f"{arr.shape}; for channels-first data use np.moveaxis({name}, 0, -1)")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if arr.dtype.kind == "f":
+        if not np.isfinite(arr).all():
+            bad = ~np.isfinite(arr)
+            raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite values (the first at "
+                             f"{_first_bad(bad)}); replace them, e.g. np.nan_to_num({name})")
+        lo, hi = float(arr.min()), float(arr.max())
+        if _looks_unit_scaled(arr):
+            raise ValueError(
+                f"{name} is a float image with values in [0, 1] (max {hi:.3g}); gmmlib reads "
+                "grey levels 0..255: scale float images to 0..255 or pass uint8, e.g. "
+                f"skimage.util.img_as_ubyte({name})")
+        if lo < 0 or hi > 255:
+            raise ValueError(f"{name} has values from {lo:.3g} to {hi:.3g}; grey levels must "
+                             f"lie in 0..255: clip or rescale it (e.g. np.clip({name}, 0, 255)) "
+                             "or pass uint8")
+    elif arr.dtype.kind in "iu" and arr.dtype != np.uint8:
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < 0 or hi > 255:
+            raise ValueError(f"{name} has integer values from {lo} to {hi} (dtype {arr.dtype}); "
+                             "grey levels must lie in 0..255: for 16-bit images use "
+                             f"({name} // 257).astype(np.uint8), else clip or rescale")
+        arr = arr.astype(np.uint8)
+    if dtype is not None and arr.dtype != dtype:
+        arr = np.rint(arr).astype(dtype) if np.dtype(dtype).kind in "iu" else arr.astype(dtype)
+    return arr
+
+
+def check_frame(frame, name="frame"):
+    """A video frame for the background model: (H, W) or (H, W, C<=4), uint8 or float 0..255.
+
+    The same rules as :func:`check_image` (a float frame in [0, 1] is refused with the fix),
+    except that integer frames other than uint8 must be converted by the caller.
+    """
+    arr = _asarray(frame, name)
+    _check_dtype(arr, name, allow_bool=False)
+    if arr.ndim not in (2, 3):
+        raise ValueError(f"a frame must have shape (H, W) for gray or (H, W, C) for colour, "
+                         f"got {name} of shape {arr.shape}; for a stack of frames call apply() "
+                         "on each frame in turn")
+    if arr.ndim == 3 and not 1 <= arr.shape[2] <= 4:
+        raise ValueError(f"a colour frame must be (H, W, C) with C <= 4 channels last, got "
+                         f"{name} of shape {arr.shape}; for channels-first data use "
+                         f"np.moveaxis({name}, 0, -1)")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if arr.dtype != np.uint8 and arr.dtype.kind != "f":
+        raise ValueError(f"frames must be uint8 or float with values in [0, 255], got {name} "
+                         f"of dtype {arr.dtype}; convert it, e.g. ({name} // 257).astype(np.uint8) "
+                         f"for 16-bit video or {name}.astype(np.uint8) for 0..255 integers")
+    return arr
+
+
+def check_frame_values(arr, name="frame", first=False):
+    """Float frames: finite, in [0, 255]; the first one must not look scaled to [0, 1]."""
+    if arr.dtype.kind != "f":
+        return arr
+    finite = np.isfinite(arr)
+    if not finite.all():
+        raise ValueError(f"{name} has {np.count_nonzero(~finite)} NaN or infinite values; a "
+                         "background model needs real grey levels: replace them (e.g. "
+                         "np.nan_to_num) or drop the frame")
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo < 0 or hi > 255:
+        raise ValueError(f"{name} has values from {lo:.3g} to {hi:.3g}; grey levels must lie in "
+                         f"[0, 255]: clip or rescale it (e.g. np.clip({name}, 0, 255)) or pass "
+                         "uint8 frames")
+    if first and _looks_unit_scaled(arr):
+        raise ValueError(f"{name} is a float frame with values in [0, 1] (max {hi:.3g}); the "
+                         "model works in grey levels 0..255: scale float frames to 0..255 "
+                         f"(e.g. {name} * 255) or pass uint8 (skimage.util.img_as_ubyte)")
+    return arr
+
+
+# ---------------------------------------------------------------- EM data
+
+#: Above this the squares of the data overflow float64 (1e308).
+MAX_ABS_DATA = 1e150
 
 
 def as_data(X, name="X", keep_dtype=False):
     """Return X as a 2-D array (N, d), refusing anything EM cannot use.
 
     A 1-D array is read as N points of one feature. Integer data (uint8 pixels) is
-    converted to float64 so that squares cannot wrap around, unless ``keep_dtype``
-    (only the naive EM asks for that, to show the overflow).
+    converted to float64 so that squares cannot wrap around, unless ``keep_dtype`` (only
+    the naive EM asks for that, to show the overflow). Floating data is always computed
+    in float64 (float16 squares overflow at 256). The input is never modified.
     """
-    try:
-        arr = np.asarray(X)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(f"{name} could not be read as an array ({exc}); pass a numeric "
-                         "array of shape (n_points, n_features)") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}; convert it with "
-                         f"np.asarray({name}, dtype=float) after removing non-numeric entries")
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} is complex; a Gaussian mixture here models real data: "
-                         f"pass {name}.real or np.abs({name})")
+    arr = _asarray(X, name)
+    if arr.dtype.kind == "c":
+        raise InputTypeError(f"{name} is complex; a Gaussian mixture here models real data: "
+                             f"pass {name}.real or np.abs({name})")
+    _check_dtype(arr, name)
     if arr.ndim == 0:
         raise ValueError(f"{name} is a single number; pass an array of shape (n_points, n_features)")
     if arr.ndim == 1:
@@ -32,41 +562,46 @@ def as_data(X, name="X", keep_dtype=False):
         raise ValueError(f"{name} is empty (shape {arr.shape}); EM needs at least one point")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {arr.shape})")
-    if arr.dtype == bool:
-        arr = arr.astype(np.float64)
-    if not keep_dtype:
+    if arr.dtype == bool or arr.dtype.kind == "f" or not keep_dtype:
         arr = arr.astype(np.float64, copy=False)
-    if np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype.kind == "f":
         bad = ~np.isfinite(arr)
         if bad.any():
             rows = np.flatnonzero(bad.any(axis=1))
             raise ValueError(
                 f"{name} has {bad.sum()} NaN or infinite values in {rows.size} rows (first at row "
                 f"{rows[0]}); remove or impute them first, e.g. {name} = {name}[np.isfinite({name}).all(axis=1)]")
-        if np.abs(arr).max() > 1e150:
-            raise ValueError(f"{name} has values up to {np.abs(arr).max():.3g}; their squares overflow "
+        top = np.abs(arr).max()
+        if top > MAX_ABS_DATA:
+            raise ValueError(f"{name} has values up to {top:.3g}; their squares overflow "
                              "float64. Rescale the data (e.g. divide by its standard deviation)")
     return arr
 
 
-def as_weights(weights, n_points):
+def as_weights(weights, n_points, name="weights"):
     """Return point weights (counts) as float64 of shape (N,); None means all ones."""
     if weights is None:
         return np.ones(n_points)
-    w = np.asarray(weights)
+    w = _asarray(weights, name)
     if not (np.issubdtype(w.dtype, np.number) or w.dtype == bool) or np.iscomplexobj(w):
-        raise ValueError(f"weights must be real numbers, got dtype {w.dtype}")
+        raise InputTypeError(f"{name} must be real numbers, got dtype {w.dtype}")
     w = w.astype(np.float64).reshape(-1) if w.ndim <= 1 else w
     if w.ndim != 1 or w.shape[0] != n_points:
-        raise ValueError(f"weights has shape {np.shape(weights)} but X has {n_points} points; "
+        raise ValueError(f"{name} has shape {np.shape(weights)} but X has {n_points} points; "
                          "pass one weight (count) per point")
     if not np.isfinite(w).all():
-        raise ValueError("weights contain NaN or infinity; every weight must be a finite count >= 0")
+        raise ValueError(f"{name} contain NaN or infinity; every weight must be a finite count >= 0")
     if (w < 0).any():
-        raise ValueError(f"weights contain {int((w < 0).sum())} negative values; weights are counts, "
-                         "use values >= 0")
-    if w.sum() <= 0:
-        raise ValueError("all weights are zero: at least one point must carry a positive weight")
+        raise ValueError(f"{name} contain {int((w < 0).sum())} negative values; weights are "
+                         "counts, use values >= 0")
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if total <= 0:
+        raise ValueError(f"all {name} are zero: at least one point must carry a positive weight")
+    if not np.isfinite(total) or w.max() > MAX_ABS_DATA:
+        raise ValueError(f"{name} are too large (up to {w.max():.3g}, sum {total:.3g}); only their "
+                         f"ratios matter: divide them by their largest value, {name} / "
+                         f"{name}.max()")
     return w
 
 
@@ -87,7 +622,8 @@ def n_distinct(X, weights, enough=None):
 def check_K(K, X, weights):
     """K must be a whole number between 1 and the number of distinct weighted points."""
     if isinstance(K, (bool, np.bool_)) or not isinstance(K, (int, np.integer)):
-        raise ValueError(f"K (the number of components) must be a whole number, got {K!r}")
+        raise InputTypeError(f"K (the number of components) must be a whole number, got "
+                             f"{show(K)}")
     if K < 1:
         raise ValueError(f"K must be at least 1, got {K}")
     distinct = n_distinct(X, weights, enough=K)

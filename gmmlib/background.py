@@ -15,10 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ._checks import (InputIndexError, check_bool, check_float, check_frame, check_frame_values,
+                      check_int, check_options)
+
 __all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
 
 #: The ways to set rho, the step of the matched component's mean and variance.
 LEARNING_RATES = ("inverse_weight", "paper", "constant")
+#: The most Gaussians a pixel may keep (the paper uses 3 to 5).
+MAX_K = 64
 
 
 @dataclass(frozen=True)
@@ -132,26 +137,29 @@ class BackgroundModel:
     def __init__(self, K=3, alpha=0.005, T=0.7, match_threshold=2.5, initial_variance=400.0,
                  initial_weight=0.05, variance_floor=16.0, learning_rate="inverse_weight",
                  fast_start=True):
-        if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
-            raise ValueError(f"K must be an integer >= 1 (the number of Gaussians per pixel), "
-                             f"got {K!r}; 3 to 5 is usual")
-        _check_number("alpha", alpha, 0, 1, "(0, 1]", low_open=True, high_open=False,
-                      hint="it is a learning rate; 0.001 to 0.05 is usual")
-        _check_number("T", T, 0, 1, "(0, 1)", hint="it is the share of the weight the "
-                      "background must cover; 0.5 to 0.9 is usual")
-        _check_number("match_threshold", match_threshold, 0, np.inf, "(0, inf)",
-                      hint="it is a distance in standard deviations; 2.5 is the paper's value")
-        _check_number("initial_variance", initial_variance, 0, np.inf, "(0, inf)",
-                      hint="it is in squared grey levels, e.g. 400 for sigma = 20")
-        _check_number("initial_weight", initial_weight, 0, 1, "(0, 1)",
-                      hint="a new component should start light, e.g. 0.05")
-        _check_number("variance_floor", variance_floor, 0, np.inf, "(0, inf)",
-                      hint="it is in squared grey levels, e.g. 16 for sigma = 4")
+        K = check_int(K, "K", "[1, inf)", hint="the number of Gaussians per pixel; 3 to 5 "
+                      "is usual")
+        if K > MAX_K:
+            raise ValueError(f"K must be an integer in [1, {MAX_K}], got {K}; each pixel keeps "
+                             "K Gaussians in memory and 3 to 5 is usual")
+        alpha = check_float(alpha, "alpha", "(0, 1]",
+                            hint="it is a learning rate; 0.001 to 0.05 is usual")
+        T = check_float(T, "T", "(0, 1)", hint="it is the share of the weight the background "
+                        "must cover; 0.5 to 0.9 is usual")
+        match_threshold = check_float(match_threshold, "match_threshold", "(0, 1000]",
+                                      hint="it is a distance in standard deviations; 2.5 is "
+                                      "the paper's value")
+        initial_variance = check_float(initial_variance, "initial_variance", "(0, 1e6]",
+                                       hint="it is in squared grey levels, e.g. 400 for sigma = 20")
+        initial_weight = check_float(initial_weight, "initial_weight", "(0, 1)",
+                                     hint="a new component should start light, e.g. 0.05")
+        variance_floor = check_float(variance_floor, "variance_floor", "(0, 1e6]",
+                                     hint="it is in squared grey levels, e.g. 16 for sigma = 4")
         if variance_floor > initial_variance:
             raise ValueError(f"variance_floor ({variance_floor}) is larger than initial_variance "
                              f"({initial_variance}); lower the floor or raise the initial variance")
-        if learning_rate not in LEARNING_RATES:
-            raise ValueError(f"learning_rate must be one of {LEARNING_RATES}, got {learning_rate!r}")
+        check_options(learning_rate, "learning_rate", LEARNING_RATES)
+        fast_start = check_bool(fast_start, "fast_start")
         self.K = int(K)
         self.alpha = float(alpha)
         self.T = float(T)
@@ -201,33 +209,18 @@ class BackgroundModel:
 
     # ------------------------------------------------------------------ input checks
     def _check_frame(self, frame):
-        if not isinstance(frame, np.ndarray):
-            frame = np.asarray(frame)
-        if frame.ndim not in (2, 3):
-            raise ValueError(f"a frame must have shape (H, W) for gray or (H, W, C) for colour, "
-                             f"got shape {frame.shape}; for a stack of frames call apply() on "
-                             "each frame in turn")
-        if frame.ndim == 3 and not 1 <= frame.shape[2] <= 4:
-            raise ValueError(f"a colour frame must be (H, W, C) with C <= 4 channels last, got "
-                             f"shape {frame.shape}; for channels-first data use "
-                             "np.moveaxis(frame, 0, -1)")
-        if frame.shape[0] == 0 or frame.shape[1] == 0:
-            raise ValueError(f"the frame is empty (shape {frame.shape})")
-        if frame.dtype != np.uint8 and frame.dtype.kind != "f":
-            raise ValueError(f"frames must be uint8 or float with values in [0, 255], got dtype "
-                             f"{frame.dtype}; convert, e.g. (frame / 257).astype(np.uint8) for "
-                             "16-bit video")
+        name = f"frame {self.n_frames_}"
+        frame = check_frame(frame, "frame")
         if self.shape_ is not None and (frame.shape != self.shape_ or frame.dtype != self.dtype_):
             raise ValueError(
-                f"frame {self.n_frames_} has shape {frame.shape} and dtype {frame.dtype}, but "
+                f"{name} has shape {frame.shape} and dtype {frame.dtype}, but "
                 f"the model was built for shape {self.shape_} and dtype {self.dtype_} (its first "
                 "frame); resize or convert the frames the same way, or call reset() to start "
                 "a new model")
-        if frame.dtype.kind == "f" and not np.isfinite(frame).all():
-            raise ValueError(f"frame {self.n_frames_} has {np.count_nonzero(~np.isfinite(frame))} "
-                             "NaN or infinite values; a background model needs real grey levels: "
-                             "replace them (e.g. np.nan_to_num) or drop the frame")
-        return frame
+        # Float frames must hold grey levels: a frame scaled to [0, 1] would never differ
+        # from the background by 2.5 sigma (sigma >= 4 levels), and values beyond float32
+        # would turn the parameters into NaN.
+        return check_frame_values(frame, name, first=self.shape_ is None)
 
     # ------------------------------------------------------------------ one frame
     def apply(self, frame):
@@ -388,15 +381,22 @@ class BackgroundModel:
         Handy for plotting one pixel's Gaussians while a video plays: call it after each
         ``apply``.
 
+        Raises
+        ------
+        IndexError (also a ValueError)
+            When (row, col) is outside the frame.
+
         Returns
         -------
         PixelMixture
             Float64 copies: weights (K,), means (K, C), variances (K,), is_background (K,).
         """
         self._require_fitted()
+        row, col = check_int(row, "row", "(-inf, inf)"), check_int(col, "col", "(-inf, inf)")
         H, W = self.shape_[:2]
         if not (-H <= row < H and -W <= col < W):
-            raise IndexError(f"pixel ({row}, {col}) is outside the {H}x{W} frame")
+            raise InputIndexError(f"pixel ({row}, {col}) is outside the {H}x{W} frame; row must "
+                                  f"be in [0, {H - 1}] and col in [0, {W - 1}]")
         i = (row % H) * W + (col % W)
         w = self._w[:, i].astype(float)
         var = self._var[:, i].astype(float)
@@ -412,15 +412,3 @@ class BackgroundModel:
                 f"match_threshold={self.match_threshold}, initial_variance={self.initial_variance}, "
                 f"initial_weight={self.initial_weight}, variance_floor={self.variance_floor}, "
                 f"learning_rate={self.learning_rate!r}, fast_start={self.fast_start})")
-
-
-def _check_number(name, value, low, high, interval, low_open=True, high_open=True, hint=""):
-    """Raise a ValueError saying what to pass when ``value`` is not a number in the interval."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if ok:
-        value = float(value)
-        ok = np.isfinite(value) or high == np.inf and value == np.inf and not high_open
-        ok = ok and (value > low if low_open else value >= low)
-        ok = ok and (value < high if high_open else value <= high)
-    if not ok:
-        raise ValueError(f"{name} must be a number in {interval}, got {value!r}; {hint}")

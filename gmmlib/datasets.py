@@ -6,23 +6,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_random_state
 from .mixture import Mixture
 
 
 def seed_1d(random_state=0):
     """Seed 000's GMMExample_1D: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
 
+    ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300,), labels (300,)).
     """
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     X = np.concatenate([rng.normal(10, 1, 100), rng.normal(20, 3, 200)])
     return X, np.repeat([0, 1], [100, 200])
 
 
 def seed_2d(random_state=0):
     """Seed 000's GMMExample_2D: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
-    100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,))."""
-    rng = np.random.default_rng(random_state)
+    100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,)).
+
+    ``random_state``: an integer seed >= 0, None or a numpy Generator.
+    """
+    rng = check_random_state(random_state)
     a = rng.multivariate_normal([1, 2], [[3, 0.2], [0.2, 2]], 200)
     b = rng.multivariate_normal([-1, -2], [[2, 0], [0, 1]], 100)
     return np.vstack([a, b]), np.repeat([0, 1], [200, 100])

@@ -8,25 +8,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import InputTypeError, check_image, show
 from .history import EMResult
+from .mixture import Mixture
 from .painless import painless_em
 
 LEVELS = np.arange(256, dtype=np.float64)
 
 
-def as_gray_uint8(image):
-    """Check that ``image`` is a 2-D uint8 grayscale image (the histogram has 256 levels)."""
-    img = np.asarray(image)
-    if img.ndim == 3 and img.shape[2] in (3, 4):
-        raise ValueError(f"expected a grayscale image, got shape {img.shape} (colour); use "
-                         "skimage.color.rgb2gray, then skimage.util.img_as_ubyte, or segment_colour")
-    if img.ndim != 2:
-        raise ValueError(f"expected a 2-D grayscale image, got shape {img.shape}")
-    if img.size == 0:
-        raise ValueError("the image is empty")
-    if img.dtype != np.uint8:
-        raise ValueError(f"expected uint8 intensities 0..255, got dtype {img.dtype}; convert with "
-                         "skimage.util.img_as_ubyte(image)")
+def as_gray_uint8(image, name="image"):
+    """Check that ``image`` holds 2-D grayscale levels 0..255 and return it as uint8.
+
+    Integer images with values in 0..255 are converted; float images are refused with the
+    fix (the histogram has 256 integer levels, and a float image may be scaled to [0, 1]).
+    """
+    img = check_image(image, name, channels=(1,))
+    if img.dtype.kind == "f":
+        fix = (f"skimage.util.img_as_ubyte({name}) (its values are in [0, 1]: scale float "
+               "images to 0..255 or pass uint8)" if float(img.max()) <= 1
+               else f"np.rint({name}).astype(np.uint8)")
+        raise ValueError(f"{name} must hold uint8 grey levels 0..255 (the histogram has 256 "
+                         f"levels), got dtype {img.dtype}; convert it with {fix}")
     return img
 
 
@@ -40,17 +42,24 @@ def histogram_em(image, K, init="equal-range", **kwargs):
     """Painless EM on the intensity histogram (weighted EM on 256 levels).
 
     The default start is seed 000's: [0, 255] cut into K equal parts. Levels with count 0 are
-    dropped (they weigh nothing). Returns an EMResult like ``painless_em``.
+    dropped (they weigh nothing). Returns an EMResult like ``painless_em``, which checks
+    ``K``, ``init`` and the other keyword arguments.
     """
+    if "weights" in kwargs:
+        raise InputTypeError("histogram_em takes no weights: the histogram counts are the "
+                             "weights; call painless_em(levels, K, weights=counts) yourself")
     levels, counts = intensity_histogram(image)
     keep = counts > 0
-    if init == "equal-range":
+    if isinstance(init, str) and init == "equal-range":
         kwargs.setdefault("init_range", (0, 255))
     return painless_em(levels[keep], K, weights=counts[keep], init=init, **kwargs)
 
 
 def label_lut(mixture):
     """A 256-entry lookup table: each intensity's most probable component (max posterior)."""
+    if not isinstance(mixture, Mixture) or mixture.n_features != 1:
+        raise InputTypeError(f"mixture must be a 1-D gmmlib.Mixture (e.g. histogram_em(...)"
+                             f".mixture), got {show(mixture)}")
     return mixture.predict(LEVELS).astype(np.uint8)
 
 
@@ -68,19 +77,21 @@ class GraySegmentation:
 
 def segment_gray(image, K, **kwargs):
     """Segment a uint8 grayscale image by histogram EM; labels ordered dark to bright."""
-    result = histogram_em(image, K, **kwargs)
+    img = as_gray_uint8(image)
+    result = histogram_em(img, K, **kwargs)
     rank = np.argsort(np.argsort(result.mixture.means[:, 0]))  # component -> rank by brightness
     lut = rank[label_lut(result.mixture)].astype(np.uint8)
-    return GraySegmentation(lut[as_gray_uint8(image)], lut, result)
+    return GraySegmentation(lut[img], lut, result)
 
 
-def as_colour_pixels(image):
-    img = np.asarray(image)
-    if img.ndim != 3 or img.shape[2] not in (3, 4):
-        raise ValueError(f"expected a colour image of shape (H, W, 3), got {img.shape}")
-    if img.shape[2] == 4:
-        img = img[:, :, :3]
-    return img.reshape(-1, 3)
+def as_colour_pixels(image, name="image"):
+    """The (H * W, 3) RGB pixels of a colour image with levels 0..255 (an alpha channel is dropped).
+
+    uint8, integers in 0..255 and floats in [0, 255] are accepted; a float image in [0, 1]
+    is refused with the fix (its mean colours would all round to black).
+    """
+    img = check_image(image, name, channels=(3, 4))
+    return img[:, :, :3].reshape(-1, 3)
 
 
 @dataclass
@@ -95,8 +106,12 @@ class ColourSegmentation:
 
 
 def segment_colour(image, K, **kwargs):
-    """Full-covariance painless EM on the RGB pixels; each pixel gets its max-posterior component."""
+    """Full-covariance painless EM on the RGB pixels; each pixel gets its max-posterior component.
+
+    ``image`` is (H, W, 3) or (H, W, 4) with levels 0..255 (uint8, or float in [0, 255]);
+    ``K`` and the keyword arguments go to ``painless_em``.
+    """
     pixels = as_colour_pixels(image)
     result = painless_em(pixels, K, **kwargs)
-    labels = result.mixture.predict(pixels).reshape(np.asarray(image).shape[:2])
+    labels = result.mixture.predict(pixels).reshape(np.shape(image)[:2])
     return ColourSegmentation(labels, result)

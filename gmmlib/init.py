@@ -7,6 +7,7 @@ import numpy as np
 from .mixture import Mixture
 
 INIT_METHODS = ("kmeans", "equal-range")
+KMEANS_RESTARTS = 5  # Forgy restarts inside one K-means start (the best inertia wins)
 
 
 def forgy_centroids(X, weights, K, rng):
@@ -90,7 +91,7 @@ def mixture_from_labels(X, weights, labels, K, var_floor):
     return Mixture(mass / mass.sum(), means, covs)
 
 
-def kmeans_init(X, weights, K, rng, var_floor, n_init=5, sample_size=20_000):
+def kmeans_init(X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, sample_size=20_000):
     """The painless start: K-means (Forgy, restarts) turned into a mixture.
 
     On more than ``sample_size`` points the restarts run on a weighted random sample (a
@@ -106,6 +107,24 @@ def kmeans_init(X, weights, K, rng, var_floor, n_init=5, sample_size=20_000):
     return mixture_from_labels(X, weights, labels, K, var_floor)
 
 
+def means_init(X, weights, means, var_floor):
+    """A start from given means (scikit-learn's ``means_init``): each point goes to its nearest
+    mean; the clusters give the weights and diagonal covariances, the means stay as given.
+
+    A mean that no point is nearest to borrows the farthest point of a cluster that can
+    spare one, as K-means does, so every component starts with a weight and a variance.
+    """
+    K = means.shape[0]
+    d2 = (np.einsum("ij,ij->i", X, X)[:, None] - 2 * X @ means.T
+          + np.einsum("ij,ij->i", means, means)[None, :])
+    labels = np.argmin(d2, axis=1)
+    mass = np.bincount(labels, weights=weights, minlength=K)
+    if (mass <= 0).any():
+        labels = refill_empty_clusters(labels, d2, weights, mass)
+    start = mixture_from_labels(X, weights, labels, K, var_floor)
+    return Mixture(start.weights, means, start.covariances)
+
+
 def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-12):
     """Seed 000's start for intensities: cut [low, high] into K equal parts, one Gaussian each.
 
@@ -118,6 +137,10 @@ def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-12):
     x = X[:, 0]
     low = x[weights > 0].min() if low is None else low
     high = x[weights > 0].max() if high is None else high
+    if not (np.isfinite(low) and np.isfinite(high) and (low < high or (K == 1 and low == high))):
+        raise ValueError(f"init='equal-range' needs a range low < high to cut into K parts, got "
+                         f"({low!r}, {high!r}); pass init_range=(low, high) with low < high, e.g. "
+                         "(0, 255) for intensities, or use init='kmeans' (all the data share one value)")
     edges = np.linspace(low, high, K + 1)
     part = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, K - 1)
     mass = np.bincount(part, weights=weights, minlength=K)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_array, check_int, check_iterable
+
 __all__ = ["MaskScores", "MaskScorer", "score_masks", "precision_recall_f"]
 
 
@@ -20,9 +22,15 @@ def precision_recall_f(tp, fp, fn):
     """Precision, recall and F-measure from counts (scalars or arrays).
 
     A ratio whose denominator is 0 (no detection, or no true foreground) is NaN: it is
-    undefined, and 0 or 1 would both bias an average.
+    undefined, and 0 or 1 would both bias an average. Counts must be finite and >= 0, and
+    arrays of counts must have shapes that broadcast together.
     """
-    tp, fp, fn = (np.asarray(v, dtype=float) for v in (tp, fp, fn))
+    tp, fp, fn = (_counts(v, name) for v, name in ((tp, "tp"), (fp, "fp"), (fn, "fn")))
+    try:
+        np.broadcast_shapes(tp.shape, fp.shape, fn.shape)
+    except ValueError:
+        raise ValueError(f"tp, fp and fn have shapes {tp.shape}, {fp.shape} and {fn.shape}, "
+                         "which do not broadcast together; pass counts of the same shape") from None
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = tp / (tp + fp)
         recall = tp / (tp + fn)
@@ -80,20 +88,23 @@ class MaskScorer:
     """
 
     def __init__(self, warmup=0):
-        if not isinstance(warmup, (int, np.integer)) or warmup < 0:
-            raise ValueError(f"warmup must be an integer >= 0 (frames not scored), got {warmup!r}")
-        self.warmup = int(warmup)
+        self.warmup = check_int(warmup, "warmup", "[0, inf)",
+                                hint="it is the number of first frames not scored")
         self._seen = 0
         self._counts = []  # (tp, fp, fn, tn) per scored frame: 4 ints a frame
 
     def update(self, mask, truth):
         """Add one frame: ``mask`` is the prediction, ``truth`` the ground truth (H, W)."""
-        mask = _as_mask(mask, "mask")
-        truth = _as_mask(truth, "truth")
+        self._update(mask, truth, "mask", "truth")
+
+    def _update(self, mask, truth, mask_name, truth_name):
+        mask = _as_mask(mask, mask_name)
+        truth = _as_mask(truth, truth_name)
         if mask.shape != truth.shape:
             raise ValueError(f"frame {self._seen}: the mask has shape {mask.shape} but the ground "
-                             f"truth has shape {truth.shape}; both must be (H, W) of the same "
-                             "frame (a colour mask? reduce it with mask.any(axis=-1))")
+                             f"truth has shape {truth.shape} ({mask_name} and {truth_name}); "
+                             "both must be (H, W) of the same frame (a colour mask? reduce it "
+                             "with mask.any(axis=-1))")
         self._seen += 1
         if self._seen <= self.warmup:
             return
@@ -106,7 +117,8 @@ class MaskScorer:
         """The scores so far, as a :class:`MaskScores`."""
         if not self._counts:
             raise ValueError(f"no frame was scored: {self._seen} frames seen, warm-up "
-                             f"{self.warmup}; pass more frames or a shorter warm-up")
+                             f"{self.warmup}; pass more frames or a shorter warm-up "
+                             f"(warmup < {max(self._seen, 1)})")
         c = np.array(self._counts, dtype=np.int64)
         tp, fp, fn, tn = (int(v) for v in c.sum(axis=0))
         p, r, f = precision_recall_f(tp, fp, fn)
@@ -130,6 +142,12 @@ def score_masks(masks, truths, warmup=0):
     -------
     MaskScores
     """
+    for name, seq in (("masks", masks), ("truths", truths)):
+        check_iterable(seq, name, "(H, W) masks, or an array (n, H, W)")
+        if isinstance(seq, np.ndarray) and seq.ndim != 3:
+            raise ValueError(f"{name} must be a sequence of (H, W) masks or an array (n, H, W), "
+                             f"got an array of shape {seq.shape}"
+                             + ("; for a single frame pass [mask]" if seq.ndim == 2 else ""))
     if isinstance(masks, np.ndarray) and isinstance(truths, np.ndarray) \
             and masks.shape != truths.shape:
         raise ValueError(f"masks have shape {masks.shape} but truths have shape {truths.shape}; "
@@ -144,13 +162,21 @@ def score_masks(masks, truths, warmup=0):
         if m is sentinel or t is sentinel:
             raise ValueError(f"masks and truths have different lengths (one ran out after "
                              f"{scorer._seen} frames); pass one mask per ground-truth frame")
-        scorer.update(m, t)
+        scorer._update(m, t, f"masks[{scorer._seen}]", f"truths[{scorer._seen}]")
     return scorer.result()
+
+
+def _counts(v, name):
+    """Confusion counts as float64: finite numbers >= 0."""
+    a = check_array(v, name, allow_empty=True, allow_bool=False, dtype=np.float64)
+    if (a < 0).any():
+        raise ValueError(f"{name} holds negative values (min {a.min():g}); counts are >= 0")
+    return a
 
 
 def _as_mask(a, name):
     """A bool (H, W) array from bool, or from integers holding only 0/1 or 0/255."""
-    a = np.asarray(a)
+    a = check_array(a, name, allow_empty=True)
     if a.ndim != 2:
         raise ValueError(f"{name} must be a 2-D (H, W) mask, got shape {a.shape}")
     if a.dtype == bool:

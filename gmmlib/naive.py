@@ -9,9 +9,11 @@ fixes them.
 """
 import numpy as np
 
-from ._checks import as_data, as_weights, check_K
+from ._checks import (as_data, as_weights, check_float, check_int, check_K, check_options,
+                      check_random_state)
 from .history import EMResult, Failure, History
-from .painless import resolve_init
+from .mixture import COVARIANCE_TYPES, constrain_covariances
+from .painless import ROUNDING, _check_range, check_init, resolve_init
 
 
 def gaussian_pdf(X, mean, cov):
@@ -24,44 +26,59 @@ def gaussian_pdf(X, mean, cov):
 
 
 def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_state=0,
-             init_range=None):
-    """Textbook EM for a Gaussian mixture; same signature and result as ``painless_em``.
+             init_range=None, covariance_type="full"):
+    """Textbook EM for a Gaussian mixture; the same arguments and result as ``painless_em``.
 
     Returns an EMResult whose ``failure`` is None when all went well, else a Failure such as
     "iteration 1, E-step: every component density underflowed to 0 for 20 points, so their
     responsibilities are 0/0 = NaN". ``mixture`` is then the last mixture that was still valid.
+    There is no prior and no guard: the objective is the log-likelihood itself. Second moments
+    are computed in the data's own number type (uint8, float16...), as a literal translation
+    does, so their overflow is one of the failures it reports.
     """
+    own = getattr(X, "dtype", None)  # float16/32 data: the squares are taken in that type
     X = as_data(X, keep_dtype=True)  # integers stay integers: that is one of the lessons
     N, d = X.shape
     c = as_weights(weights, N)
     Xf = X.astype(np.float64)
     K = check_K(K, Xf, c)
-    rng = np.random.default_rng(random_state)
-    low, high = init_range if init_range is not None else (None, None)
+    max_iter = check_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
+    tol = check_float(tol, "tol", "[0, 1)", allow_none=True,
+                      hint="a relative gain such as 1e-4, or None to run all max_iter iterations")
+    rng = check_random_state(random_state)
+    covariance_type = check_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    init = check_init(init, K, d)
+    low, high = _check_range(init_range)
+    if init_range is not None and not (isinstance(init, str) and init == "equal-range"):
+        raise ValueError("init_range only applies to init='equal-range'; drop it or pass "
+                         "init='equal-range'")
+    if isinstance(own, np.dtype) and own in (np.float16, np.float32):
+        X = Xf.astype(own)  # exact: Xf came from this type
     feature_var = np.maximum(c @ (Xf - c @ Xf / c.sum()) ** 2 / c.sum(), 1e-300)
-    start = resolve_init(init, Xf, c, K, rng, 1e-6 * (feature_var if init != "equal-range" else feature_var[0]),
-                         low=low, high=high)
-    pi, mu, sigma = start.weights.copy(), start.means.copy(), start.covariances.copy()
-    history = History()
+    floor = 1e-6 * (feature_var if not (isinstance(init, str) and init == "equal-range") else feature_var[0])
+    start = resolve_init(init, Xf, c, K, rng, floor, low=low, high=high)
+    pi, mu = start.weights.copy(), start.means.copy()
+    sigma = constrain_covariances(start.covariances.copy(), pi, covariance_type)
+    history = History(covariance_type=covariance_type)
     history.append(pi, mu, sigma)
     failure, converged, n_iter, L_prev = None, False, 0, None
 
     for it in range(1, max_iter + 2):
         # E-step: p_ki = pi_k N(z_i | k) / sum_j pi_j N(z_i | j)
-        dens = np.column_stack([gaussian_pdf(X, mu[k], sigma[k]) for k in range(K)])
+        dens = np.column_stack([gaussian_pdf(Xf, mu[k], sigma[k]) for k in range(K)])
         if not np.isfinite(dens).all():
             k = int(np.flatnonzero(~np.isfinite(dens).all(axis=0))[0])
             failure = Failure(it, "E-step", "component density",
-                           f"the density of component {k} overflowed to inf (det Sigma_{k} = "
-                           f"{np.linalg.det(sigma[k]):.3g}), so its responsibilities are inf/inf = NaN")
+                              f"the density of component {k} overflowed to inf (det Sigma_{k} = "
+                              f"{np.linalg.det(sigma[k]):.3g}), so its responsibilities are inf/inf = NaN")
             break
         num = pi * dens
         den = num.sum(axis=1)
         zero = (den == 0) & (c > 0)
         if zero.any():
             failure = Failure(it, "E-step", "responsibilities",
-                           f"every component density underflowed to 0 for {int(zero.sum())} points, "
-                           "so their responsibilities are 0/0 = NaN")
+                              f"every component density underflowed to 0 for {int(zero.sum())} points, "
+                              "so their responsibilities are 0/0 = NaN")
             break
         with np.errstate(invalid="ignore", divide="ignore"):
             resp = num / den[:, None]
@@ -70,15 +87,17 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
             L = np.prod(den ** c)
         if L == 0.0:
             failure = Failure(it, "likelihood", "likelihood",
-                           f"the product of the {N} point likelihoods underflowed to exactly 0.0 "
-                           f"(log 0 = -inf), so the stopping rule can only compare 0 with 0")
+                              f"the product of the {N} point likelihoods underflowed to exactly 0.0 "
+                              f"(log 0 = -inf), so the stopping rule can only compare 0 with 0")
             break
         if not np.isfinite(L):
             failure = Failure(it, "likelihood", "likelihood",
-                           f"the product of the {N} point likelihoods overflowed to inf")
+                              f"the product of the {N} point likelihoods overflowed to inf")
             break
-        history.log_likelihood[-1] = np.log(L)
-        if L_prev is not None and tol is not None and (L - L_prev) < tol * L_prev:
+        history.log_likelihood[-1] = history.objective[-1] = np.log(L)
+        # The seed's rule: the likelihood grew, by less than a relative tol (0.01 %).
+        if (L_prev is not None and tol is not None and (L - L_prev) < tol * L_prev
+                and np.log(L) >= np.log(L_prev) - ROUNDING * (abs(np.log(L_prev)) + c.sum())):
             converged = True
             break
         if it > max_iter:
@@ -88,28 +107,38 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
         if (Nk == 0).any():
             k = int(np.flatnonzero(Nk == 0)[0])
             failure = Failure(it, "M-step", "N_k",
-                           f"component {k} owns no point (N_{k} = 0), so its mean is 0/0 = NaN")
+                              f"component {k} owns no point (N_{k} = 0), so its mean is 0/0 = NaN")
             break
-        if np.issubdtype(X.dtype, np.integer):
-            squares = X * X  # in the data's own integer type, as a literal translation does
-            wrapped = squares != Xf * Xf
-            if wrapped.any():
-                i, j = np.argwhere(wrapped)[0]
+        if X.dtype != np.float64:
+            with np.errstate(over="ignore", invalid="ignore"):
+                squares = X * X  # in the data's own type, as a literal translation does
+            wrong = squares != Xf * Xf if np.issubdtype(X.dtype, np.integer) else ~np.isfinite(squares)
+            if wrong.any():
+                i, j = np.argwhere(wrong)[0]
+                rows = int(wrong.any(axis=1).sum())
+                if np.issubdtype(X.dtype, np.integer):
+                    what = (f"z*z computed in {X.dtype} wrapped around for {rows} points (e.g. "
+                            f"{X[i, j]}*{X[i, j]} gave {squares[i, j]}, not {int(Xf[i, j]) ** 2})")
+                else:
+                    what = (f"z*z computed in {X.dtype} overflowed to inf for {rows} points (e.g. "
+                            f"{Xf[i, j]:g}*{Xf[i, j]:g} = {Xf[i, j] ** 2:g}, above {X.dtype}'s largest "
+                            f"number {float(np.finfo(X.dtype).max):g})")
                 failure = Failure(it, "M-step", "covariance",
-                               f"z*z computed in {X.dtype} wrapped around for {int(wrapped.any(axis=1).sum())} "
-                               f"points (e.g. {X[i, j]}*{X[i, j]} gave {squares[i, j]}, not {int(Xf[i, j]) ** 2}), "
-                               f"so every covariance is wrong; convert the data with X.astype(float) first")
+                                  f"{what}, so every covariance is wrong; convert the data with "
+                                  "X.astype(float) first")
                 break
         pi = Nk / c.sum()
         mu = (resp * c[:, None]).T @ Xf / Nk[:, None]
-        second = np.einsum("n,nk,nij->kij", c, resp, X[:, :, None] * X[:, None, :])
-        sigma = second / Nk[:, None, None] - mu[:, :, None] * mu[:, None, :]
+        # (no wrap-around or overflow above, so float64 now gives the same squares, exactly)
+        second = np.einsum("n,nk,nij->kij", c, resp, Xf[:, :, None] * Xf[:, None, :])
+        sigma = constrain_covariances(second / Nk[:, None, None] - mu[:, :, None] * mu[:, None, :],
+                                      Nk, covariance_type)
         for k in range(K):
             det = np.linalg.det(sigma[k])
             if not det > 0:
                 failure = Failure(it, "M-step", "covariance",
-                               f"the covariance of component {k} is singular (det = {det:.3g}): its "
-                               "points all share one value (a constant patch), so Sigma^-1 does not exist")
+                                  f"the covariance of component {k} is singular (det = {det:.3g}): its "
+                                  "points all share one value (a constant patch), so Sigma^-1 does not exist")
                 break
         if failure:
             break
@@ -118,4 +147,14 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
     history.freeze()
     last = history.mixture(-1)
     ll = float(history.log_likelihood[-1]) if np.isfinite(history.log_likelihood[-1]) else float("nan")
-    return EMResult(last, history, ll, converged, n_iter, failure, "naive")
+    if failure:
+        status, why = "failed", f"failed at {failure}"
+    elif converged:
+        status, why = "converged", (f"converged: in iteration {n_iter} the likelihood rose by less "
+                                    f"than tol={tol:g} (relative)")
+    else:
+        status = "max_iter"
+        why = (f"ran all max_iter={max_iter} iterations (tol=None)" if tol is None else
+               f"stopped at max_iter={max_iter} before converging")
+    return EMResult(last, history, ll, converged, n_iter, failure, "naive", objective=ll,
+                    status=status, stop_reason=why)

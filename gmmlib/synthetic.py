@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
+from ._checks import check_bool, check_float, check_image, check_int, check_iterable
+
 __all__ = ["SyntheticScene", "ObjectTrack", "make_scene"]
+
+#: Bounds of a scene (beyond them a scene takes gigabytes or hours, never what a lesson needs).
+MAX_FRAMES = 1_000_000
+MAX_SIDE = 4096
+MAX_OBJECTS = 200
 
 
 @dataclass(frozen=True)
@@ -218,7 +225,8 @@ def _track(rng, kind, H, W, C, n_frames, stops, size):
     y0 = rng.uniform(0.1 * H, max(0.9 * H - h, 0.1 * H + 1))
     y1 = np.clip(y0 + rng.uniform(-0.15, 0.15) * H, 0, max(H - h, 1))
     travel = int(np.ceil(abs(x_to - x_from) / speed))
-    pause = int(rng.integers(n_frames // 8, n_frames // 4)) if stops else 0
+    # (a scene under 4 frames is too short for a stop)
+    pause = int(rng.integers(n_frames // 8, n_frames // 4)) if stops and n_frames >= 4 else 0
     duration = travel + pause
     start = int(rng.integers(0, max(n_frames - duration // 2, 1)))
     # Path parameter s in [0, 1]: it advances, holds still at s_stop for `pause` frames, goes on.
@@ -244,15 +252,16 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     Parameters
     ----------
     n_frames, height, width : int
-        Length and frame size (height and width come from the background when one is given).
+        Length (1 to 1,000,000) and frame size (8 to 4096 pixels a side; height and width
+        come from the background when one is given).
     color : bool
         Three channels instead of one (taken from the background when one is given).
-    seed : int
+    seed : int >= 0
         Everything random (layout, objects, noise, leaf flicker) derives from it.
-    noise_sigma : float, optional
+    noise_sigma : float in [0, 255], optional
         Standard deviation of the Gaussian sensor noise, in grey levels, per channel; default
         4 (0 with ``background_frames``, which carry their own noise).
-    n_objects : int
+    n_objects : int in [0, 200]
         Number of objects that cross the scene; their kinds cycle through person, ellipse,
         blob.
     stop_fraction : float in [0, 1]
@@ -262,13 +271,14 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     waving : bool
         Add a "leaves" region whose pixels flip between two values (synthetic background
         only).
-    drift : float, optional
+    drift : float in [-1, 10], optional
         Amplitude of the illumination change: the gain goes from 1 to 1 + drift and back
         over the scene; default 0.08 (0 with ``background_frames``).
     object_size : float, optional
-        Object height in pixels; default 35 % of the frame height.
+        Object height in pixels, from 2 to twice the frame's longer side; default 35 % of
+        the frame height.
     background : ndarray, shape (H, W) or (H, W, 3), optional
-        A real still background (e.g. ``np.median(frames[:50], axis=0)``) used instead of
+        Grey levels 0..255 (uint8, or float in [0, 255]). A real still background (e.g. ``np.median(frames[:50], axis=0)``) used instead of
         the generated texture; noise, drift and objects are added on top.
     background_frames : sequence of arrays (H, W) or (H, W, 3), optional
         Real frames used as they are (their own noise and motion, no added noise or drift
@@ -279,6 +289,12 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     -------
     SyntheticScene
         Iterate over it for ``(frame, mask)`` pairs, or call ``.arrays()``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        At the call, for a value of the wrong type or out of its range (the message names
+        the argument and the allowed values).
 
     Examples
     --------
@@ -291,36 +307,48 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     if background is not None and background_frames is not None:
         raise ValueError("pass either background (one still image) or background_frames "
                          "(a sequence of real frames), not both")
-    if not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
-        raise ValueError(f"n_frames must be a positive integer, got {n_frames!r}")
+    n_frames = check_int(n_frames, "n_frames", f"[1, {MAX_FRAMES}]",
+                         expected=f"a positive integer (at most {MAX_FRAMES})")
+    side = f"an integer in [8, {MAX_SIDE}] (frames are at least 8x8 pixels)"
+    height = check_int(height, "height", f"[8, {MAX_SIDE}]", expected=side)
+    width = check_int(width, "width", f"[8, {MAX_SIDE}]", expected=side)
+    color = check_bool(color, "color")
+    seed = check_int(seed, "seed", "[0, inf)", hint="pass an integer seed such as 0")
     real = background_frames is not None
+    noise_sigma = check_float(noise_sigma, "noise_sigma", "[0, 255]", allow_none=True,
+                              hint="it is the sensor noise in grey levels, e.g. 4")
+    drift = check_float(drift, "drift", "[-1, 10]", allow_none=True,
+                        hint="the light changes by a factor 1 + drift, e.g. 0.08")
     noise_sigma = (0.0 if real else 4.0) if noise_sigma is None else noise_sigma
     drift = (0.0 if real else 0.08) if drift is None else drift
-    if not 0 <= stop_fraction <= 1:
-        raise ValueError(f"stop_fraction must be in [0, 1], got {stop_fraction!r}")
-    if noise_sigma < 0:
-        raise ValueError(f"noise_sigma must be >= 0, got {noise_sigma!r}")
+    n_objects = check_int(n_objects, "n_objects", f"[0, {MAX_OBJECTS}]",
+                          hint="it is the number of objects that cross the scene")
+    stop_fraction = check_float(stop_fraction, "stop_fraction", "[0, 1]", expected="in [0, 1]",
+                                hint="it is the share of the objects that stop")
+    waving = check_bool(waving, "waving")
+    object_size = check_float(object_size, "object_size", "[2, inf)", allow_none=True,
+                              hint="it is the object height in pixels")
     rng = np.random.default_rng([seed, 0])
     base = frames = None
     if background_frames is not None:
-        if len(background_frames) < n_frames:
-            raise ValueError(f"background_frames has {len(background_frames)} frames but "
-                             f"n_frames={n_frames}; pass fewer n_frames or more frames")
-        first = np.asarray(background_frames[0])
-        _check_image(first, "background_frames[0]")
-        height, width = first.shape[:2]
-        color = first.ndim == 3
-        frames = background_frames
+        frames = _check_background_frames(background_frames, n_frames)
+        height, width = frames[0].shape[:2]
+        color = frames[0].ndim == 3
         waving = False
     elif background is not None:
-        background = np.asarray(background)
-        _check_image(background, "background")
+        background = check_image(background, "background", channels=(1, 3))
         height, width = background.shape[:2]
         color = background.ndim == 3
         base = background.astype(np.float32).reshape(height, width, 3 if color else 1)
         waving = False
-    if height < 8 or width < 8:
-        raise ValueError(f"frames must be at least 8x8 pixels, got {height}x{width}")
+    if not (8 <= height <= MAX_SIDE and 8 <= width <= MAX_SIDE):
+        source = "background" if background is not None else "background_frames[0]"
+        raise ValueError(f"{source} has shape {height}x{width}, but frames must be at least 8x8 "
+                         f"pixels and at most {MAX_SIDE} on a side")
+    if object_size is not None and object_size > 2 * max(height, width):
+        raise ValueError(f"object_size must be a number in [2, {2 * max(height, width)}] (twice "
+                         f"the frame's longer side), got {object_size:g}; it is the object "
+                         "height in pixels")
     C = 3 if color else 1
     if base is None and frames is None:
         base = _textured_background(rng, height, width, C)
@@ -342,7 +370,7 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
         phase = (np.pi * _smooth_field(rng, (height, width), 4)).astype(np.float32)
         leaves = (other, phase, 9.0)
 
-    size = object_size or 0.35 * height
+    size = object_size if object_size is not None else 0.35 * height
     kinds = ("person", "ellipse", "blob")
     n_stop = int(np.ceil(stop_fraction * n_objects))
     tracks = [_track(rng, kinds[i % 3], height, width, C, n_frames, i < n_stop,
@@ -356,6 +384,19 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
                           _leaves=leaves, _frames=frames)
 
 
-def _check_image(img, name):
-    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] != 3):
-        raise ValueError(f"{name} must have shape (H, W) or (H, W, 3), got {img.shape}")
+def _check_background_frames(frames, n_frames):
+    """The first n_frames real frames, each checked like an image, all of one shape."""
+    check_iterable(frames, "background_frames", "frames (a list of (H, W) or (H, W, 3) arrays, "
+                   "or one array (n, H, W[, 3]))", sized=True)
+    if len(frames) < n_frames:
+        raise ValueError(f"background_frames has {len(frames)} frames but n_frames={n_frames}; "
+                         "pass fewer n_frames or more frames")
+    checked = []
+    for t in range(n_frames):
+        frame = check_image(frames[t], f"background_frames[{t}]", channels=(1, 3))
+        if checked and frame.shape != checked[0].shape:
+            raise ValueError(f"background_frames[{t}] has shape {frame.shape} but "
+                             f"background_frames[0] has shape {checked[0].shape}; every frame "
+                             "must have the same size")
+        checked.append(frame)
+    return checked

@@ -10,6 +10,7 @@ Credits: both clips are OpenCV samples (``samples/data``). The ``vtest.avi`` sce
 PETS 2009 S2.L1 (University of Reading), whose terms ask for an acknowledgement.
 """
 import hashlib
+import itertools
 import os
 import shutil
 import subprocess
@@ -20,6 +21,9 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+
+from ._checks import (InputTypeError, check_bool, check_callable, check_float, check_int,
+                      check_iterable, check_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
 
@@ -45,6 +49,10 @@ def cache_dir():
 
 
 def sha256(path):
+    """The sha256 digest of a file, as a hex string."""
+    path = check_path(path, "path")
+    if not path.is_file():
+        raise FileNotFoundError(f"no file at {path}")
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -125,13 +133,24 @@ def fetch_clip(name, routes=ROUTES):
     and keeps the first good copy in ``cache_dir()``. Progress goes to stderr. When every route
     fails, a RuntimeError lists what was tried and how to place the file by hand.
     """
-    if name not in CLIPS:
-        raise ValueError(f"unknown clip {name!r}; the clips are {sorted(CLIPS)}")
+    if not isinstance(name, str) or name not in CLIPS:
+        error = ValueError if isinstance(name, str) else InputTypeError
+        raise error(f"unknown clip {show(name)}; name must be one of {sorted(CLIPS)}")
+    routes = _check_routes(routes)
     size, digest, _ = CLIPS[name]
-    target = cache_dir() / name
+    folder = cache_dir()
+    target = folder / name
     if target.is_file() and target.stat().st_size == size and sha256(target) == digest:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # GMMLIB_DATA names a file, or a folder we may not create
+        origin = "GMMLIB_DATA" if os.environ.get("GMMLIB_DATA") else "the default cache"
+        why = ("it is a file, not a folder" if folder.exists() and not folder.is_dir()
+               else exc.strerror or str(exc))
+        raise ValueError(f"cannot keep the clips in {folder} (from {origin}): {why}; set "
+                         "GMMLIB_DATA to a folder you can write to, or unset it to use "
+                         "~/.cache/gmmlib") from None
     tried = []
     with tempfile.TemporaryDirectory() as workdir:
         for label, route in routes:
@@ -142,6 +161,10 @@ def fetch_clip(name, routes=ROUTES):
             except Exception as exc:  # each route may fail in its own way; say how, try the next
                 tried.append(f"{label}: {type(exc).__name__}: {exc}")
                 _say(f"  failed: {exc}")
+                continue
+            if not part.is_file():
+                tried.append(f"{label}: it returned without writing the file")
+                _say("  failed: no file was written")
                 continue
             got = sha256(part)
             if got != digest:
@@ -156,6 +179,19 @@ def fetch_clip(name, routes=ROUTES):
         f"\nTo place it by hand: download {OPENCV_URL.format(name=name)} (or take "
         f"usr/share/doc/opencv-doc/examples/data/{name} from Debian's opencv-doc package) and "
         f"copy it to {target} (sha256 {digest}); set GMMLIB_DATA to use another folder.")
+
+
+def _check_routes(routes):
+    """routes must be (label, function) pairs, the function called as route(name, dest, workdir)."""
+    fix = ("routes must be a sequence of (label, function) pairs, e.g. "
+           "[(\"the web\", gmmlib.video._from_url)]")
+    check_iterable(routes, "routes", "(label, function) pairs")
+    checked = []
+    for i, pair in enumerate(routes):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not isinstance(pair[0], str):
+            raise InputTypeError(f"{fix}; routes[{i}] is {show(pair)}")
+        checked.append((pair[0], check_callable(pair[1], f"routes[{i}][1]")))
+    return checked
 
 
 def _to_gray(frame):
@@ -181,17 +217,31 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
 
     ``scale`` in (0, 1] shrinks each frame (1/2, 1/3 ... by block averaging); ``start`` skips
     frames; ``max_frames`` stops early. Decoding is done by imageio's ffmpeg plugin (the
-    imageio-ffmpeg wheel carries ffmpeg). A missing file raises FileNotFoundError, a file
-    that cannot be decoded or whose frames change size or type raises ValueError.
+    imageio-ffmpeg wheel carries ffmpeg). The arguments are checked and the first frame is
+    decoded at the call, so that a bad argument or a file that is not a video fails there,
+    not later in a loop: a missing file raises FileNotFoundError; a bad argument, a file that
+    cannot be decoded or whose frames change size or type raises ValueError (or TypeError).
     """
-    path = Path(path)
+    path = check_path(path, "path")
+    if path.is_dir():
+        raise ValueError(f"path {path} is a folder; pass the path of a video file in it")
     if not path.is_file():
         raise FileNotFoundError(f"no video file at {path}; check the path, or get OpenCV's sample "
                                 "clips with gmmlib.video.fetch_clip('tree.avi')")
-    if scale is not None and not (0 < scale <= 1):
-        raise ValueError(f"scale must be in (0, 1] (a downscaling factor), got {scale!r}")
-    if max_frames is not None and max_frames < 0 or start < 0:
-        raise ValueError("start and max_frames must be >= 0")
+    gray = check_bool(gray, "gray")
+    scale = check_float(scale, "scale", "(0, 1]", allow_none=True,
+                        hint="it is a downscaling factor, e.g. 0.5 for half the width and height")
+    max_frames = check_int(max_frames, "max_frames", "[0, inf)", allow_none=True)
+    start = check_int(start, "start", "[0, inf)", hint="it is the number of frames to skip")
+    frames = _decode(path, gray, scale, max_frames, start)
+    try:
+        first = next(frames)
+    except StopIteration:
+        return iter(())
+    return itertools.chain([first], frames)
+
+
+def _decode(path, gray, scale, max_frames, start):
     import imageio.v3 as iio
 
     try:
@@ -204,8 +254,12 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
                 break
             if first is None:
                 first = (frame.shape, frame.dtype)
+                if scale is not None and min(frame.shape[:2]) * scale < 1:
+                    raise ValueError(f"scale={scale:g} would shrink the {frame.shape[1]}x"
+                                     f"{frame.shape[0]} frames of {path} below one pixel; use "
+                                     f"scale >= {1 / min(frame.shape[:2]):.3g}")
             elif (frame.shape, frame.dtype) != first:
-                raise ValueError(f"frame {i} of {path} has shape {frame.shape} and dtype {frame.dtype}, "
+                raise ValueError(f"frame {i} of path {path} has shape {frame.shape} and dtype {frame.dtype}, "
                                  f"but the first frame had {first[0]} and {first[1]}; a background "
                                  "model needs frames of one size: re-encode the video at one size")
             if gray and frame.ndim == 3:
@@ -214,8 +268,8 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
                 frame = _downscale(frame, scale)
             yield frame
     except (OSError, RuntimeError, StopIteration, IndexError) as exc:
-        raise ValueError(f"could not decode {path} as a video ({type(exc).__name__}: "
+        raise ValueError(f"could not decode path {path} as a video ({type(exc).__name__}: "
                          f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}); is it a "
                          "video file that ffmpeg can read (e.g. .avi, .mp4)?") from None
     if first is None and start == 0 and max_frames != 0:
-        raise ValueError(f"{path} holds no frames; is it a video file?")
+        raise ValueError(f"path {path} holds no frames; is it a video file?")

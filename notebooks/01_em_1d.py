@@ -35,10 +35,12 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
+from scipy.stats import multivariate_normal
 
 from gmmlib import painless_em, plotting
 from gmmlib.datasets import seed_1d
 from gmmlib.exercises import check_e_step, check_m_step
+from gmmlib.quiz import ask
 from gmmlib.views import EMView
 
 np.set_printoptions(precision=3, suppress=True)
@@ -210,58 +212,64 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # Component numbers are arbitrary (EM could have called the narrow bump "1"), hence the
 # `max(agreement, 1 - agreement)`. The few disagreements are points of the wide bump that
 # fall under the narrow one: no method could label those with certainty.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# Each exercise has a checker from `gmmlib.exercises`; it runs your function on easy and on
-# hostile inputs and prints ✓ or the first case that failed, with a hint.
+# Each coding exercise ends with a checker from `gmmlib.exercises`: it runs your function on
+# easy and on hostile inputs and prints ✓, or the first case that failed with its inputs, what
+# was expected, what you returned and a hint. A function that runs longer than 5 s is stopped
+# (an endless loop, usually); pass `timeout=30` to the checker if yours is just slow.
 #
-# **1. The M-step.** Write `my_m_step(X, resp)` returning `(weights, means, covariances)` with
-# shapes `(K,)`, `(K, d)`, `(K, d, d)` for data `X` of shape `(N, d)`. The formulas are the ones
-# above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$ in place of the square. Watch out: the checker
-# also passes `uint8` pixels.
+# Stuck? Each exercise has a worked solution, with the reasoning, in
+# [`solutions/01_em_1d_solutions.ipynb`](solutions/01_em_1d_solutions.ipynb). Try first: the
+# checker's hints are meant to get you there.
+#
+# ### Exercise 1 · The M-step
+#
+# Write `my_m_step(X, resp)` returning `(weights, means, covariances)` with shapes `(K,)`,
+# `(K, d)`, `(K, d, d)` for data `X` of shape `(N, d)` and responsibilities `resp` $= r_{ik}$
+# of shape `(N, K)`. The formulas are the ones above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$
+# in place of the square. Watch out: the checker also passes `uint8` pixels.
 
-# %%
+# %% tags=["exercise"]
 def my_m_step(X, resp):
-    # your code here
-    return None
+    raise NotImplementedError("your code here")
 
 
-_ = check_m_step(my_m_step)
+check_m_step(my_m_step)
 
 
 # %% [markdown]
-# **2. The E-step.** Write `my_e_step(X, weights, means, covariances)` returning the
-# responsibilities, shape `(N, K)`. The version below follows the formula literally and passes
-# the easy cases; the checker finds the input that breaks it. Fix it by working with
-# $\log \pi_k + \log \mathcal N(x_i \mid k)$ (notebook 02 shows why).
+# ### Exercise 2 · An E-step that survives far-away points
+#
+# Write `my_e_step(X, weights, means, covariances)` returning the responsibilities $r_{ik}$,
+# shape `(N, K)`. The version below follows the formula literally and passes the easy cases;
+# the checker finds the input that breaks it. Fix it by working with
+# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 02 shows why). A tiny
+# number added to the denominator is not a fix: the checker explains why.
 
-# %%
-from scipy.stats import multivariate_normal  # noqa: E402
-
-
+# %% tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
     dens = np.column_stack([w * multivariate_normal(m, c).pdf(X)
                             for w, m, c in zip(weights, means, covariances)])
     return dens / dens.sum(axis=1, keepdims=True)
 
 
-_ = check_e_step(my_e_step)
+check_e_step(my_e_step)
 
 # %% [markdown]
-# **3. Which K?** Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing
-# with $K$? Why is the largest log-likelihood not a good reason to pick the largest $K$?
-# Check your reading: the cell below should print `True` once `best_K` holds the $K$ with the
-# largest log-likelihood (notebook 03 answers the question with BIC).
-
-# %%
-best_K = 1  # your answer
-print(best_K == max(results, key=lambda K: results[K].log_likelihood))
-
-# %% [markdown]
-# **4. A better start.** Rerun the $K = 2$ fit with `init="kmeans"` (the default). How many
-# iterations does it need, and does it end at the same mixture? Compare with
-# `np.allclose(...)` on the sorted means.
+# ### Exercise 3 · Which K?
+#
+# Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing with $K$? Why is
+# the largest log-likelihood not a good reason to pick the largest $K$? (The quiz below asks;
+# notebook 03 answers the question with BIC.)
+#
+# ### Exercise 4 · A better start
+#
+# Rerun the $K = 2$ fit with `init="kmeans"` (the default). How many iterations does it need,
+# and does it end at the same mixture? Compare the sorted means with `np.allclose(...)`, and
+# think about what the stopping rule `tol` has to do with the answer.
 #
 # ## Summary
 #
@@ -273,3 +281,38 @@ print(best_K == max(results, key=lambda K: results[K].log_likelihood))
 #   log-likelihood never decreases, and EM stops when it no longer grows.
 # - A poor start costs iterations, and more components always fit the data at least about as
 #   well: choosing $K$ needs another criterion (notebook 03).
+#
+# ## Quiz
+#
+# Check your understanding: set `response=` to the number of an option (or to a number) and
+# run the cell. `response="?"` shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
+    ["0", "1", "the weight pi_k", "the number of points N"],
+    response=None,
+    answer=2, why={3: "The weights sum to 1 over k, but a row holds posteriors, not weights.",
+                   4: "That is what a COLUMN of r sums to at most (N_k <= N)."},
+    explain="r_ik is the posterior probability that x_i came from component k; over the K "
+            "components these probabilities sum to 1: each point hands out one unit of ownership.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("From one EM iteration to the next (E-step and M-step, nothing else intervening), the "
+    "log-likelihood of the data",
+    ["can go up or down", "never goes down", "goes up by at least tol every time"],
+    response=None,
+    answer=2, why={1: "Look at the log-likelihood curve above: EM climbs.",
+                   3: "tol is where EM stops: the last gain is below it."},
+    explain="EM never decreases the likelihood: each E-step builds a lower bound that touches "
+            "the log-likelihood at the current parameters and each M-step maximises that bound. "
+            "It can stall on a plateau, which is why the run stops when the gain falls below tol.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("Of the runs results[K] for K = 1, 2, 3, 4 above, which K has the largest log-likelihood?",
+    None,
+    response=None,
+    answer=4,
+    explain="K = 4: a mixture with more components can do everything a smaller one can (give the "
+            "extra component weight zero), so its best log-likelihood is never lower. The gain from "
+            "2 to 4 is tiny next to the gain from 1 to 2; a criterion that charges for the extra "
+            "parameters, such as BIC (notebook 03), picks K = 2.")

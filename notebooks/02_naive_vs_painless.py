@@ -40,6 +40,7 @@ import gmmlib
 from gmmlib import Mixture, naive_em, painless_em, plotting, rcond
 from gmmlib.datasets import failure_cases, seed_2d
 from gmmlib.exercises import check_e_step, check_log_gaussian, check_logsumexp, check_rcond
+from gmmlib.quiz import ask
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(0)
@@ -294,48 +295,64 @@ for case in failure_cases():
 # ## Exercises
 #
 # Each exercise has a checker from `gmmlib.exercises`: it calls your function on friendly and
-# hostile cases and tells you which case failed and where to look.
+# hostile cases and tells you which case failed (with its inputs) and where to look. A function
+# that runs longer than 5 s is stopped; pass `timeout=30` to the checker if yours is just slow.
 #
-# **Exercise 1.** The function below is the textbook logsumexp. Run the check, read the hint,
-# and fix it.
+# Stuck? A worked solution for each exercise, with the reasoning, is in
+# [`solutions/02_naive_vs_painless_solutions.ipynb`](solutions/02_naive_vs_painless_solutions.ipynb).
+#
+# ### Exercise 1 · logsumexp
+#
+# The function below is the textbook logsumexp. Run the check, read the hint, and fix it.
+# Then ask yourself why the shift must be the maximum: the checker has cases where subtracting
+# the minimum or the mean overflows.
 
-# %%
+# %% tags=["exercise"]
 def my_logsumexp(a):
     return np.log(np.sum(np.exp(a)))
 
 
 check_logsumexp(my_logsumexp)
 
-# %% [markdown]
-# **Exercise 2.** Write the log-density of one Gaussian for every row of `X`, without ever
-# computing the density itself. Hint: `np.linalg.cholesky` and `np.linalg.solve` (or
-# `scipy.linalg.solve_triangular`); log det Σ = 2 Σ log diag L.
 
-# %%
+# %% [markdown]
+# ### Exercise 2 · The log-density of one Gaussian
+#
+# Write the log-density $\log \mathcal N(x_i \mid \mu, \Sigma)$ of one Gaussian for every row
+# $x_i$ of `X`, without ever computing the density itself. Hint: `np.linalg.cholesky` and
+# `np.linalg.solve` (or `scipy.linalg.solve_triangular`); $\log\det\Sigma = 2 \sum \log \operatorname{diag} L$.
+
+# %% tags=["exercise"]
 def my_log_gaussian(X, mean, cov):
     raise NotImplementedError("your code here")
 
 
 check_log_gaussian(my_log_gaussian)
 
-# %% [markdown]
-# **Exercise 3.** Write a log-domain E-step: responsibilities (N, K) whose rows sum to 1, and
-# optionally the total log-likelihood as a second return value. Reuse your two functions above
-# (`scipy.special.logsumexp(..., axis=1)` is allowed for the rows).
 
-# %%
+# %% [markdown]
+# ### Exercise 3 · A log-domain E-step
+#
+# Write a log-domain E-step: responsibilities $r_{ik}$, shape `(N, K)`, whose rows sum to 1,
+# and optionally the total log-likelihood $\sum_i \log p(x_i)$ as a second return value. Reuse
+# your two functions above (`scipy.special.logsumexp(..., axis=1)` is allowed for the rows).
+
+# %% tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
     raise NotImplementedError("your code here")
 
 
 check_e_step(my_e_step)
 
-# %% [markdown]
-# **Exercise 4.** Write RCOND in the 1-norm. It must return 0.0 for a singular matrix, not
-# raise. (The public C++ reference forgot the absolute values in the 1-norm: the checker has a
-# case for that.)
 
-# %%
+# %% [markdown]
+# ### Exercise 4 · RCOND
+#
+# Write RCOND in the 1-norm, $1 / (\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1)$. It must
+# return 0.0 for a singular matrix, not raise. (The public C++ reference forgot the absolute
+# values in the 1-norm: the checker has a case for that.)
+
+# %% tags=["exercise"]
 def my_rcond(cov):
     raise NotImplementedError("your code here")
 
@@ -354,3 +371,38 @@ check_rcond(my_rcond)
 # - K-means with Forgy seeds and several restarts gives EM a good hill to climb; whitening
 #   makes the fit, and the guard, independent of the units of the features.
 # - `naive_em` and `painless_em` share one signature, so comparing them is a one-line change.
+#
+# ## Quiz
+#
+# Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("In float64, np.log(np.exp(-1000) + np.exp(-1001)) gives",
+    ["-999.69", "-1000", "-inf", "NaN"],
+    response=None,
+    answer=3, why={1: "That is the true value, and what logsumexp returns.",
+                   4: "NaN comes from 0/0, as in the naive E-step; here there is no division."},
+    explain="exp(-1000) underflows to 0.0 (the smallest positive float64 is about 5e-324), the sum "
+            "is 0.0 and log 0 = -inf. Pulling out the maximum, -1000 + log(1 + e^-1) = -999.69.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("The 12 saturated pixels all equal to (255, 255) have the zero matrix as covariance. Its "
+    "RCOND is",
+    ["1", "1e-10", "0", "infinity"],
+    response=None,
+    answer=3, why={1: "1 is a perfectly round covariance, such as the identity.",
+                   4: "Infinity is the condition number of a singular matrix; RCOND is its reciprocal."},
+    explain="A singular matrix has no inverse: RCOND = 1 / (||S||_1 ||S^-1||_1) is 0, the worst "
+            "possible conditioning, and the guard (RCOND <= 1e-10) replaces the covariance.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("Which of the five failures needs no guard at all, only a conversion to float before any "
+    "arithmetic?",
+    ["underflow of the responsibilities", "a singular covariance", "an empty component",
+     "uint8 overflow"],
+    response=None,
+    answer=4, why={1: "That one needs the log domain and logsumexp.",
+                   2: "That one needs the RCOND guard.",
+                   3: "That one needs a restart of the component."},
+    explain="In uint8 arithmetic 200 * 200 wraps around to 64; X.astype(float) before squaring is "
+            "the whole fix, and painless_em does it for you.")

@@ -42,6 +42,8 @@ from sklearn.mixture import GaussianMixture
 
 from gmmlib import painless_em, plotting
 from gmmlib.datasets import seed_2d
+from gmmlib.exercises import check_bic, check_n_parameters
+from gmmlib.quiz import ask
 from gmmlib.views import EMView
 
 np.set_printoptions(precision=3, suppress=True)
@@ -200,41 +202,53 @@ print(f"log-likelihood: ours {ours.log_likelihood:.3f}, scikit-learn {sk.score(X
 # stopping rules.
 # The same permutation issue hits any comparison of labels: `fit.predict(X)` and
 # `true_labels` may agree on the clusters and still swap the numbers 0 and 1.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# **1. BIC by hand.** Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`,
-# `mixture.n_parameters` and `len(X)`; the check compares it with `mixture.bic(X)` for every K.
+# The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
+# that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
+# [`solutions/03_em_2d_solutions.ipynb`](solutions/03_em_2d_solutions.ipynb).
+#
+# ### Exercise 1 · BIC by hand
+#
+# Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`, `mixture.n_parameters` and
+# `len(X)`. The checker compares it with `mixture.bic(X)` on mixtures of its own.
 
-# %%
+# %% tags=["exercise"]
 def my_bic(mixture, X):
-    return 0.0  # your code here
+    raise NotImplementedError("your code here")
 
 
-print(all(np.isclose(my_bic(results[K].mixture, X), results[K].mixture.bic(X)) for K in Ks))
+check_bic(my_bic)
 
 
 # %% [markdown]
-# **2. Counting parameters.** Write `n_free(K, d)`, the number of free parameters of a
-# full-covariance mixture (why $K - 1$ weights and not $K$? why $d(d+1)/2$ per covariance?).
-# The check compares with `n_parameters` of the fitted mixtures. How many parameters would a
-# 3-component mixture of RGB colours ($d = 3$) have?
+# ### Exercise 2 · Counting parameters
+#
+# Write `n_free(K, d)`, the number of free parameters of a full-covariance mixture of $K$
+# components in $d$ dimensions (why $K - 1$ weights and not $K$? why $d(d+1)/2$ per
+# covariance?). The checker compares with `Mixture.n_parameters`. How many parameters would a
+# 3-component mixture of RGB colours ($d = 3$) have? (The quiz asks.)
 
-# %%
+# %% tags=["exercise"]
 def n_free(K, d):
-    return 0  # your code here
+    raise NotImplementedError("your code here")
 
 
-print(all(n_free(K, 2) == results[K].mixture.n_parameters for K in Ks))
+check_n_parameters(n_free)
 
 # %% [markdown]
-# **3. Refit from samples.** Draw 3000 points from `fit` with `fit.sample(3000, random_state=2)`,
-# fit `painless_em(..., 2)` to them and match the components as above. Are the recovered means
+# ### Exercise 3 · Refit from samples
+#
+# Draw 3000 points from `fit` with `fit.sample(3000, random_state=2)`, fit
+# `painless_em(..., 2)` to them and match the components as above. Are the recovered means
 # within 0.2 of `fit.means` (`np.allclose(..., atol=0.2)`)? What happens with 100 points?
 #
-# **4. Label agreement.** Compute the fraction of points where `fit.predict(X)` equals
-# `true_labels`, taking the permutation into account. Which points disagree, and where are they
-# on the scatter plot?
+# ### Exercise 4 · Label agreement
+#
+# Compute the fraction of points where `fit.predict(X)` equals `true_labels`, taking the
+# permutation into account. Which points disagree, and where are they on the scatter plot?
 #
 # ## Summary
 #
@@ -246,3 +260,35 @@ print(all(n_free(K, 2) == results[K].mixture.n_parameters for K in Ks))
 #   both choose $K = 2$ here.
 # - A fitted mixture generates new data with `sample`.
 # - Our EM and scikit-learn's agree once components are matched: component numbers are arbitrary.
+#
+# ## Quiz
+#
+# Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
+# shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6)?",
+    None,
+    response=None,
+    answer=2,
+    explain="K = 2, the number of clouds the data came from: beyond it the log-likelihood still "
+            "rises a little, but each extra component costs 6 parameters times log N in BIC.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("How many free parameters has a full-covariance mixture of K = 3 components in d = 3 "
+    "dimensions (RGB colours)?",
+    None,
+    response=None,
+    answer=29,
+    explain="(K - 1) + K d + K d (d + 1) / 2 = 2 + 9 + 18 = 29: two free weights (the third is "
+            "1 minus the others), three 3-D means, three symmetric 3 x 3 covariances of 6 entries each.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("Our component 0 matches scikit-learn's component 1 (and 1 matches 0). What does that tell you?",
+    ["the two fits disagree", "nothing: component numbers are arbitrary",
+     "scikit-learn sorts components by weight"],
+    response=None,
+    answer=2, why={1: "Once matched, the weights, means and covariances agree to four decimals.",
+                   3: "It does not sort them: the order comes from each library's start."},
+    explain="A mixture is the same model whatever order its components are listed in (label "
+            "permutation); each library's start decides the numbering, so compare after matching.")

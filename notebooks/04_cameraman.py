@@ -46,7 +46,8 @@ from skimage.filters import threshold_multiotsu, threshold_otsu
 
 import gmmlib
 from gmmlib import histogram_em, painless_em, plotting, segment_gray
-from gmmlib.exercises import check_histogram, check_threshold
+from gmmlib.exercises import check_em_loop, check_histogram, check_threshold
+from gmmlib.quiz import ask
 from gmmlib.views import SegmentationView
 
 np.set_printoptions(precision=2, suppress=True)
@@ -284,10 +285,17 @@ display(HTML(view.to_jshtml(K=3, max_frames=7)))
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** The function below computes the histogram with `np.histogram`. Run the
-# check: on which image does it go wrong, and why? Fix it.
+# The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
+# that failed, with its inputs and a hint; a function that runs longer than 5 s is stopped.
+# Stuck? Worked solutions, with the reasoning, are in
+# [`solutions/04_cameraman_solutions.ipynb`](solutions/04_cameraman_solutions.ipynb).
+#
+# ### Exercise 1 · The histogram
+#
+# The function below computes the histogram with `np.histogram`. Run the check: on which image
+# does it go wrong, and why? Fix it.
 
-# %%
+# %% tags=["exercise"]
 def my_histogram(image):
     counts, _ = np.histogram(image, bins=256)
     return counts
@@ -295,13 +303,16 @@ def my_histogram(image):
 
 check_histogram(my_histogram)
 
-# %% [markdown]
-# **Exercise 2.** For a two-component 1-D mixture given as arrays `weights`, `means`,
-# `variances`, return the first intensity between the two means where the brighter component
-# has the larger posterior. Then check your function against `segs[2].thresholds` on the
-# cameraman.
 
-# %%
+# %% [markdown]
+# ### Exercise 2 · The threshold
+#
+# For a two-component 1-D mixture given as arrays `weights`, `means`, `variances`, return the
+# first intensity between the two means where the brighter component has the larger posterior
+# $\pi_k \mathcal N(t \mid \mu_k, \sigma_k^2)$. Then check your function against
+# `segs[2].thresholds` on the cameraman.
+
+# %% tags=["exercise"]
 def my_threshold(weights, means, variances):
     raise NotImplementedError("your code here")
 
@@ -309,12 +320,59 @@ def my_threshold(weights, means, variances):
 check_threshold(my_threshold)
 
 # %% [markdown]
-# **Exercise 3.** Change the start: run `histogram_em(img, 3, init="kmeans")` and compare its
-# thresholds and log-likelihood with the equal-range start. Does EM always end at the same place?
+# ### Exercise 3 · Another start
 #
-# **Exercise 4.** Why can EM with K = 5 produce six thresholds, while Otsu's K = 5 always gives
-# four? Find the component that owns two separate intervals in the K = 5 figure.
+# Run `histogram_em(img, 3, init="kmeans")` and compare its thresholds and log-likelihood with
+# the equal-range start. Does EM always end at the same place?
 #
+# ### Exercise 4 · Six thresholds for five components
+#
+# Why can EM with K = 5 produce six thresholds, while Otsu's K = 5 always gives four? Find the
+# component that owns more than one interval in the K = 5 figure.
+#
+# ### Exercise 5 · Your own EM on the histogram
+#
+# Assemble the whole EM loop from your own E- and M-steps, and run it on the cameraman's
+# histogram: levels $x_i$ with counts $c_i$ (`levels` and `counts` above). Each level stands
+# for $c_i$ pixels, so every sum over points becomes a sum over levels weighted by $c_i$:
+#
+# $$N_k = \sum_i c_i\, r_{ik}, \quad \pi_k = \frac{N_k}{\sum_i c_i}, \quad
+#   \mu_k = \frac{1}{N_k}\sum_i c_i\, r_{ik}\, x_i, \quad
+#   \sigma_k^2 = \frac{1}{N_k}\sum_i c_i\, r_{ik}\,(x_i - \mu_k)^2, \quad
+#   L = \sum_i c_i \log p(x_i).$$
+#
+# - `my_e_step(x, weights, means, variances)` returns `(resp, log_p)`: the responsibilities
+#   $r_{ik}$, shape `(N, K)`, and $\log p(x_i)$, shape `(N,)` (stay in the log domain: the
+#   narrow components of the cameraman underflow otherwise).
+# - `my_m_step(x, c, resp)` returns `(weights, means, variances)` with the counts.
+# - `my_em(x, c, weights, means, variances, max_iter=100, tol=1e-4)` starts from the given
+#   mixture and repeats, for $t = 0, 1, 2, \dots$: an E-step, which gives $L_t$; stop if
+#   $t \ge 1$ and $L_t - L_{t-1} < \mathrm{tol}\,\lvert L_{t-1}\rvert$, or if $t$ = `max_iter`;
+#   otherwise an M-step. It returns `(weights, means, variances, log_likelihoods)`, the
+#   parameters $L_T$ was computed with and the list $[L_0, \dots, L_T]$.
+#
+# The checker tests your two steps first, then compares your loop with `gmmlib`'s EM from the
+# same start (for the cameraman, `histogram_em`'s equal-range start). Once it passes, run
+# `my_em(levels, counts, ...)` from `run2.history.mixture(0)` and compare with `run2`.
+
+# %% tags=["exercise"]
+def my_e_step(x, weights, means, variances):
+    raise NotImplementedError("your E-step here")
+
+
+def my_m_step(x, c, resp):
+    raise NotImplementedError("your M-step here, with the counts c_i")
+
+
+def my_em(x, c, weights, means, variances, max_iter=100, tol=1e-4):
+    log_likelihoods = []
+    raise NotImplementedError("your loop here")
+    return weights, means, variances, log_likelihoods
+
+
+check_em_loop(my_em, e_step=my_e_step, m_step=my_m_step)
+
+# %% [markdown]
 # ## Summary
 #
 # - The seed's recipe: K equal slices of [0, 255] give the start; EM refines the Gaussians on
@@ -323,3 +381,44 @@ check_threshold(my_threshold)
 #   different widths and weights of the two classes, Otsu does not.
 # - Histogram EM and per-pixel EM give the same mixture to about 1e-14 relative, in the same
 #   number of iterations, and the histogram version costs the same whatever the image size.
+# - Weighted EM is ordinary EM with every sum over points weighted by the counts $c_i$.
+#
+# ## Quiz
+#
+# Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
+# shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pixels, from the "
+    "same start, end at",
+    ["different mixtures: the histogram loses information",
+     "the same mixture, up to rounding",
+     "the same mixture only for K = 2"],
+    response=None,
+    answer=2, why={1: "A uint8 image has only 256 values: the histogram is the data with repetitions "
+                      "counted, nothing is lost.",
+                   3: "Nothing in the argument depends on K: look at the K = 2..5 comparison above."},
+    explain="Every sum over pixels groups into a sum over levels, each term counted c_i times: "
+            "weighted EM does the same arithmetic in a different order, at a cost set by 256 "
+            "levels instead of the number of pixels.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("With K = 2, EM's threshold (67) is much darker than Otsu's (102). Why?",
+    ["EM ignores the weights of the classes",
+     "the bright class is a wide Gaussian, whose density stays higher far from its mean",
+     "Otsu's method only looks at half of the levels"],
+    response=None,
+    answer=2, why={1: "The posterior pi_k N(x | mu_k, sigma_k^2) includes the weights.",
+                   3: "Otsu's method scans every level for the best cut."},
+    explain="The dark coat is a narrow, tall peak and the rest a wide bump; a wide Gaussian keeps a "
+            "higher density far from its mean, so it wins intensities close to the dark peak. "
+            "Otsu's cut treats the two classes as equally spread.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("In the weighted M-step on the cameraman's histogram, what is the sum over k of "
+    "N_k = sum_i c_i r_ik?",
+    None,
+    response=None,
+    answer=262144,
+    explain="Each level's responsibilities sum to 1, so sum_k N_k = sum_i c_i, the number of pixels: "
+            "512 x 512 = 262,144. That is why pi_k = N_k / sum_i c_i.")

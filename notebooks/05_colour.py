@@ -42,6 +42,7 @@ from skimage import data
 
 from gmmlib import painless_em, segment_colour
 from gmmlib.exercises import check_log_likelihood_ratio, check_whiten
+from gmmlib.quiz import ask
 
 np.set_printoptions(precision=2, suppress=True)
 SEED = 0  # every K-means start below uses it
@@ -162,25 +163,35 @@ plt.show()
 # collar inside the foreground box and goes to the foreground; the red stripes of the flag look
 # like the suit. That is the limit of a pure colour model, and why methods such as GrabCut add
 # a smoothness term between neighbouring pixels.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** Write the whitening transform: return `(Z, mean, std)` with
-# `Z = (X - mean) / std` per channel. A constant channel (a saturated sky, say) must not
-# cause a division by zero.
+# The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
+# that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
+# [`solutions/05_colour_solutions.ipynb`](solutions/05_colour_solutions.ipynb).
+#
+# ### Exercise 1 · Whitening
+#
+# Write the whitening transform: return `(Z, mean, std)` with `Z = (X - mean) / std` per
+# channel. A constant channel (a saturated sky, say) must not cause a division by zero, and
+# the `std` you return must still map `Z` back to `X`.
 
-# %%
+# %% tags=["exercise"]
 def my_whiten(X):
     raise NotImplementedError("your code here")
 
 
 check_whiten(my_whiten)
 
-# %% [markdown]
-# **Exercise 2.** The function below computes the log-likelihood ratio from the densities
-# themselves. Run the check, then rewrite it in the log domain.
 
-# %%
+# %% [markdown]
+# ### Exercise 2 · The log-likelihood ratio
+#
+# The function below computes the log-likelihood ratio from the densities themselves. Run the
+# check, then rewrite it in the log domain.
+
+# %% tags=["exercise"]
 def my_log_likelihood_ratio(X, foreground, background):
     p_fg = np.exp(foreground.weighted_log_density(X)).sum(axis=1)
     p_bg = np.exp(background.weighted_log_density(X)).sum(axis=1)
@@ -190,11 +201,15 @@ def my_log_likelihood_ratio(X, foreground, background):
 check_log_likelihood_ratio(my_log_likelihood_ratio)
 
 # %% [markdown]
-# **Exercise 3.** Move the boxes (or add a second foreground box on the face) and watch the
-# foreground share change. Which pixels are hardest to classify, and why?
+# ### Exercise 3 · Other boxes
 #
-# **Exercise 4.** Fit the segmentation with K = 3, 5 and 8 and compare the mean-colour
-# images and the BIC (`seg.result.mixture.bic(pixels)`). Which K would you pick?
+# Move the boxes (or add a second foreground box on the face) and watch the foreground share
+# change. Which pixels are hardest to classify, and why?
+#
+# ### Exercise 4 · Which K?
+#
+# Fit the segmentation with K = 3, 5 and 8 and compare the mean-colour images and the BIC
+# (`seg.result.mixture.bic(pixels)`). Which K would you pick?
 #
 # ## Summary
 #
@@ -204,3 +219,42 @@ check_log_likelihood_ratio(my_log_likelihood_ratio)
 #   mostly changes the start, on features of very different scales it decides the result.
 # - Two mixtures, one per region, and the sign of log p_fg(x) - log p_bg(x) make a simple,
 #   fast colour classifier; working with log-densities keeps it finite for every pixel.
+#
+# ## Quiz
+#
+# Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("A pixel x is labelled foreground when log p_fg(x) - log p_bg(x) is",
+    ["greater than 0", "less than 0", "greater than 0.5"],
+    response=None,
+    answer=1, why={2: "That is where the background model explains the pixel better.",
+                   3: "0.5 would be a threshold on a probability; this is a log-ratio of densities."},
+    explain="The log-ratio is positive exactly when p_fg(x) > p_bg(x): the pixel is better explained "
+            "by the foreground model (equal priors for the two regions).")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("In the K = 5 segmentation, one component has mean (0, 0, 0) and no correlation between "
+    "channels. Why?",
+    ["EM failed on that component",
+     "the black backdrop is a constant patch: its covariance was singular and the guard replaced "
+     "it by a diagonal one",
+     "whitening removed its correlations"],
+    response=None,
+    answer=2, why={1: "The run converged; one covariance was repaired, as the guard events say.",
+                   3: "Whitening rescales each channel; it cannot zero a correlation, and the result "
+                      "is mapped back."},
+    explain="Identical pixels have a zero covariance (RCOND 0): the covariance guard of notebook 02 "
+            "swaps in a small diagonal covariance, hence correlations of exactly 0.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("On which data does whitening change the fit the most?",
+    ["RGB pixels, whose channels share one unit",
+     "features measured on scales as different as 1 and 1e6",
+     "it never changes the fit"],
+    response=None,
+    answer=2, why={1: "Pixel channels share a unit and similar spreads: whitening mostly moves the "
+                      "K-means start.",
+                   3: "Without whitening, notebook 02's guard cannot tell honest units from a collapse."},
+    explain="With scales 1 and 1e6 a covariance has RCOND about 1e-12, so the guard fires on honest "
+            "data and K-means distances see only the large feature; whitening puts both on one scale.")

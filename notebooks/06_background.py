@@ -43,7 +43,9 @@ from IPython.display import HTML, display
 from skimage import data, transform
 
 from gmmlib.background import BackgroundModel
+from gmmlib.exercises import check_first_match, check_frames_to_absorb, check_mog2_masks
 from gmmlib.metrics import score_masks
+from gmmlib.quiz import ask
 from gmmlib.synthetic import make_scene
 from gmmlib.views import BackgroundView, mask_overlay, record_background
 
@@ -277,81 +279,135 @@ for name, masks in [("ours", semi_ours), ("MOG2 defaults", semi_mog)]:
 # %% [markdown]
 # ## Exercises
 #
-# **1. How long until a stopped object is background?** A pixel has shown one steady value for
-# a long time (one Gaussian, weight 1). At frame 0 an object stops on it: no match, so a new
-# Gaussian is created with weight $w_0 = 0.05$ and the weights are renormalised, which leaves the
-# old background with $1 / (1 + w_0)$. Every later frame matches the new Gaussian and multiplies
-# the old one's weight by $(1 - \alpha)$. The new Gaussian soon becomes the narrowest and ranks
-# first; it is background as soon as the weight ranked ahead of it, the old background's, is at
-# most $T$. Write `frames_to_absorb(alpha, T, w0=0.05)`: the first frame (counting the stop as
-# frame 0) at which the object is no longer foreground. The check runs the model on a pixel that
-# shows 100 and, from its frame 300 on, 200.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-def frames_to_absorb(alpha, T, w0=0.05):
-    # your code here
-    return None
-
-
-def absorbed_after(alpha, T):
-    """Frames for the model to stop calling a still object foreground (one noisy pixel)."""
-    noise = np.random.default_rng(1).normal(0, 2, (700, 1, 1))
-    pixel = np.clip(np.where(np.arange(700)[:, None, None] < 300, 100, 200) + noise, 0, 255)
-    m = BackgroundModel(K=3, alpha=alpha, T=T)
-    fg = np.array([m.apply(f.astype(np.uint8))[0, 0] for f in pixel])[300:]
-    return int(np.argmin(fg))  # the first frame that is background again
-
-
-for a, T in [(0.01, 0.7), (0.02, 0.5), (0.01, 0.9)]:
-    got, model_says = frames_to_absorb(a, T), absorbed_after(a, T)
-    ok = got is not None and abs(got - model_says) <= 1
-    print(f"alpha={a}, T={T}: yours {got}, the model {model_says} -> "
-          f"{'✓' if ok else '✗ (hint: the frame after the smallest t with (1 - alpha)^t / (1 + w0) <= T)'}")
-
-# %% [markdown]
-# **2. The match test.** Write `first_match(x, weights, means, variances, k=2.5)`: the index of
-# the Gaussian that value `x` matches (ranked by `weights / sigma`, first within `k` sigma), or
-# `-1` if none. The check runs it against the mixtures recorded above.
-
-# %%
-def first_match(x, weights, means, variances, k=2.5):
-    # your code here
-    return -1
-
-
-def _check_first_match(fn):
-    def reference(x, w, mu, var, k=2.5):
-        ranked = np.argsort(-(w / np.sqrt(var)), kind="stable")
-        hits = [j for j in ranked if w[j] > 0 and abs(x - mu[j]) < k * np.sqrt(var[j])]
-        return int(hits[0]) if hits else -1
-    cases = [(float(x), run.weights[p, t], run.means[p, t], run.variances[p, t])
-             for p in range(len(run.pixels)) for t in range(1, len(run))
-             for x in (run.means[p, t, 0], run.frames[t][run.pixels[p]], 0.0, 255.0)]
-    for case in cases:
-        if fn(*case) != reference(*case):
-            print(f"✗ for x={case[0]:.1f}, weights={case[1]}, means={case[2]}, "
-                  f"variances={case[3]}: expected {reference(*case)}, got {fn(*case)}")
-            return
-    print(f"✓ {len(cases)} cases")
-
-
-_check_first_match(first_match)
-
-# %% [markdown]
-# **3. Shadows.** MOG2 marks shadows 127. Score MOG2 counting 127 as foreground too: does the F
-# measure go up or down on this scene, and why (the synthetic scene has no shadows)?
+# Each coding exercise ends with a checker from `gmmlib.exercises` that prints ✓ or the case
+# that failed, with its inputs and a hint; a function that runs longer than 5 s is stopped.
+# Stuck? Worked solutions, with the reasoning, are in
+# [`solutions/06_background_solutions.ipynb`](solutions/06_background_solutions.ipynb).
 #
-# **4. Fast start.** Set `fast_start=False` and score again with `warmup=0`. Which frames pay for
-# it, and why does the rate $\max(\alpha, 1/t)$ fix them?
+# ### Exercise 1 · How long until a stopped object is background?
+#
+# A pixel has shown one steady value for a long time: one Gaussian of weight 1, the other
+# slots empty (weight 0). At frame 0 an object stops on it, and this is what the model does:
+#
+# - at frame 0 nothing matches. Every weight is multiplied by $(1 - \alpha)$ (no match, so
+#   $M_k = 0$ for all), then an empty slot gets a new Gaussian centred on the object with
+#   weight $w_0$ (`initial_weight`, 0.05 by default), and the weights are renormalised to sum 1;
+# - from frame 1 on, every frame matches the new Gaussian: the old background's weight is
+#   multiplied by $(1 - \alpha)$ at each frame, the new one's grows;
+# - a frame is classified *before* its own update. The new Gaussian ranks second (it is
+#   lighter than the old background and no narrower: both end at the variance floor), so the
+#   object is background at frame $n$ as soon as the weight ranked ahead of its Gaussian, the
+#   old background's, is at most $T$.
+#
+# Write `frames_to_absorb(alpha, T, w0=0.05)`: the first frame $n$ (the stop is frame 0) at
+# which the object is no longer foreground. The checker runs `BackgroundModel` on one noisy
+# pixel that shows 100 for 200 frames and 200 after, for several `alpha`, `T` and `w0`.
+
+# %% tags=["exercise", "nbval-check-output"]
+def frames_to_absorb(alpha, T, w0=0.05):
+    raise NotImplementedError("your code here")
+
+
+check_frames_to_absorb(frames_to_absorb)
+
 
 # %% [markdown]
+# ### Exercise 2 · The match test
+#
+# Write `first_match(x, weights, means, variances, k=2.5)`, step 1 of the model: rank the
+# Gaussians by $w_k / \sigma_k$ (largest first; ties go to the lower index), and return the
+# index, in the arrays you are given, of the first one with $|x - \mu_k| < k\,\sigma_k$
+# (strictly), or `-1` if none matches. A Gaussian of weight 0 is an empty slot and never
+# matches, however close its mean. The checker tries hand-made hostile cases, then mixtures
+# recorded from a `BackgroundModel` run.
+
+# %% tags=["exercise"]
+def first_match(x, weights, means, variances, k=2.5):
+    raise NotImplementedError("your code here")
+
+
+check_first_match(first_match)
+
+
+# %% [markdown]
+# ### Exercise 3 · Fair peers: what MOG2 calls a shadow
+#
+# With its defaults MOG2 labels every pixel 0 (background), 255 (foreground) or 127 (shadow),
+# and the comparison above counts only 255 as foreground. MOG2's shadow test is about
+# brightness: a pixel that matches no background Gaussian, but whose value is between
+# `shadowThreshold` = 0.5 and 1 times a background mean (and, in colour, of about the same
+# hue), is called a shadow. The synthetic scene has no shadows at all.
+#
+# Write `mog2_masks(frames, shadows)` that runs a new `cv2.createBackgroundSubtractorMOG2()`
+# on the frames and returns the boolean foreground masks, shape `(T, H, W)`, where `shadows`
+# says what to do with 127: `"ignore"` counts only 255 (as above), `"count"` counts 127 as
+# foreground too, and `"off"` runs MOG2 with `detectShadows=False`.
+#
+# Once the check passes, score the three variants on `frames` with
+# `score_masks(..., truths, warmup=WARMUP)`, compare `"count"` with `"off"`, and look at
+# `truths` where MOG2 said 127: what fraction of those pixels belong to an object? What has
+# the shadow test labelled, which comparison is fair to MOG2 here, and what should the
+# caption of the figure above say?
+
+# %% tags=["exercise"]
+def mog2_masks(frames, shadows):
+    raise NotImplementedError("your code here")
+
+
+check_mog2_masks(mog2_masks)
+
+# %% [markdown]
+# ### Exercise 4 · Fast start
+#
+# Set `fast_start=False` and score again with `warmup=0`. Which frames pay for it, and why
+# does the rate $\max(\alpha, 1/t)$ fix them?
+#
 # ## Summary
 #
 # - One small mixture per pixel, updated online with learning rate $\alpha$, models a background
 #   that is noisy, slowly changing and even multi-modal (leaves).
 # - Background is the heaviest, narrowest Gaussians covering a share $T$ of the weight; a stopped
-#   object is absorbed after about $\log T / \log(1 - \alpha)$ frames.
+#   object is absorbed at the first frame $n$ at which the old background's weight,
+#   $(1 - \alpha)^{n-1} (1 - \alpha) / (1 - \alpha + w_0)$, is at most $T$ (exercise 1): 32
+#   frames for $\alpha = 0.01$, $T = 0.7$, $w_0 = 0.05$.
 # - With exact ground truth, precision, recall and F-measure after a warm-up make the settings
 #   and the models comparable; OpenCV's MOG2 is the same idea with an adaptive number of
-#   Gaussians, a 4-sigma match and shadow detection.
+#   Gaussians, a 4-sigma match and shadow detection, whose 127 label must be counted (or
+#   switched off) for a fair comparison (exercise 3).
+#
+# ## Quiz
+#
+# Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("With detectShadows=True (the default), MOG2 labels a pixel 127 when",
+    ["it is not sure whether the pixel is foreground",
+     "it matches no background Gaussian but is 0.5 to 1 times as bright as a background mean",
+     "the pixel has been foreground for a long time"],
+    response=None,
+    answer=2, why={1: "MOG2 has no 'unsure' label: 127 is its shadow label.",
+                   3: "A pixel that stays foreground long enough is absorbed into the background (label 0)."},
+    explain="The shadow test only asks for a darker version of the background (and, in colour, the "
+            "same hue). On gray frames any object darker than what it covers can pass it.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("On the synthetic scene, which has no shadows, counting MOG2's 127 pixels as foreground makes "
+    "its F-measure",
+    ["go down: every 127 pixel is a false alarm",
+     "go up: the 127 pixels are object pixels darker than the wall, which the shadow test mislabels",
+     "stay the same: 127 pixels are rare"],
+    response=None,
+    answer=2, why={1: "Look at the truth where MOG2 said 127 (exercise 3): almost all of it is object.",
+                   3: "They are not rare: about a fifth of the true foreground is labelled 127."},
+    explain="Without shadows in the scene, the shadow label falls on object pixels; counting them "
+            "raises recall at almost no cost in precision, and detectShadows=False gives the same "
+            "masks. A fair comparison says which setting it uses.")
+
+# %% tags=["quiz", "nbval-check-output"]
+ask("You raise alpha from 0.01 to 0.05. A car that stops in front of the camera",
+    ["becomes background sooner", "becomes background later", "never becomes background"],
+    response=None,
+    answer=1, why={2: "A larger alpha forgets faster: the old background's weight falls faster.",
+                   3: "Any alpha > 0 eventually absorbs a still object."},
+    explain="The old background's weight decays as (1 - alpha)^n: with alpha = 0.05 it falls below "
+            "T = 0.7 after 7 frames instead of 32. The price: a slow-moving object is swallowed too.")

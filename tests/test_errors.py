@@ -49,7 +49,9 @@ def test_uint8_pixels_are_accepted_and_squared_safely():
     pixels = np.array([200, 210, 220, 20, 30, 40] * 10, dtype=np.uint8)
     res = painless_em(pixels, 2)
     assert sorted(np.round(res.mixture.means.ravel())) == [30, 210]
-    assert np.allclose(sorted(res.mixture.covariances.ravel()), [200 / 3, 200 / 3])
+    # 200/3 each: a wrapped-around square (200 * 200 = 64 in uint8) would be far off; a small
+    # covariance prior may move it a little
+    assert np.allclose(sorted(res.mixture.covariances.ravel()), [200 / 3, 200 / 3], rtol=1e-2)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -80,5 +82,5 @@ def test_mixture_rejects_data_of_the_wrong_dimension():
     m = Mixture([1.0], [[0.0, 0.0]], [np.eye(2)])
     with pytest.raises(ValueError, match="3 features but the mixture has 2"):
         m.log_density(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match="whole number"):
+    with pytest.raises(ValueError, match=r"\bn must be .*-1"):
         m.sample(-1)

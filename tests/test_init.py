@@ -57,3 +57,20 @@ def test_equal_range_with_an_empty_part_still_gives_a_valid_mixture():
     m = equal_range_init(X, np.ones(20), 3, low=0, high=255)
     assert m.means[1, 0] == pytest.approx(127.5)
     assert (m.weights > 0).all() and m.weights.sum() == pytest.approx(1.0)
+
+
+def test_equal_range_needs_low_below_high_except_for_one_component():
+    X = np.full((5, 1), 7.0)
+    m = equal_range_init(X, np.ones(5), 1, var_floor=1e-6)
+    assert m.means[0, 0] == 7.0 and m.covariances[0, 0, 0] == 1e-6
+    with pytest.raises(ValueError, match=r"needs a range low < high.*init_range=\(low, high\)"):
+        equal_range_init(np.arange(4.0)[:, None], np.ones(4), 2, low=3.0, high=3.0)
+
+
+def test_means_init_keeps_the_means_and_gives_every_component_a_point():
+    from gmmlib.init import means_init
+    X = np.r_[np.zeros(10), np.ones(10) * 5][:, None]
+    means = np.array([[0.0], [5.0], [100.0]])  # nobody is nearest to 100
+    m = means_init(X, np.ones(20), means, var_floor=1e-3)
+    np.testing.assert_array_equal(m.means, means)
+    assert (m.weights > 0).all() and np.isfinite(m.covariances).all()

@@ -76,7 +76,7 @@ def test_painless_em_matches_sklearn_from_same_start(d, K, n_iter, reg):
     X, _ = truth.sample(800, random_state=d)
     X = X * 50 + 120  # pixel-like offsets and scales: whitening must not change the answer
     start = painless_em(X, K, max_iter=0, random_state=1).mixture  # the K-means start
-    ours = painless_em(X, K, init=start, max_iter=n_iter, tol=None, reg_covar=reg)
+    ours = painless_em(X, K, init=start, max_iter=n_iter, tol=None, reg_covar=reg, prior=0)
     assert ours.n_iter == n_iter and not ours.history.events
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # tol=0 asks it to run max_iter
@@ -93,7 +93,7 @@ def test_painless_em_matches_sklearn_from_same_start(d, K, n_iter, reg):
 def test_mean_log_likelihood_history_matches_sklearn_lower_bounds():
     X, _ = gmmlib.datasets.seed_2d()
     start = painless_em(X, 2, max_iter=0).mixture
-    ours = painless_em(X, 2, init=start, max_iter=12, tol=None, reg_covar=1e-6)
+    ours = painless_em(X, 2, init=start, max_iter=12, tol=None, reg_covar=1e-6, prior=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         ref = sklearn_from(start, 1e-6, 12).fit(X)
