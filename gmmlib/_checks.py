@@ -160,12 +160,12 @@ def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", ex
     >>> check_int(2.0, "K", "[1, 64]")
     Traceback (most recent call last):
     ...
-    gmmlib._checks.InputTypeError: K must be an integer in [1, 64], got 2.0; pass 2
+    gmmlib._checks.InputTypeError: K must be a whole number in [1, 64], got 2.0; pass 2
     """
     if value is None and allow_none:
         return None
     words = _describe(interval)
-    expected = f"{name} must be " + (expected or ("an integer" + (f" {words}" if words else "")))
+    expected = f"{name} must be " + (expected or ("a whole number" + (f" {words}" if words else "")))
     expected += " or None" if allow_none else ""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value[()]
