@@ -1,14 +1,21 @@
 """EM speed against scikit-learn, and histogram EM against per-pixel EM, measured in one run.
 
-    python benchmarks/bench_em.py [--repeats 5]
+    python benchmarks/bench_em.py [--repeats 5] [--compare-with REV]
 
-Prints the conditions (library versions, BLAS threads), every timing, and as its last lines:
+Prints the conditions (library versions, BLAS threads, CPU), every timing, and as its last lines:
     figure: em_iteration_ratio_vs_sklearn = <gmmlib s per iteration / scikit-learn's>
     figure: histogram_vs_pixel_speedup = <per-pixel EM time / histogram EM time incl. bincount>
 Machines here are shared and noisy: only ratios measured in the same run mean anything.
+``--compare-with REV`` also times the gmmlib of git revision REV (e.g. main) in the same run,
+interleaved with today's, to show whether a change made the EM iteration slower.
 """
 import argparse
+import importlib
+import pathlib
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 
@@ -50,10 +57,23 @@ def per_iteration(fit, repeats, n_long=11, n_short=1):
     return (long_ - short) / (n_long - n_short)
 
 
-def bench_pixels(repeats):
+def import_revision(rev):
+    """gmmlib as it was at git revision ``rev``, imported under the name gmmlib_<rev>."""
+    root = pathlib.Path(__file__).resolve().parents[1]
+    name = "gmmlib_" + "".join(ch if ch.isalnum() else "_" for ch in rev)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench_em_"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", rev, "gmmlib"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+    (tmp / "gmmlib").rename(tmp / name)  # its imports are relative: the new name is enough
+    sys.path.insert(0, str(tmp))
+    return importlib.import_module(name)
+
+
+def bench_pixels(repeats, before=None):
     X = data.astronaut().reshape(-1, 3).astype(np.float64)  # N = 262,144, d = 3
     K = 5
-    start = gmmlib.painless_em(X, K, max_iter=0, random_state=0).mixture  # one start for both
+    start = gmmlib.painless_em(X, K, max_iter=0, random_state=0).mixture  # one start for all
 
     def ours(n):
         return gmmlib.painless_em(X, K, init=start, max_iter=n, tol=None)
@@ -61,18 +81,27 @@ def bench_pixels(repeats):
     def theirs(n):
         return sklearn_fit(X, start, n)
 
-    # Same answer first: the speed of a wrong result means nothing.
-    a, b = ours(5), theirs(5)
+    fits = {"gmmlib": ours}
+    if before is not None:
+        old_start = before.Mixture(start.weights, start.means, start.covariances)
+        fits[f"gmmlib@{args_rev}"] = lambda n: before.painless_em(X, K, init=old_start, max_iter=n, tol=None)
+
+    # Same answer first: the speed of a wrong result means nothing. scikit-learn has no prior,
+    # so the check runs with prior=0; the timings use the defaults (the prior costs nothing).
+    a, b = gmmlib.painless_em(X, K, init=start, max_iter=5, tol=None, prior=0), theirs(5)
     print(f"astronaut N={len(X)} d=3 K={K}: max |mean difference| after 5 iterations "
-          f"{np.abs(a.mixture.means - b.means_).max():.2e} (data 0..255), guard events {len(a.history.events)}")
+          f"{np.abs(a.mixture.means - b.means_).max():.2e} (data 0..255), guard events "
+          f"{len(ours(5).history.events)}")
     results = {}
     for threads in (None, 1):
         with threadpool_limits(limits=threads):
             label = "default threads" if threads is None else "1 BLAS thread"
-            t_ours, t_sk = per_iteration(ours, repeats), per_iteration(theirs, repeats)
-            results[threads] = t_ours / t_sk
-            print(f"{label:>16}: gmmlib {t_ours * 1e3:7.1f} ms/iteration, scikit-learn "
-                  f"{t_sk * 1e3:7.1f} ms/iteration, ratio {t_ours / t_sk:.3f}")
+            t_sk = per_iteration(theirs, repeats)
+            times = {name: per_iteration(fit, repeats) for name, fit in fits.items()}
+            t_sk = (t_sk + per_iteration(theirs, repeats)) / 2  # before and after ours: load drifts
+            results[threads] = times["gmmlib"] / t_sk
+            print(f"{label:>16}: scikit-learn {t_sk * 1e3:7.1f} ms/iteration; " + "; ".join(
+                f"{name} {t * 1e3:7.1f} ms/iteration, ratio {t / t_sk:.3f}" for name, t in times.items()))
     return results[None], results[1]
 
 
@@ -124,14 +153,32 @@ def bench_histogram(repeats):
     return t_pix / t_hist
 
 
+def cpu_name():
+    try:
+        info = pathlib.Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                  if line.startswith("model name")), "unknown CPU")
+    return model + (", AVX-512" if "avx512f" in info else ", no AVX-512")
+
+
+args_rev = None
+
+
 def main():
+    global args_rev
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--compare-with", metavar="REV", default=None,
+                        help="also time the gmmlib of this git revision, in the same run")
     args = parser.parse_args()
     blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"]
     print(f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
-          f"BLAS {blas}, float64, median of {args.repeats} runs")
-    ratio_default, ratio_one = bench_pixels(args.repeats)
+          f"BLAS {blas}, {cpu_name()}, float64, median of {args.repeats} runs")
+    args_rev = args.compare_with
+    before = import_revision(args.compare_with) if args.compare_with else None
+    ratio_default, ratio_one = bench_pixels(args.repeats, before)
     speedup = bench_histogram(args.repeats)
     print(f"ratio vs sklearn (default threads): {ratio_default:.3f}; ratio vs sklearn (1 thread each): {ratio_one:.3f}")
     print(f"figure: em_iteration_ratio_vs_sklearn = {ratio_default:.3f}")

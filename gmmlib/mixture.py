@@ -91,7 +91,16 @@ def constrain_covariances(covariances, counts, covariance_type):
 
 
 def n_covariance_parameters(covariance_type, K, d):
-    """Free numbers in the covariances: full K d(d+1)/2, diag K d, spherical K, tied d(d+1)/2."""
+    """Free numbers in the covariances: full K d(d+1)/2, diag K d, spherical K, tied d(d+1)/2.
+
+    Examples
+    --------
+    >>> [n_covariance_parameters(t, K=3, d=2) for t in COVARIANCE_TYPES]
+    [9, 6, 3, 3]
+    """
+    covariance_type = check_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    K = check_int(K, "K", "[1, 1000000]")
+    d = check_int(d, "d", "[1, 1000000]")
     return {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
             "tied": d * (d + 1) // 2}[covariance_type]
 

@@ -432,7 +432,7 @@ def check_init(init, K, d):
     array of starting means (scikit-learn's ``means_init``); a clear error otherwise."""
     if isinstance(init, Mixture):
         if init.n_components != K or init.n_features != d:
-            raise ValueError(f"the starting mixture has K={init.n_components}, d={init.n_features} "
+            raise ValueError(f"init is a starting mixture with K={init.n_components}, d={init.n_features} "
                              f"but K={K} and the data have d={d}; pass a start with K={K} "
                              f"components in {d} dimensions")
         return init
@@ -609,7 +609,12 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
 def _run(s, weights_k, means, covs):
     """One EM run from a start in whitened units; returns the EMResult in data units."""
     history = History(covariance_type=s.covariance_type)  # whitened units, mapped back at the end
-    chol, events = guard_covariances(covs, s.floor, replace=True)
+    try:  # every start is positive definite; the guard may still find it too thin
+        chol, events = (None, []) if s.guard else (cholesky(covs), [])
+    except np.linalg.LinAlgError:  # whitening a barely definite start can round it indefinite
+        chol = None
+    if chol is None:
+        chol, events = guard_covariances(covs, np.maximum(s.floor, 1e-12), replace=True)
     history.events.extend(GuardEvent(0, k, r, "the start: " + reason) for k, reason, r in events)
     history.append(weights_k, means, covs)
     status, why, n_iter, obj_prev = None, "", 0, None
@@ -633,7 +638,8 @@ def _run(s, weights_k, means, covs):
         if empty.any() and not s.guard:
             k = int(np.flatnonzero(empty)[0])
             status, why = "empty", (f"stopped after iteration {it - 1}: in iteration {it} component {k} "
-                                    f"owned no point (N_{k} = {Nk[k]:.3g}) and guard=False")
+                                    f"owned no point (N_{k} = {Nk[k]:.3g}); with guard=False nothing restarts it: "
+                                    "use guard=True or another start")
             break
         for k in np.flatnonzero(empty) if empty.any() else ():
             # An empty component: restart it on the point the mixture explains worst.

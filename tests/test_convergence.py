@@ -38,6 +38,23 @@ def test_astronaut_pixels_converge_without_a_fall(K):
     assert "converged" in repr(res) and "no guard event" in res.stop_reason
 
 
+@pytest.mark.parametrize("K, steps", [(3, 24), (5, 14)])
+def test_astronaut_stepped_one_iteration_at_a_time_never_falls(K, steps):
+    """One EM iteration per call, each from the last call's mixture, past the iterations (23
+    for K=3, 13 for K=5) where main's guard made the log-likelihood fall: every step raises the
+    objective, and the steps retrace the single run."""
+    X = data.astronaut().reshape(-1, 3)
+    whole = painless_em(X, K, random_state=0, max_iter=steps, tol=None)
+    mixture, objective = whole.history.mixture(0), [whole.history.objective[0]]
+    for _ in range(steps):
+        step = painless_em(X, K, init=mixture, max_iter=1, tol=None)
+        before, after = step.history.objective
+        assert not step.history.events and after >= before - 1e-12 * abs(before)
+        mixture = step.mixture
+        objective.append(after)
+    np.testing.assert_allclose(objective, whole.history.objective, rtol=1e-9)
+
+
 def hostile_images():
     flat = np.full((96, 96), 255, np.uint8)  # saturated sky above, black below, texture inside
     flat[48:] = 0
