@@ -19,9 +19,10 @@ import re
 
 import numpy as np
 
-__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool", "check_options",
-           "check_callable", "check_iterable", "check_random_state", "check_array", "check_image", "check_frame",
-           "check_path", "as_data", "as_weights", "check_K", "n_distinct"]
+__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool",
+           "check_options", "check_callable", "check_iterable", "check_random_state", "check_path",
+           "check_array", "check_image", "check_frame", "check_frame_values", "as_data",
+           "as_weights", "check_K", "n_distinct"]
 
 
 class InputTypeError(TypeError, ValueError):
@@ -47,7 +48,7 @@ def show(value, limit=60):
         return text
     if isinstance(value, (numbers.Number, np.generic)):
         return text
-    return f"{text} (a {type(value).__name__})"
+    return f"{text} (type {type(value).__name__})"
 
 
 # ---------------------------------------------------------------- numbers
