@@ -4,17 +4,84 @@ None of them fits anything. A mixture is drawn by evaluating its density, never 
 EM, so the interactive views (``views.py``) can update the returned artists in place. All of
 them take an ``ax`` (object-oriented matplotlib), so they work on a pyplot figure in a
 notebook and on a plain ``matplotlib.figure.Figure`` in a widget alike.
-"""
-import numpy as np
-from matplotlib.patches import Ellipse
-from matplotlib.ticker import MaxNLocator
 
-COLOURS = [f"C{k}" for k in range(10)]
+Colours and sizes are chosen for a projector and for every viewer:
+
+- ``COLOURS`` / ``colour(k)``: six component colours that stay apart under deuteranopia,
+  protanopia and tritanopia (tests/test_palette.py simulates all three and measures the
+  distances), and stay clear of white, the grey histogram and the black mixture curve.
+- ``STYLE`` / ``projector_style()``: 12 pt text at 96 dpi, constrained layout, for notebook
+  figures (``with plotting.projector_style(): fig, ax = plt.subplots()``).
+"""
+import contextlib
+
+import contourpy
+import matplotlib
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Ellipse
+from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+
+# Picked by computation (not by eye) among the Okabe-Ito, Paul Tol and IBM colour-blind
+# palettes: the six whose smallest pairwise CAM02-UCS distance, taken over normal vision and
+# simulated deuteranopia, protanopia and tritanopia, is largest (18), and which stay far from
+# white, grey and black. Ordered so that the first two, three, four... are the most distinct.
+# matplotlib's default cycle fails here: C1 (orange) and C2 (green) are 1.6 apart for a
+# protanope, i.e. the same colour.
+COLOURS = ["#332288",  # indigo (Tol)
+           "#E69F00",  # orange (Okabe-Ito)
+           "#33BBEE",  # cyan (Tol vibrant)
+           "#117733",  # green (Tol)
+           "#785EF0",  # violet (IBM)
+           "#EE3377"]  # magenta (Tol vibrant)
+
+MARKER_COLOUR = "#D55E00"  # vermillion (Okabe-Ito): "you are here" on the log L curve
+
+FONT_PT = 12       # the smallest text anywhere: readable at the back of a room
+TITLE_PT = 14
+DPI = 96           # CSS pixels per inch: a 12 pt label is 16 px on screen at natural size
+
+STYLE = {
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.constrained_layout.use": True,
+    "font.size": FONT_PT,
+    "axes.titlesize": TITLE_PT,
+    "axes.labelsize": FONT_PT,
+    "xtick.labelsize": FONT_PT,
+    "ytick.labelsize": FONT_PT,
+    "legend.fontsize": FONT_PT,
+    "legend.title_fontsize": FONT_PT,
+    "figure.titlesize": TITLE_PT,
+    "axes.prop_cycle": matplotlib.cycler(color=COLOURS),
+}
 
 
 def colour(k):
-    """The colour of component k (matplotlib's default cycle, repeating after 10)."""
+    """The colour of component k (``COLOURS``; more than six components repeat them)."""
     return COLOURS[k % len(COLOURS)]
+
+
+def component_colormap(K):
+    """A colormap with one entry per component, for label images: ``imshow(labels, cmap=...,
+    vmin=-0.5, vmax=K - 0.5)``."""
+    return ListedColormap([colour(k) for k in range(K)], name=f"gmmlib{K}")
+
+
+@contextlib.contextmanager
+def projector_style():
+    """Inside this block new figures use ``STYLE``: 12 pt text, 96 dpi, constrained layout and
+    the component colours. Tick labels keep their size when created later (they are read from
+    the rc parameters at creation, so the style is also applied to every axes drawn in it)."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def readable(ax, size=FONT_PT):
+    """Make tick labels created from now on ``size`` pt too (matplotlib reads the tick size from
+    the rc parameters when a tick is created, which may happen long after the axes)."""
+    ax.tick_params(labelsize=size)
+    return ax
 
 
 def grid_1d(X, n=400, margin=0.1):
@@ -131,10 +198,57 @@ def covariance_ellipses(ax, mixture, n_std=2.0):
     return patches
 
 
+def weighted_log_densities_2d(mixture, points):
+    """log pi_k + log N(x | mu_k, Sigma_k) at 2-D points, shape (K, n).
+
+    The same numbers as ``mixture.weighted_log_density(points).T``, with the 2 x 2 inverse and
+    determinant written out: a view evaluates this on a 6400-point mesh at every slider step,
+    and element-wise numpy is about ten times faster there than a Cholesky solve per component.
+    Falls back to the Cholesky form if a covariance is too close to singular for the formula.
+    """
+    a = mixture.covariances[:, 0, 0][:, None]
+    b = mixture.covariances[:, 0, 1][:, None]
+    c = mixture.covariances[:, 1, 1][:, None]
+    det = a * c - b * b
+    if not np.all(det > 1e-12 * a * c):  # ill-conditioned: the written-out inverse loses digits
+        return mixture.weighted_log_density(points).T
+    dx = points[None, :, 0] - mixture.means[:, 0][:, None]
+    dy = points[None, :, 1] - mixture.means[:, 1][:, None]
+    quad = (c * dx * dx - 2 * b * dx * dy + a * dy * dy) / det
+    with np.errstate(divide="ignore"):
+        log_w = np.log(mixture.weights)[:, None]
+    return log_w - np.log(2 * np.pi) - 0.5 * np.log(det) - 0.5 * quad
+
+
+def log_density_2d(mixture, points):
+    """log p(x) = logsumexp_k (log pi_k + log N(x | k)) at 2-D points, shape (n,)."""
+    w = weighted_log_densities_2d(mixture, points)
+    top = w.max(axis=0)
+    return top + np.log(np.exp(w - top).sum(axis=0))
+
+
+def contour_lines(mixture, xx, yy, levels):
+    """The contour lines of log p(x) on a mesh at the given levels, without a ContourSet.
+
+    Returns (lines, level_of_line): a list of (n, 2) vertex arrays and, for each, the index
+    of its level. The same lines as ``ax.contour`` (contourpy with matplotlib's default
+    algorithm); a view redraws them at every step, and building a ContourSet each time costs
+    more than computing them.
+    """
+    logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    generator = contourpy.contour_generator(xx, yy, logp, name="mpl2014", line_type="SeparateCode")
+    lines, level_of_line = [], []
+    for i, level in enumerate(levels):
+        found, _ = generator.lines(level)  # one (n, 2) array per line (and its path codes)
+        lines += found
+        level_of_line += [i] * len(found)
+    return lines, np.array(level_of_line, dtype=int)
+
+
 def density_contours(ax, mixture, xx, yy, levels=8):
     """Contours of the mixture's log-density log p(x) on a mesh. Returns the ContourSet."""
-    logp = mixture.log_density(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
-    return ax.contour(xx, yy, logp, levels=levels, cmap="viridis", linewidths=0.8)
+    logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    return ax.contour(xx, yy, logp, levels=levels, cmap="viridis", linewidths=1)
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -143,14 +257,31 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
     """log L against the iteration, with a marker on iteration t. Returns (line, marker)."""
     ll = np.asarray(log_likelihood, dtype=np.float64)
     line, = ax.plot(np.arange(ll.size), ll, color="k", marker=".", linewidth=1)
-    marker, = ax.plot([], [], "o", color="C3", markersize=8)
+    marker, = ax.plot([], [], "o", color=MARKER_COLOUR, markersize=9)
     if t is not None:
         marker.set_data([t], [ll[t]])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("log-likelihood")
     ax.set_xlabel("EM iteration")
-    ax.set_ylabel("log L")
+    log_likelihood_units(ax, ll)
     return line, marker
+
+
+def log_likelihood_units(ax, log_likelihood):
+    """Label the log L axis so that large values read as short ticks: -1.38 with
+    "log L (x 10^6)" on the axis, rather than matplotlib's offset text squeezed by the title."""
+    ll = np.asarray(log_likelihood, dtype=np.float64)
+    ll = ll[np.isfinite(ll)]
+    top = np.abs(ll).max() if ll.size else 0.0
+    power = 3 * int(np.log10(top) // 3) if top >= 1e4 else 0
+    if power:
+        scale = 10.0 ** power
+        ax.yaxis.set_major_formatter(FuncFormatter(
+            lambda v, _: f"{v / scale:g}".replace("-", "\N{MINUS SIGN}")))
+        ax.set_ylabel(f"log L ($\\times 10^{{{power}}}$)")
+    else:
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.set_ylabel("log L")
 
 
 def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
