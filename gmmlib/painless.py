@@ -526,7 +526,7 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
     X = as_data(X)
     c = as_weights(weights, X.shape[0])
     K = check_K(K, X, c)
-    N, d = X.shape
+    d = X.shape[1]
     max_iter = check_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
     tol = check_float(tol, "tol", "[0, 1)", allow_none=True,
                       hint="a relative gain such as 1e-4, or None to run all max_iter iterations")
@@ -559,7 +559,7 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
                          "float64 holds safely; use whiten=True")
     Z = W.forward(X)
     reach = float(np.abs(Z).max())
-    if not reach < 1e100:
+    if whiten and not reach < 1e100:
         raise ValueError(
             f"X reaches {reach:.3g} times its typical spread from its centre (spread {spread.min():.3g}"
             f" in the narrowest feature): squares of such numbers overflow float64. Remove the extreme "
