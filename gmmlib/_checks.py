@@ -19,9 +19,10 @@ import re
 
 import numpy as np
 
-__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool", "check_options",
-           "check_callable", "check_iterable", "check_random_state", "check_array", "check_image", "check_frame",
-           "check_path", "as_data", "as_weights", "check_K", "n_distinct"]
+__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool",
+           "check_options", "check_callable", "check_iterable", "check_random_state", "check_path",
+           "check_array", "check_image", "check_frame", "check_frame_values", "as_data",
+           "as_weights", "check_K", "n_distinct"]
 
 
 class InputTypeError(TypeError, ValueError):
@@ -47,7 +48,7 @@ def show(value, limit=60):
         return text
     if isinstance(value, (numbers.Number, np.generic)):
         return text
-    return f"{text} (a {type(value).__name__})"
+    return f"{text} (type {type(value).__name__})"
 
 
 # ---------------------------------------------------------------- numbers
@@ -160,12 +161,12 @@ def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", ex
     >>> check_int(2.0, "K", "[1, 64]")
     Traceback (most recent call last):
     ...
-    gmmlib._checks.InputTypeError: K must be an integer in [1, 64], got 2.0; pass 2
+    gmmlib._checks.InputTypeError: K must be a whole number in [1, 64], got 2.0; pass 2
     """
     if value is None and allow_none:
         return None
     words = _describe(interval)
-    expected = f"{name} must be " + (expected or ("an integer" + (f" {words}" if words else "")))
+    expected = f"{name} must be " + (expected or ("a whole number" + (f" {words}" if words else "")))
     expected += " or None" if allow_none else ""
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value[()]

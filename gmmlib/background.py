@@ -137,11 +137,11 @@ class BackgroundModel:
     def __init__(self, K=3, alpha=0.005, T=0.7, match_threshold=2.5, initial_variance=400.0,
                  initial_weight=0.05, variance_floor=16.0, learning_rate="inverse_weight",
                  fast_start=True):
-        K = check_int(K, "K", "[1, inf)", hint="the number of Gaussians per pixel; 3 to 5 "
-                      "is usual")
+        K = check_int(K, "K", "[1, inf)", expected="an integer >= 1",
+                      hint="the number of Gaussians per pixel; 3 to 5 is usual")
         if K > MAX_K:
-            raise ValueError(f"K must be an integer in [1, {MAX_K}], got {K}; each pixel keeps "
-                             "K Gaussians in memory and 3 to 5 is usual")
+            raise ValueError(f"K must be a whole number in [1, {MAX_K}], got {K}; each pixel "
+                             "keeps K Gaussians in memory and 3 to 5 is usual")
         alpha = check_float(alpha, "alpha", "(0, 1]",
                             hint="it is a learning rate; 0.001 to 0.05 is usual")
         T = check_float(T, "T", "(0, 1)", hint="it is the share of the weight the background "

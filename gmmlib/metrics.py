@@ -88,7 +88,7 @@ class MaskScorer:
     """
 
     def __init__(self, warmup=0):
-        self.warmup = check_int(warmup, "warmup", "[0, inf)",
+        self.warmup = check_int(warmup, "warmup", "[0, inf)", expected="an integer >= 0",
                                 hint="it is the number of first frames not scored")
         self._seen = 0
         self._counts = []  # (tp, fp, fn, tn) per scored frame: 4 ints a frame

@@ -97,13 +97,13 @@ def test_check_int_accepts_whole_numbers_and_returns_a_python_int(value):
                                       (None, "got None"), ([3], r"got \[3\]"),
                                       (float("inf"), "got inf"), (float("nan"), "got nan")])
 def test_check_int_refuses_non_integers_and_shows_the_fix(bad, fix):
-    with pytest.raises(InputTypeError, match=rf"^n_init must be an integer in \[1, 100\], {fix}"):
+    with pytest.raises(InputTypeError, match=rf"^n_init must be a whole number in \[1, 100\], {fix}"):
         check_int(bad, "n_init", "[1, 100]")
 
 
 @pytest.mark.parametrize("bad", [0, -3, 101, 10 ** 400])
 def test_check_int_refuses_out_of_range_values(bad):
-    with pytest.raises(ValueError, match=rf"n_objects must be an integer in \[1, 100\], got {str(bad)[:9]}"):
+    with pytest.raises(ValueError, match=rf"n_objects must be a whole number in \[1, 100\], got {str(bad)[:9]}"):
         check_int(bad, "n_objects", "[1, 100]")
 
 

@@ -75,7 +75,7 @@ def test_rcond_of_a_non_square_matrix_is_refused(cov):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(n_objects=-3), r"n_objects must be an integer in \[0, 200\], got -3"),
+    (dict(n_objects=-3), r"n_objects must be a whole number in \[0, 200\], got -3"),
     (dict(noise_sigma=float("nan")), r"noise_sigma must be a number in \[0, 255\] or None, got nan"),
 ])
 def test_make_scene_refuses_negative_objects_and_nan_noise(kwargs, match):
