@@ -843,13 +843,18 @@ def owner(key):
 
 @pytest.fixture(scope="module")
 def clean_cache(tmp_path_factory):
-    """fetch_clip must never touch the user's cache (nor the network) here; and one BLAS
-    thread: the arrays are tiny, and BLAS threads waiting on two busy cores made some calls
-    ten times slower."""
+    """fetch_clip must never touch the user's cache (nor the network) here, files written to a
+    garbage path land in a temporary folder, and one BLAS thread: the arrays are tiny, and
+    BLAS threads waiting on two busy cores made some calls ten times slower."""
     old = os.environ.get("GMMLIB_DATA")
     os.environ["GMMLIB_DATA"] = str(tmp_path_factory.mktemp("cache"))
-    with threadpool_limits(1):
-        yield
+    cwd = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))  # a garbage str taken as a path writes here
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        os.chdir(cwd)
     if old is None:
         del os.environ["GMMLIB_DATA"]
     else:
