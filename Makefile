@@ -115,12 +115,14 @@ test-lowest-browser: $(LOWEST)/.installed
 notebooks: $(STAMP)
 	for py in notebooks/[0-9]*.py; do \
 		$(BIN)/jupytext --quiet --sync "$$py" && \
-		$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace "$${py%.py}.ipynb" || exit 1; \
+		$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
+			--ExecutePreprocessor.store_widget_state=False "$${py%.py}.ipynb" || exit 1; \
 	done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_em.py
 	$(BIN)/python benchmarks/bench_background.py
+	$(BIN)/python benchmarks/bench_views.py
 
 clean:
 	rm -rf $(VENV) $(LOWEST) .pytest_cache

@@ -1142,7 +1142,7 @@ def _em_1d_reference(x, c, weights, means, variances, max_iter, tol):
     """
     from .painless import painless_em
     start = Mixture(weights, np.reshape(means, (-1, 1)), np.reshape(variances, (-1, 1, 1)))
-    run = painless_em(x, len(weights), weights=c, init=start, tol=None, max_iter=max_iter, reg_covar=0.0)
+    run = painless_em(x, len(weights), weights=c, init=start, tol=None, max_iter=max_iter, reg_covar=0.0, prior=0)
     L = np.asarray(run.history.log_likelihood, dtype=np.float64)
     T = next((t for t in range(1, len(L)) if L[t] - L[t - 1] < tol * abs(L[t - 1])), len(L) - 1)
     m = run.history.mixture(T)
@@ -1330,7 +1330,7 @@ def _em_trajectory_hint(x, c, w, mu, var, max_iter, tol, L, eL):
     plain_L = []
     from .painless import painless_em
     start = Mixture(w, np.reshape(mu, (-1, 1)), np.reshape(var, (-1, 1, 1)))
-    run = painless_em(x, len(w), init=start, tol=None, max_iter=max(L.size - 1, 1), reg_covar=0.0)
+    run = painless_em(x, len(w), init=start, tol=None, max_iter=max(L.size - 1, 1), reg_covar=0.0, prior=0)
     for k in range(min(L.size, len(run.history))):
         plain_L.append(run.history.mixture(k).log_likelihood(x, c))
     m = min(L.size, len(plain_L))

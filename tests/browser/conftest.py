@@ -82,7 +82,7 @@ def chromium(workdir):
     if not (os.path.isfile(ld.CHROMIUM) and os.access(ld.CHROMIUM, os.X_OK)):
         # A failure of the whole stage (exit status 1), not a skip and not one error per test.
         pytest.exit(f"FAILED: {ld.CHROMIUM} is missing: the browser tests need Debian's chromium. "
-                    "Run `make browser-deps` (apt-get install chromium; needs root or sudo).", returncode=1)
+                    "Run `python tests/ensure_browser.py` (or `make browser-deps`): it finds a Chromium or installs one.", returncode=1)
     from playwright.sync_api import sync_playwright
     t = ld.Timer()
     pw = sync_playwright().start()

@@ -25,7 +25,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 IS_WINDOWS = os.name == "nt"
 # The Makefile finds (or installs) a chromium and passes it here; Debian's is the default.
-CHROMIUM = os.environ.get("GMM_CHROMIUM", "/usr/bin/chromium")
+# The browser make uses: $GMM_CHROMIUM (set by the Makefile from tests/ensure_browser.py), else the
+# same search without installing anything, so `python -m pytest tests/browser` finds it too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ensure_browser import find_chromium  # noqa: E402  (tests/ is not a package)
+
+CHROMIUM = os.environ.get("GMM_CHROMIUM") or find_chromium() or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

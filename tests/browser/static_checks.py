@@ -22,6 +22,7 @@ apart and returns the first one whose pixels changed: a picture that moves on it
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -159,6 +160,15 @@ def moving_image(page, animated: list[dict], interval_ms: int = 2000) -> dict | 
     return None
 
 
+def is_apng(b64) -> bool:
+    """An animated PNG: its acTL chunk comes before the first image data, near the start."""
+    if not b64:
+        return False
+    b64 = "".join(b64) if isinstance(b64, list) else b64
+    head = base64.b64decode(b64[:8192] + "=" * (-len(b64[:8192]) % 4), validate=False)
+    return b"acTL" in head[:6144]
+
+
 def stored_views(nb_json: dict) -> dict:
     """What a notebook file stores that is meant to move or respond: widget views, to_jshtml()
     players and animated images (a notebook with any of these must show a moving picture)."""
@@ -172,7 +182,8 @@ def stored_views(nb_json: dict) -> dict:
                 counts["widget_views"] += 1
             if 'class="animation"' in html and "anim-controls" in html:
                 counts["jshtml"] += 1
-            if "image/gif" in data or "image/webp" in data or re.search(r"data:image/(gif|webp|apng)", html):
+            if ("image/gif" in data or "image/webp" in data or is_apng(data.get("image/png"))
+                    or re.search(r"data:image/(gif|webp|apng)", html)):
                 counts["animated_images"] += 1
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else src
