@@ -48,7 +48,7 @@ NAIVE_EVERY = 4
 
 
 def notebook_views():
-    """The views and the animation calls of notebooks 01, 03, 04 and 06."""
+    """The views and the animation calls of notebooks 01, 04, 05 and 07."""
     X1, _ = gmmlib.datasets.seed_1d()
     X2, _ = gmmlib.datasets.seed_2d()
     camera = data.camera()

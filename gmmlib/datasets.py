@@ -96,5 +96,5 @@ def _uint8_overflow():
 
 
 def failure_cases():
-    """The five failures of ALGORITHMS.md section 1, in the order notebook 02 shows them."""
+    """The five failures of ALGORITHMS.md section 1, in the order notebook 03 shows them."""
     return [_underflow(), _zero_likelihood(), _singular(), _empty_component(), _uint8_overflow()]

@@ -619,7 +619,7 @@ def _feedback(session, fail):
 
 
 # ============================================================================================
-# logsumexp (notebook 02)
+# logsumexp (notebook 03)
 
 def _lse_shifted(a, m):
     """m + log sum exp(a - m) for a given shift m (the min or the mean: wrong choices)."""
@@ -690,7 +690,7 @@ def check_logsumexp(s, fn):
 
 
 # ============================================================================================
-# component log-density (notebook 02)
+# component log-density (notebook 03)
 
 @_checker("log_gaussian", 4)
 def check_log_gaussian(s, fn):
@@ -737,7 +737,7 @@ def check_log_gaussian(s, fn):
 
 
 # ============================================================================================
-# E-step and M-step (notebooks 01, 02)
+# E-step and M-step (notebooks 01, 03)
 
 def _weighted_log_densities(X, weights, means, covs):
     """a_ik = log pi_k + log N(x_i | mu_k, Sigma_k), shape (N, K)."""
@@ -911,7 +911,7 @@ def check_m_step(s, fn):
 
 
 # ============================================================================================
-# the covariance guard (notebook 02)
+# the covariance guard (notebook 03)
 
 @_checker("rcond", 6)
 def check_rcond(s, fn):
@@ -969,7 +969,7 @@ def check_rcond(s, fn):
 
 
 # ============================================================================================
-# BIC and the number of parameters (notebook 03)
+# BIC and the number of parameters (notebook 04)
 
 @_checker("bic", 4)
 def check_bic(s, fn):
@@ -1042,7 +1042,7 @@ def check_n_parameters(s, fn):
 
 
 # ============================================================================================
-# the intensity histogram, the decision threshold and EM on counts (notebook 04)
+# the intensity histogram, the decision threshold and EM on counts (notebook 05)
 
 @_checker("histogram", 3)
 def check_histogram(s, fn):
@@ -1352,7 +1352,7 @@ def _em_trajectory_hint(x, c, w, mu, var, max_iter, tol, L, eL):
 
 
 # ============================================================================================
-# whitening and the colour model (notebook 05)
+# whitening and the colour model (notebook 06)
 
 @_checker("whiten", 3)
 def check_whiten(s, fn):
@@ -1437,7 +1437,7 @@ def check_log_likelihood_ratio(s, fn):
 
 
 # ============================================================================================
-# the per-pixel background model and MOG2 (notebook 06)
+# the per-pixel background model and MOG2 (notebook 07)
 
 @functools.lru_cache(maxsize=None)
 def _absorbed_after(alpha, T, w0, steady=200, after=120):

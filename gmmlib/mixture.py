@@ -1,7 +1,7 @@
 """A Gaussian mixture: weights, means and covariances, and the densities they define.
 
 Everything is evaluated in the log domain with a Cholesky factor of each covariance
-(never an explicit inverse): notebook 02 shows why.
+(never an explicit inverse): notebook 03 shows why.
 
 Covariance types, as scikit-learn's ``GaussianMixture`` and the Python Data Science Handbook
 use them (they differ only in how many numbers describe the covariances):

@@ -4,7 +4,7 @@ Densities in the linear domain with an explicit inverse and determinant, the lik
 product over points, covariances by the one-pass formula E[z z^T] - mu mu^T in the data's own
 number type. It is written to fail the way a first implementation fails, and to say so: at the
 first zero, infinite, singular or wrapped-around quantity it stops and returns a Failure naming
-the iteration, the step and the reason. Notebook 02 walks through each case; ``painless.py``
+the iteration, the step and the reason. Notebook 03 walks through each case; ``painless.py``
 fixes them.
 """
 import numpy as np

@@ -1,4 +1,4 @@
-"""BackgroundView: a frame slider over one run of a per-pixel background model (notebook 06).
+"""BackgroundView: a frame slider over one run of a per-pixel background model (notebook 07).
 
 :func:`record_background` runs a ``BackgroundModel`` once over a short clip and keeps, frame
 by frame, the foreground mask, the background image and the mixtures of a few chosen pixels
@@ -370,7 +370,7 @@ class BackgroundView(SliderView):
         Video is noisy, and noise does not compress: a pixel whose value changed by at most
         ``tolerance`` grey levels keeps its previous value (pass 0 for exact frames, at about
         twice the bytes). The first frame costs about 50 KB, each further one about 7 KB:
-        the default 20 frames of notebook 06's clip take about 190 KB. A viewer that does not
+        the default 20 frames of notebook 07's clip take about 190 KB. A viewer that does not
         animate PNGs shows the first frame.
 
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).

@@ -1,4 +1,4 @@
-"""EMView: sliders for K and the EM iteration over runs computed beforehand (notebooks 01, 03).
+"""EMView: sliders for K and the EM iteration over runs computed beforehand (notebooks 01, 04).
 
 A view never runs EM. It is given ``{K: EMResult}`` (or one EMResult) and the data, and when
 a slider moves it looks up ``history.mixture(t)`` and moves the artists of one figure:

@@ -1,5 +1,5 @@
 """SegmentationView: histogram EM on a grayscale image, with sliders for K and the iteration
-(notebook 04, the cameraman).
+(notebook 05, the cameraman).
 
 Three panels: the intensity histogram with the weighted Gaussians and their sum, the image
 with every pixel painted with the mean intensity of its most probable component, and log L.

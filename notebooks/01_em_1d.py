@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -72,8 +72,7 @@ plt.show()
 # iterations worth watching. `painless_em` records every iteration in `run.history`:
 # entry 0 is the start, entry $t$ the mixture after $t$ iterations.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 run = painless_em(X, 2, init="equal-range")
 history = run.history
 start = history.mixture(0)
@@ -101,8 +100,7 @@ plt.show()
 # Every row of $r$ sums to 1: a point hands out one unit of "ownership" among the components.
 # Below, each histogram bar is split by colour in proportion to those responsibilities.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 resp = start.responsibilities(X)
 for x in (9.0, 15.0, 17.0, 25.0):
     print(f"x = {x:4.1f}: responsibilities {start.responsibilities([x])[0]}")
@@ -127,8 +125,7 @@ plt.show()
 #
 # Here are those three lines by hand, compared with entry 1 of the history.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 Nk = resp.sum(axis=0)
 weights = Nk / len(X)
 means = resp.T @ X / Nk
@@ -157,8 +154,7 @@ plt.show()
 # $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next, and
 # the run stops when it grows by less than a relative `tol = 1e-4`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ll = history.log_likelihood
 print("iterations:", run.n_iter, " converged:", run.converged)
 print("log-likelihood per iteration:", ll.round(2))
@@ -199,8 +195,7 @@ HTML(view.to_jshtml(K=2))
 # Compare the final $K = 2$ mixture with the generating one, and the hard labels (the component
 # with the largest responsibility) with the hidden `true_labels`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 final = results[2].mixture
 print("weights  ", final.weights, "  (true 1/3, 2/3)")
 print("means    ", final.means.ravel(), "  (true 10, 20)")
@@ -246,7 +241,7 @@ check_m_step(my_m_step)
 # Write `my_e_step(X, weights, means, covariances)` returning the responsibilities $r_{ik}$,
 # shape `(N, K)`. The version below follows the formula literally and passes the easy cases;
 # the checker finds the input that breaks it. Fix it by working with
-# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 02 shows why). A tiny
+# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 03 shows why). A tiny
 # number added to the denominator is not a fix: the checker explains why.
 
 # %% tags=["exercise"]
@@ -263,7 +258,7 @@ check_e_step(my_e_step)
 #
 # Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing with $K$? Why is
 # the largest log-likelihood not a good reason to pick the largest $K$? (The quiz below asks;
-# notebook 03 answers the question with BIC.)
+# notebook 04 answers the question with BIC.)
 #
 # ### Exercise 4 · A better start
 #
@@ -280,7 +275,7 @@ check_e_step(my_e_step)
 # - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; the
 #   log-likelihood never decreases, and EM stops when it no longer grows.
 # - A poor start costs iterations, and more components always fit the data at least about as
-#   well: choosing $K$ needs another criterion (notebook 03).
+#   well: choosing $K$ needs another criterion (notebook 04).
 #
 # ## Quiz
 #
@@ -315,4 +310,4 @@ ask("Of the runs results[K] for K = 1, 2, 3, 4 above, which K has the largest lo
     explain="K = 4: a mixture with more components can do everything a smaller one can (give the "
             "extra component weight zero), so its best log-likelihood is never lower. The gain from "
             "2 to 4 is tiny next to the gain from 1 to 2; a criterion that charges for the extra "
-            "parameters, such as BIC (notebook 03), picks K = 2.")
+            "parameters, such as BIC (notebook 04), picks K = 2.")

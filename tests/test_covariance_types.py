@@ -127,7 +127,7 @@ def test_a_start_of_another_type_is_projected_onto_the_type():
 
 def test_bic_over_k_and_type_picks_the_generating_model():
     """Data from 3 round clusters: BIC prefers a 3-component spherical model (the lesson of
-    notebook 03's BIC table)."""
+    notebook 04's BIC table)."""
     truth = Mixture([0.3, 0.3, 0.4], [[0, 0], [6, 0], [0, 6]], [1.0, 1.5, 0.7], covariance_type="spherical")
     X, _ = truth.sample(600, random_state=1)
     bic = {(K, t): painless_em(X, K, covariance_type=t, random_state=0).mixture.bic(X)

@@ -196,7 +196,7 @@ def test_frames_to_absorb_reference_is_the_model():
 
 
 def test_mog2_without_shadow_detection_equals_counting_127():
-    """What exercise 3 of notebook 06 leads to: shadow detection only relabels pixels."""
+    """What exercise 3 of notebook 07 leads to: shadow detection only relabels pixels."""
     frames, labels, refs = ex._mog2_reference()
     assert (labels == 127).any()
     np.testing.assert_array_equal(refs["off"], refs["count"])
@@ -359,7 +359,7 @@ WRONG = [
     ("check_log_likelihood_ratio", lambda X, fg, bg: bg.log_density(X) - fg.log_density(X), "pixels near", "sign"),
     ("check_log_likelihood_ratio", lambda X, fg, bg: fg.component_log_density(X)[:, 0] - bg.component_log_density(X)[:, 0],
      "pixels near", "all its components"),
-    # notebook 06
+    # notebook 07
     ("check_frames_to_absorb", lambda a, T, w0: math.ceil(math.log(T) / math.log(1 - a)), "alpha = 0.01, T = 0.7",
      "forgets the new Gaussian"),
     ("check_frames_to_absorb", lambda a, T, w0: next(n for n in range(1, 999) if (1 - a) ** (n - 1) / (1 + w0) <= T),

@@ -55,7 +55,7 @@ def test_logsumexp_matches_scipy(a):
 
 
 def test_logsumexp_of_two_tiny_terms_is_finite():
-    # The example of notebook 02: log(e^-1000 + e^-1001), which the direct form turns into log 0.
+    # The example of notebook 03: log(e^-1000 + e^-1001), which the direct form turns into log 0.
     assert gmmlib.logsumexp(np.array([-1000.0, -1001.0])) == pytest.approx(-999.6867383124818, rel=1e-14)
     with np.errstate(divide="ignore"):
         assert np.log(np.exp(-1000.0) + np.exp(-1001.0)) == -np.inf

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -123,7 +123,7 @@ print("largest at K =", max(results, key=lambda K: results[K].log_likelihood))
 # largest log-likelihood would always pick the largest $K$ you try, and the extra components
 # then fit the noise of this particular sample. Notice the sizes: from $K = 1$ to 2 the
 # log-likelihood jumps by about 90, from 2 to 4 it gains about 1. A criterion that charges for
-# each extra parameter sees this; BIC (notebook 03) picks $K = 2$:
+# each extra parameter sees this; BIC (notebook 04) picks $K = 2$:
 
 # %%
 bic = {K: run.mixture.bic(X) for K, run in results.items()}

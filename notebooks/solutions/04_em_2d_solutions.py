@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,9 +15,9 @@
 # ---
 
 # %% [markdown]
-# # Solutions · 03 · EM in two dimensions
+# # Solutions · 04 · EM in two dimensions
 #
-# Worked solutions to the exercises of [03 · EM in two dimensions](../03_em_2d.ipynb), with the
+# Worked solutions to the exercises of [03 · EM in two dimensions](../04_em_2d.ipynb), with the
 # reasoning behind each. Try an exercise before reading its solution. The coding solutions end
 # with the exercise's own checker call, and pass it.
 

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,9 +15,9 @@
 # ---
 
 # %% [markdown]
-# # Solutions · 04 · Segmenting the cameraman with histogram EM
+# # Solutions · 05 · Segmenting the cameraman with histogram EM
 #
-# Worked solutions to the exercises of [04 · Segmenting the cameraman](../04_cameraman.ipynb),
+# Worked solutions to the exercises of [04 · Segmenting the cameraman](../05_cameraman.ipynb),
 # with the reasoning behind each. Try an exercise before reading its solution. The coding
 # solutions end with the exercise's own checker call, and pass it.
 
@@ -148,7 +148,7 @@ for k in range(5):
 #
 # ## Exercise 5 · Your own EM on the histogram
 #
-# The E-step is notebook 02's log-domain E-step in one dimension. It returns both the
+# The E-step is notebook 03's log-domain E-step in one dimension. It returns both the
 # responsibilities and $\log p(x_i)$, because the loop needs the log-likelihood
 # $L = \sum_i c_i \log p(x_i)$ of the very parameters the responsibilities came from.
 

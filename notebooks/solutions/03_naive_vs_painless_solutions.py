@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,9 +15,9 @@
 # ---
 
 # %% [markdown]
-# # Solutions · 02 · Naive versus painless EM
+# # Solutions · 03 · Naive versus painless EM
 #
-# Worked solutions to the exercises of [02 · Naive versus painless EM](../02_naive_vs_painless.ipynb),
+# Worked solutions to the exercises of [02 · Naive versus painless EM](../03_naive_vs_painless.ipynb),
 # with the reasoning behind each. Try an exercise before reading its solution. Every solution
 # ends with the exercise's own checker call, and passes it.
 

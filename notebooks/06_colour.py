@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # 05 · Colour: full-covariance EM on RGB pixels
+# # 06 · Colour: full-covariance EM on RGB pixels
 #
 # In colour every pixel is a point in 3-D (red, green, blue), and the channels are strongly
 # correlated: a brighter orange is more red *and* more green. A Gaussian with a full 3 x 3
@@ -80,11 +80,10 @@ plt.show()
 # The covariances are not round: the correlation between channels inside each component shows
 # how colours vary along a direction (mostly brightness) rather than independently per channel.
 # One component is different: its mean is pure black (0, 0, 0). The black backdrop on the right
-# is a constant patch, exactly the singular-covariance case of notebook 02; the covariance
+# is a constant patch, exactly the singular-covariance case of notebook 03; the covariance
 # guard replaced that component's covariance by a small diagonal one (hence correlation 0).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 cov = seg.result.mixture.covariances
 std = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
 corr = cov / std[:, :, None] / std[:, None, :]
@@ -96,12 +95,11 @@ for k in range(K):
 # ## What whitening changes
 #
 # Pixel values share one unit, so whitening (centre each channel, divide by its standard
-# deviation) changes less here than with features on scales 1 and 1e6 (notebook 02). Still,
+# deviation) changes less here than with features on scales 1 and 1e6 (notebook 03). Still,
 # it changes where K-means starts (distances are measured in standard deviations), and the
 # guard's variance floor is relative to each channel's spread.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for whiten in (True, False):
     result = painless_em(pixels, K, whiten=whiten, random_state=SEED)
     print(f"whiten={whiten!s:5}: log L = {result.log_likelihood:.1f}, {result.n_iter} iterations, "
@@ -132,8 +130,7 @@ ratio = (foreground.log_density(pixels) - background.log_density(pixels)).reshap
 is_foreground = ratio > 0
 print(f"{fg_pixels.shape[0]} foreground and {bg_pixels.shape[0]} background training pixels")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"share of pixels labelled foreground: {is_foreground.mean():.3f}")
 print(f"inside the foreground box: {is_foreground[fg_box].mean():.3f}")
 print(f"inside the background box: {is_foreground[bg_box].mean():.3f}")
@@ -169,7 +166,7 @@ plt.show()
 #
 # The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
-# [`solutions/05_colour_solutions.ipynb`](solutions/05_colour_solutions.ipynb).
+# [`solutions/06_colour_solutions.ipynb`](solutions/06_colour_solutions.ipynb).
 #
 # ### Exercise 1 · Whitening
 #
@@ -244,7 +241,7 @@ ask("In the K = 5 segmentation, one component has mean (0, 0, 0) and no correlat
     answer=2, why={1: "The run converged; one covariance was repaired, as the guard events say.",
                    3: "Whitening rescales each channel; it cannot zero a correlation, and the result "
                       "is mapped back."},
-    explain="Identical pixels have a zero covariance (RCOND 0): the covariance guard of notebook 02 "
+    explain="Identical pixels have a zero covariance (RCOND 0): the covariance guard of notebook 03 "
             "swaps in a small diagonal covariance, hence correlations of exactly 0.")
 
 # %% tags=["quiz", "nbval-check-output"]
@@ -255,6 +252,6 @@ ask("On which data does whitening change the fit the most?",
     response=None,
     answer=2, why={1: "Pixel channels share a unit and similar spreads: whitening mostly moves the "
                       "K-means start.",
-                   3: "Without whitening, notebook 02's guard cannot tell honest units from a collapse."},
+                   3: "Without whitening, notebook 03's guard cannot tell honest units from a collapse."},
     explain="With scales 1 and 1e6 a covariance has RCOND about 1e-12, so the guard fires on honest "
             "data and K-means distances see only the large feature; whitening puts both on one scale.")

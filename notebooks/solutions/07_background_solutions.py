@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,9 +15,9 @@
 # ---
 
 # %% [markdown]
-# # Solutions · 06 · Background subtraction with one Gaussian mixture per pixel
+# # Solutions · 07 · Background subtraction with one Gaussian mixture per pixel
 #
-# Worked solutions to the exercises of [06 · Background subtraction](../06_background.ipynb),
+# Worked solutions to the exercises of [06 · Background subtraction](../07_background.ipynb),
 # with the reasoning behind each. Try an exercise before reading its solution. The coding
 # solutions end with the exercise's own checker call, and pass it.
 

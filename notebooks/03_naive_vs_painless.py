@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # 02 · Naive versus painless EM
+# # 03 · Naive versus painless EM
 #
 # The EM formulas for a Gaussian mixture fit on one page, yet typing them in as written gives
 # a program that breaks on ordinary data. This notebook breaks it on purpose, five times, and
@@ -58,8 +58,7 @@ list(cases)
 #
 # ### 1. Underflow: responsibilities become 0/0 = NaN
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["underflow"]
 print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
@@ -68,8 +67,7 @@ print(naive_em(case.X, case.K, init=case.init).failure)
 # What happened to one green pixel: its squared Mahalanobis distance to the red component
 # is in the thousands, and `exp` of minus half of that is below the smallest float64.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 green = case.X[-1]
 start = case.init
 d2 = (green - start.means[0]) @ np.linalg.inv(start.covariances[0]) @ (green - start.means[0])
@@ -81,8 +79,7 @@ print(f"exp(-d2 / 2) = {np.exp(-d2 / 2)}   (the smallest positive float64 is {np
 #
 # Nothing is extreme here: 300 points, each with a density around 0.05. Their product is not.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["zero likelihood"]
 print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
@@ -90,8 +87,7 @@ print(naive_em(case.X, case.K, init=case.init).failure)
 # %% [markdown]
 # ### 3. A singular covariance from a constant patch
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["singular covariance"]
 print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
@@ -99,8 +95,7 @@ print(naive_em(case.X, case.K, init=case.init).failure)
 # %% [markdown]
 # ### 4. An empty component
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["empty component"]
 print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
@@ -111,8 +106,7 @@ print(naive_em(case.X, case.K, init=case.init).failure)
 # Images arrive as `uint8`. The textbook covariance E[z z^T] - mu mu^T squares the pixel
 # values, and in `uint8` arithmetic 200 * 200 is 40000 mod 256 = 64.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["uint8 overflow"]
 print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
@@ -130,8 +124,7 @@ print("np.uint8(200) * np.uint8(200) in an array:", (np.array([200], dtype=np.ui
 # with a Cholesky factor instead of an inverse. The green pixel that underflowed is now an
 # ordinary negative number, and the total log-likelihood is a sum instead of a product.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["underflow"]
 print(f"log N(green | red component) = {case.init.component_log_density(green[None, :])[0, 0]:.1f}")
 case = cases["zero likelihood"]
@@ -148,8 +141,7 @@ print(f"sum of log-densities: {case.init.log_likelihood(case.X):.2f}")
 # log Σ e^{a_k} = m + log Σ e^{a_k - m} with m = max a_k, so the biggest term is e^0 = 1 and
 # the sum can never be 0. The classic example:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 a = np.array([-1000.0, -1001.0])
 with np.errstate(divide="ignore"):  # log(0) warns; we want to see the -inf it returns
     direct = np.log(np.sum(np.exp(a)))
@@ -163,8 +155,7 @@ print(f"gmmlib.logsumexp:  {gmmlib.logsumexp(a):.4f}")
 # With both fixes the E-step is `a_ki = log pi_k + log N(z_i|k)`, `p_ki = exp(a_ki - logsumexp_k a_ki)`.
 # Here is the underflow case through both implementations, with the same start, one line apart:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["underflow"]
 start = case.init
 print(naive_em(case.X, case.K, init=start))
@@ -177,8 +168,7 @@ print(painless_em(case.X, case.K, init=start))
 # covariance and 0 for a singular one. The covariance of the 12 saturated pixels, all equal to
 # (255, 255), is the zero matrix:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["singular covariance"]
 sky = case.X[:12]
 print("covariance of the saturated patch:\n", np.cov(sky.T, bias=True))
@@ -190,8 +180,7 @@ print("RCOND of a healthy covariance diag(1, 100):", rcond(np.diag([1.0, 100.0])
 # small diagonal one (a variance floor of 1e-6 of each feature's variance). It writes down when
 # and where in `history.events`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def side_by_side(case):
     """The same data and start through both versions, one line apart."""
     print(naive_em(case.X, case.K, init=case.init))
@@ -207,16 +196,14 @@ side_by_side(case)
 # The empty component gets a similar treatment: it is restarted on the point the mixture
 # explains worst, and the history says so.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 side_by_side(cases["empty component"])
 
 # %% [markdown]
 # The uint8 case needs no guard at all, only a conversion to float before any arithmetic
 # (`painless_em` converts; `naive_em` keeps the type on purpose):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 case = cases["uint8 overflow"]
 start = case.init
 print(naive_em(case.X, case.K, init=start))
@@ -233,8 +220,7 @@ print(painless_em(case.X, case.K, init=start))
 # colour data of case 1 with K = 3 (red, blue and 20 green pixels), a single K-means run often
 # merges the small green group into another; more restarts find it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X = cases["underflow"].X
 for n_init in (1, 5, 20):
     lls = [painless_em(X, 3, n_init=n_init, random_state=seed).log_likelihood for seed in range(6)]
@@ -250,8 +236,7 @@ for n_init in (1, 5, 20):
 # feature's mean, divide by its standard deviation, map the result back) makes the fit
 # independent of the units.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X, truth = seed_2d()
 X_scaled = X * [1.0, 1e6]
 for whiten in (True, False):
@@ -282,8 +267,7 @@ plt.show()
 # %% [markdown]
 # ## All five cases at a glance
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"{'case':<20} {'naive fails at':<28} {'painless log L':>15} {'iterations':>10} {'guard events':>12}")
 for case in failure_cases():
     naive = naive_em(case.X, case.K, init=case.init)
@@ -299,7 +283,7 @@ for case in failure_cases():
 # that runs longer than 5 s is stopped; pass `timeout=30` to the checker if yours is just slow.
 #
 # Stuck? A worked solution for each exercise, with the reasoning, is in
-# [`solutions/02_naive_vs_painless_solutions.ipynb`](solutions/02_naive_vs_painless_solutions.ipynb).
+# [`solutions/03_naive_vs_painless_solutions.ipynb`](solutions/03_naive_vs_painless_solutions.ipynb).
 #
 # ### Exercise 1 · logsumexp
 #

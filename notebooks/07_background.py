@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # 06 · Background subtraction with one Gaussian mixture per pixel
+# # 07 · Background subtraction with one Gaussian mixture per pixel
 #
 # A fixed camera films a scene. Most pixels show the same thing frame after frame (the
 # *background*); a few are covered for a while by something that moves (the *foreground*).
@@ -31,8 +31,7 @@
 # - measure masks against exact ground truth (precision, recall, F-measure) on a synthetic scene;
 # - compare with OpenCV's MOG2 and know its defaults.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 # %matplotlib inline
 import time
 
@@ -100,8 +99,7 @@ plt.show()
 # background image and the mixtures of three chosen pixels: one in the waving leaves, one where
 # an object stops, and one on a plain wall. The view below only looks these up.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 stopper = next(tr for tr in scene.tracks if tr.still[1] > tr.still[0])
 s0, s1 = stopper.still
 covered = truths[s0:min(s1, len(truths))].all(axis=0)  # under the object all the while it stands
@@ -154,8 +152,7 @@ display(HTML(view.to_jshtml(max_frames=24, figsize=(7, 2.1), dpi=50)))
 # foreground); large, and even a recent object's Gaussian counts as background.
 # The grid runs the model nine times (about a second) and scores each run after the warm-up.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 alphas, Ts = [0.003, 0.01, 0.03], [0.5, 0.7, 0.9]
 grid_f = np.empty((len(alphas), len(Ts)))
 grid_masks = {}
@@ -282,7 +279,7 @@ for name, masks in [("ours", semi_ours), ("MOG2 defaults", semi_mog)]:
 # Each coding exercise ends with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint; a function that runs longer than 5 s is stopped.
 # Stuck? Worked solutions, with the reasoning, are in
-# [`solutions/06_background_solutions.ipynb`](solutions/06_background_solutions.ipynb).
+# [`solutions/07_background_solutions.ipynb`](solutions/07_background_solutions.ipynb).
 #
 # ### Exercise 1 · How long until a stopped object is background?
 #

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # 03 · EM in two dimensions: ellipses, choosing K, sampling
+# # 04 · EM in two dimensions: ellipses, choosing K, sampling
 #
 # In two dimensions each Gaussian has a $2 \times 2$ covariance matrix, and the picture of a
 # component becomes an ellipse: its size, its elongation and its tilt are all in $\Sigma_k$.
@@ -68,8 +68,7 @@ plt.show()
 #
 # Everything below (pictures, sliders, BIC) reads these six runs; nothing is refitted later.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 results = {K: painless_em(X, K, random_state=0) for K in range(1, 7)}
 for K, run in results.items():
     print(run)
@@ -83,8 +82,7 @@ for K, run in results.items():
 # $\lambda$. The thin lines are contours of the mixture's log-density $\log p(x)$, and each point is
 # coloured by its most probable component.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 fit = results[2].mixture
 for k in range(2):
     eigvals, eigvecs = np.linalg.eigh(fit.covariances[k])
@@ -128,8 +126,7 @@ HTML(view.to_jshtml(K=2))
 #
 # Lower is better. BIC's penalty grows with the amount of data and is the harsher of the two.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 Ks = np.array(list(results))
 bic = np.array([results[K].mixture.bic(X) for K in Ks])
 aic = np.array([results[K].mixture.aic(X) for K in Ks])
@@ -158,8 +155,7 @@ plt.show()
 # its Gaussian. `Mixture.sample(n, random_state)` does exactly that and also returns the
 # component of each point. If the fit is good, the samples look like the data.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 samples, sample_labels = fit.sample(300, random_state=1)
 print("fraction from each component:", np.bincount(sample_labels) / len(sample_labels),
       " weights:", fit.weights)
@@ -184,8 +180,7 @@ plt.show()
 # decides which cluster gets which number (**label permutation**). So we first match
 # components by their means (the pairing with the smallest total distance), then compare.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ours = painless_em(X, 2, tol=1e-10, max_iter=1000, random_state=0)
 sk = GaussianMixture(n_components=2, covariance_type="full", tol=1e-10, max_iter=1000,
                      reg_covar=0.0, random_state=0).fit(X)
@@ -208,7 +203,7 @@ print(f"log-likelihood: ours {ours.log_likelihood:.3f}, scikit-learn {sk.score(X
 #
 # The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
-# [`solutions/03_em_2d_solutions.ipynb`](solutions/03_em_2d_solutions.ipynb).
+# [`solutions/04_em_2d_solutions.ipynb`](solutions/04_em_2d_solutions.ipynb).
 #
 # ### Exercise 1 · BIC by hand
 #

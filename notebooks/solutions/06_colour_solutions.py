@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,9 +15,9 @@
 # ---
 
 # %% [markdown]
-# # Solutions · 05 · Colour: full-covariance EM on RGB pixels
+# # Solutions · 06 · Colour: full-covariance EM on RGB pixels
 #
-# Worked solutions to the exercises of [05 · Colour](../05_colour.ipynb), with the reasoning
+# Worked solutions to the exercises of [05 · Colour](../06_colour.ipynb), with the reasoning
 # behind each. Try an exercise before reading its solution. The coding solutions end with the
 # exercise's own checker call, and pass it.
 

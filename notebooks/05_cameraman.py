@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,slideshow,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # 04 · Segmenting the cameraman with histogram EM
+# # 05 · Segmenting the cameraman with histogram EM
 #
 # A grayscale image is a pile of intensities between 0 and 255. If the dark coat, the grey
 # grass and the bright sky each produce a bump in the histogram, a Gaussian mixture fitted to
@@ -78,8 +78,7 @@ plt.show()
 # With K = 2, fit one Gaussian to the pixels in [0, 127] and one to those in [128, 255]:
 # their means, variances and pixel fractions are the starting mixture (dashed).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 run2 = histogram_em(img, 2)
 start = run2.history.mixture(0)
 print("weights  ", start.weights)
@@ -137,8 +136,7 @@ ax.set_ylabel("density")
 plotting.log_likelihood_curve(ax_ll, run2.history.log_likelihood)
 plt.show()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(run2)
 print("log-likelihood per iteration:", np.round(run2.history.log_likelihood, 1))
 
@@ -181,8 +179,7 @@ plt.show()
 # between-class variance of the two halves; multi-Otsu does the same for K classes (K = 5 is
 # left out: the exhaustive search takes seconds).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for K, seg in segs.items():
     otsu = [int(threshold_otsu(img))] if K == 2 else (threshold_multiotsu(img, classes=K).tolist() if K < 5 else "-")
     print(f"K={K}: EM thresholds {seg.thresholds.tolist()!s:<28} Otsu {otsu}")
@@ -230,8 +227,7 @@ def max_relative_difference(a, b):
                ((a.weights, b.weights), (a.means, b.means), (a.covariances, b.covariances)))
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for K in range(2, 6):
     h, p = histogram_runs[K], pixel_runs[K]
     diff = max_relative_difference(h.mixture, p.mixture)
@@ -288,7 +284,7 @@ display(HTML(view.to_jshtml(K=3, max_frames=7)))
 # The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint; a function that runs longer than 5 s is stopped.
 # Stuck? Worked solutions, with the reasoning, are in
-# [`solutions/04_cameraman_solutions.ipynb`](solutions/04_cameraman_solutions.ipynb).
+# [`solutions/05_cameraman_solutions.ipynb`](solutions/05_cameraman_solutions.ipynb).
 #
 # ### Exercise 1 · The histogram
 #

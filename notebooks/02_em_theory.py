@@ -1,0 +1,346 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,slideshow,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Why EM works: hidden labels, the M-step derived, and a lower bound
+#
+# Notebook 01 ran EM and watched the log-likelihood climb. This notebook explains why it has
+# to climb, and where the update formulas come from. Everything is checked with numbers on the
+# same 300 points, so each claim can be seen, not only read.
+#
+# **Learning goals**
+#
+# - describe a Gaussian mixture as a two-stage random experiment with a hidden label $z_i$,
+#   and write the complete-data likelihood;
+# - derive the M-step for weighted data (counts $c_i$), including the Lagrange multiplier that
+#   makes the weights $\pi_k$ sum to one;
+# - explain with Jensen's inequality why one EM iteration never lowers the log-likelihood, and
+#   read EM as coordinate ascent on a lower bound;
+# - see K-means appear as the limit of EM when every variance shrinks to zero.
+#
+# **Notation** (the same in every notebook): data $x_i$ with counts $c_i$ ($c_i = 1$ for plain
+# data), components $k = 1 \dots K$ with weights $\pi_k$, means $\mu_k$ and covariances
+# $\Sigma_k$ (variances $\sigma_k^2$ in 1-D), responsibilities $r_{ik}$, and
+# $N_k = \sum_i c_i\, r_{ik}$.
+
+# %%
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.cluster import KMeans
+
+from gmmlib import Mixture, painless_em, plotting
+from gmmlib.datasets import seed_1d, seed_2d
+
+np.set_printoptions(precision=3, suppress=True)
+X, true_labels = seed_1d(random_state=0)  # 100 points from N(10, 1), 200 from N(20, 3^2)
+
+# %% [markdown]
+# ## 1 · A mixture is a random experiment with a hidden step
+#
+# To draw one point from a mixture, first pick a component $z_i = k$ with probability $\pi_k$,
+# then draw $x_i$ from that component's Gaussian. The label $z_i$ is a **latent** (hidden)
+# variable: it exists in the story that generated the data, but we only observe $x_i$.
+# Summing the hidden step out gives the mixture density
+#
+# $$p(x_i) = \sum_{k=1}^{K} p(z_i = k)\, p(x_i \mid z_i = k)
+#          = \sum_{k=1}^{K} \pi_k\, \mathcal N(x_i \mid \mu_k, \Sigma_k).$$
+#
+# `Mixture.sample` performs exactly these two stages and returns both $x_i$ and $z_i$.
+
+# %%
+truth = Mixture([1 / 3, 2 / 3], [[10.0], [20.0]], [[[1.0]], [[9.0]]])
+x_new, z_new = truth.sample(300, random_state=1)
+
+fig, ax = plt.subplots(figsize=(8, 3.2), layout="constrained")
+bins = np.linspace(0, 32, 40)
+for k in range(2):
+    ax.hist(x_new[z_new == k, 0], bins=bins, color=plotting.colour(k), alpha=0.7,
+            label=f"points with hidden label z = {k + 1}")
+ax.set(title="Sampling a mixture: first a label, then a Gaussian", xlabel="x", ylabel="count")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## 2 · If the labels were known, fitting would be easy
+#
+# Suppose we saw the pairs $(x_i, z_i)$. Their joint probability is the
+# **complete-data likelihood**
+#
+# $$p(x, z \mid \theta) = \prod_i \pi_{z_i}\, \mathcal N(x_i \mid \mu_{z_i}, \Sigma_{z_i}),
+# \qquad
+# \log p(x, z \mid \theta) = \sum_i \sum_k [z_i = k]\,\big(\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)\big),$$
+#
+# where $[z_i = k]$ is 1 when the statement is true and 0 otherwise. The sum splits into one
+# term per component, so each Gaussian is fitted to its own points: the mean and variance of
+# group $k$, and $\pi_k$ = the fraction of points in group $k$. The cell checks that on the
+# seed data, where `true_labels` are known.
+
+# %% tags=["nbval-check-output"]
+for k in range(2):
+    group = X[true_labels == k]
+    print(f"group {k + 1}: fraction {group.size / X.size:.3f}, mean {group.mean():6.2f}, "
+          f"std {group.std():.2f}")
+
+# %% [markdown]
+# ## 3 · The E-step replaces the unknown labels by their probabilities
+#
+# We do not see $z_i$. Given current parameters $\theta$, Bayes' rule gives the probability
+# of each label:
+#
+# $$r_{ik} = p(z_i = k \mid x_i, \theta) = \frac{\pi_k\, \mathcal N(x_i \mid \mu_k, \Sigma_k)}{\sum_j \pi_j\, \mathcal N(x_i \mid \mu_j, \Sigma_j)} .$$
+#
+# Replacing the indicator $[z_i = k]$ by its expected value $r_{ik}$ turns the complete-data
+# log-likelihood into the function the M-step maximises (with counts $c_i$ for weighted data):
+#
+# $$Q(\theta) = \sum_i c_i \sum_k r_{ik}\, \big(\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)\big).$$
+
+# %% [markdown]
+# ## 4 · The M-step, derived
+#
+# $Q$ separates into a part for the weights and one part per Gaussian.
+#
+# **Weights.** Maximise $\sum_k N_k \log \pi_k$ (with $N_k = \sum_i c_i r_{ik}$) under the
+# constraint $\sum_k \pi_k = 1$. With a Lagrange multiplier $\lambda$:
+#
+# $$\frac{\partial}{\partial \pi_k}\Big[\sum_j N_j \log \pi_j + \lambda\big(1 - \sum_j \pi_j\big)\Big]
+#   = \frac{N_k}{\pi_k} - \lambda = 0
+#   \;\Rightarrow\; \pi_k = \frac{N_k}{\lambda},$$
+#
+# and summing over $k$ gives $\lambda = \sum_k N_k = \sum_i c_i$ (the total count, $N$ for
+# plain data), so $\pi_k = N_k / \sum_i c_i$.
+#
+# **Means.** The gradient of $\sum_i c_i r_{ik} \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$
+# with respect to $\mu_k$ is $\Sigma_k^{-1} \sum_i c_i r_{ik} (x_i - \mu_k)$; it vanishes at
+#
+# $$\mu_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, x_i .$$
+#
+# **Covariances.** Writing $\log \mathcal N = -\tfrac12 \big(d \log 2\pi - \log\det \Sigma_k^{-1}
+# + (x_i - \mu_k)^\top \Sigma_k^{-1} (x_i - \mu_k)\big)$ and differentiating with respect to
+# $\Sigma_k^{-1}$ (using $\partial \log\det A / \partial A = A^{-1}$ for symmetric $A$) gives
+# $\tfrac12 \sum_i c_i r_{ik} \big(\Sigma_k - (x_i - \mu_k)(x_i - \mu_k)^\top\big) = 0$, so
+#
+# $$\Sigma_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, (x_i - \mu_k)(x_i - \mu_k)^\top .$$
+#
+# These are the formulas of notebook 01, now with counts. For an image histogram, $x_i$ is an
+# intensity level and $c_i$ the number of pixels at that level, so the sums run over 256 levels
+# instead of every pixel (notebook 05 relies on this).
+
+# %% [markdown]
+# A numerical check of the derivation: start from the equal-range mixture, compute $r_{ik}$,
+# apply the formulas, and compare $Q$ at the result with $Q$ at 2000 random perturbations of
+# it (weights kept summing to one). If the formulas maximise $Q$, no perturbation can win.
+
+# %% tags=["nbval-check-output"]
+def q_function(resp, counts, mixture, data):
+    """Q = sum_i c_i sum_k r_ik (log pi_k + log N(x_i | mu_k, Sigma_k))."""
+    return float(counts @ (resp * mixture.weighted_log_density(data)).sum(axis=1))
+
+
+def m_step(resp, counts, data):
+    """The derived M-step for 1-D data with counts c_i."""
+    cr = resp * counts[:, None]
+    Nk = cr.sum(axis=0)
+    mu = cr.T @ data / Nk
+    var = (cr * (data[:, None] - mu) ** 2).sum(axis=0) / Nk
+    return Mixture(Nk / counts.sum(), mu, var)
+
+
+start = painless_em(X, 2, init="equal-range", max_iter=0).mixture
+counts = np.ones_like(X)
+resp = start.responsibilities(X)
+best = m_step(resp, counts, X)
+q_best = q_function(resp, counts, best, X)
+
+rng = np.random.default_rng(0)
+wins = 0
+for _ in range(2000):
+    w = np.clip(best.weights + rng.normal(0, 0.05, 2), 0.01, None)
+    mu = best.means.ravel() + rng.normal(0, 0.5, 2)
+    var = best.covariances.ravel() * np.exp(rng.normal(0, 0.2, 2))
+    wins += q_function(resp, counts, Mixture(w / w.sum(), mu, var), X) > q_best
+print("perturbations with a larger Q:", wins, "of 2000")
+
+# %% [markdown]
+# ## 5 · Why the log-likelihood never goes down
+#
+# The log-likelihood is $\log L(\theta) = \sum_i c_i \log p(x_i \mid \theta)$. Pick, for each
+# point, any probability vector $q_{i1}, \dots, q_{iK}$ (non-negative, summing to one). Since
+# $\log$ is concave, **Jensen's inequality** ($\log$ of an average $\ge$ average of the $\log$s)
+# gives for every point
+#
+# $$\log p(x_i \mid \theta) = \log \sum_k q_{ik} \frac{\pi_k \mathcal N(x_i \mid \mu_k, \Sigma_k)}{q_{ik}}
+#   \;\ge\; \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \Sigma_k)}{q_{ik}} .$$
+#
+# Weighting by $c_i$ and summing defines the **lower bound** $\mathcal B(q, \theta) \le \log L(\theta)$.
+# The gap is $\sum_i c_i\, \mathrm{KL}\big(q_i \,\|\, p(z_i \mid x_i, \theta)\big)$, which is zero
+# exactly when $q_{ik} = r_{ik}$. EM is **coordinate ascent** on $\mathcal B$:
+#
+# - the E-step maximises $\mathcal B$ over $q$ with $\theta$ fixed: $q = r$, and the bound touches
+#   $\log L$ at the current $\theta$;
+# - the M-step maximises $\mathcal B$ over $\theta$ with $q$ fixed (with $q$ fixed, $\mathcal B$
+#   is $Q$ plus a constant, the entropy of $q$).
+#
+# Chaining the two: $\log L(\theta_{t+1}) \ge \mathcal B(r^{(t)}, \theta_{t+1})
+# \ge \mathcal B(r^{(t)}, \theta_t) = \log L(\theta_t)$. The first $\ge$ is Jensen, the second the
+# M-step, the $=$ the E-step. The log-likelihood cannot fall.
+
+# %%
+def lower_bound(q, counts, mixture, data):
+    """B(q, theta) = sum_i c_i sum_k q_ik (log pi_k + log N(x_i | k) - log q_ik)."""
+    a = mixture.weighted_log_density(data)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(q > 0, q * (a - np.log(q)), 0.0)  # 0 log 0 = 0
+    return float(counts @ terms.sum(axis=1))
+
+
+# A deliberately poor start makes the first steps large enough to see.
+poor_start = Mixture([0.5, 0.5], [[4.0], [24.0]], [[[4.0]], [[4.0]]])
+steps = [poor_start]
+for _ in range(4):
+    steps.append(m_step(steps[-1].responsibilities(X), counts, X))
+# %% [markdown]
+# The chain, iteration by iteration, on the seed data from a poor start (means 4 and 24),
+# with the M-step derived above (the middle column is the bound after the M-step, before the
+# next E-step closes the gap):
+
+# %% tags=["nbval-check-output"]
+print(" t    log L(theta_t)   B(r_t, theta_t+1)   log L(theta_t+1)")
+for t in range(4):
+    before, after = steps[t], steps[t + 1]
+    r_t = before.responsibilities(X)
+    print(f"{t:2d}  {before.log_likelihood(X):14.2f}  {lower_bound(r_t, counts, after, X):16.2f}"
+          f"  {after.log_likelihood(X):16.2f}")
+
+# %% [markdown]
+# From the poor start, the first iteration alone lifts the log-likelihood from -1819.52 to
+# -832.61; after that the steps shrink, and in every row the three numbers keep the order
+# $\log L(\theta_t) \le \mathcal B(r^{(t)}, \theta_{t+1}) \le \log L(\theta_{t+1})$.
+
+# %% [markdown]
+# The same story as a picture. Hold every parameter except the first mean $\mu_1$ at its value
+# after iteration $t$, and draw $\log L$ and the bound $\mathcal B(r^{(t)}, \cdot)$ as functions
+# of $\mu_1$. The dashed bound lies below the black curve everywhere, touches it at the current
+# $\mu_1$ (grey), and peaks at the M-step's new $\mu_1$ (orange). On the left the peak of the
+# bound is not the peak of $\log L$ along this line: EM does not jump to the best value, it only
+# guarantees a step uphill. Because the M-step also updates the other parameters, the new
+# log-likelihood is at least the height of the dashed peak.
+
+# %%
+def along_mu1(mixture, values):
+    """Copies of a mixture with only the first mean changed."""
+    for v in values:
+        means = mixture.means.copy()
+        means[0, 0] = v
+        yield Mixture(mixture.weights, means, mixture.covariances)
+
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+windows = {0: ((0, 20), (-2000, -1050)), 1: ((7, 13.5), (-900, -820))}  # mu_1 range, y range
+for ax, (t, (x_range, y_range)) in zip(axes, windows.items()):
+    grid = np.linspace(*x_range, 201)
+    current, new = steps[t], steps[t + 1]
+    r_t = current.responsibilities(X)
+    logL = [m.log_likelihood(X) for m in along_mu1(current, grid)]
+    bound = [lower_bound(r_t, counts, m, X) for m in along_mu1(current, grid)]
+    ax.plot(grid, logL, color="black", label=r"$\log L(\mu_1)$")
+    ax.plot(grid, bound, color=plotting.colour(0), linestyle="--", label=r"bound $\mathcal{B}(r^{(t)}, \mu_1)$")
+    ax.axvline(current.means[0, 0], color="grey", linewidth=1, label=r"current $\mu_1$")
+    ax.axvline(new.means[0, 0], color=plotting.colour(1), linewidth=1.5,
+               label=r"M-step's new $\mu_1$")
+    ax.set(title=f"iteration {t}: the bound touches at $\\mu_1$ = {current.means[0, 0]:.1f}",
+           xlabel=r"$\mu_1$", ylabel="log-likelihood", ylim=y_range)
+axes[0].legend(loc="lower right")
+plt.show()
+
+# %% [markdown]
+# Two remarks a lecturer usually adds:
+#
+# - The argument never used the Gaussian form: any M-step that merely *increases* $Q$
+#   (a "generalised" EM) keeps the guarantee. A step that does something else, such as
+#   replacing a collapsed covariance by a safe one (the guard of notebook 03), is outside the
+#   argument: it can lower the log-likelihood, and a careful implementation reports it.
+# - The guarantee is about going up, not about reaching the top: EM stops at a local maximum
+#   (or a saddle point) that depends on the start. Restarts from several starts help.
+
+# %% [markdown]
+# ## 6 · K-means is EM with vanishing variances
+#
+# Fix every covariance to the same $\sigma^2 I$ and every weight to $1/K$. The responsibilities
+# become $r_{ik} \propto \exp\!\big(-\lVert x_i - \mu_k \rVert^2 / 2\sigma^2\big)$. As
+# $\sigma \to 0$ the nearest mean takes all of a point's responsibility ($r_{ik} \to 0$ or 1),
+# and the M-step's means become the centroids of the points nearest to each mean: exactly one
+# step of K-means (Lloyd's algorithm). The cell runs this restricted EM on the 2-D seed data for
+# shrinking $\sigma$, from the same three starting means as scikit-learn's `KMeans`.
+
+# %%
+X2, _ = seed_2d(random_state=0)
+start_means = X2[[0, 150, 250]]
+
+
+def fixed_variance_em(data, means, sigma, n_iter=100):
+    """EM with Sigma_k = sigma^2 I and pi_k = 1/K held fixed: only the means are updated."""
+    for _ in range(n_iter):
+        d2 = ((data[:, None, :] - means[None]) ** 2).sum(axis=2)
+        a = -d2 / (2 * sigma**2)
+        r = np.exp(a - a.max(axis=1, keepdims=True))  # subtract the row maximum: no underflow
+        r /= r.sum(axis=1, keepdims=True)
+        means = (r.T @ data) / r.sum(axis=0)[:, None]
+    return means, r
+
+
+kmeans = KMeans(3, init=start_means, n_init=1, max_iter=300, tol=0).fit(X2)
+
+# %% tags=["nbval-check-output"]
+for sigma in (2.0, 0.5, 0.1):
+    means, r = fixed_variance_em(X2, start_means, sigma)
+    gap = np.abs(np.sort(means, axis=0) - np.sort(kmeans.cluster_centers_, axis=0)).max()
+    hard = np.mean(r.max(axis=1) > 0.99)
+    print(f"sigma = {sigma:3.1f}: points with some r_ik > 0.99: {hard:6.1%};  "
+          f"largest distance to the K-means centroids: {'< 0.01' if gap < 0.01 else f'{gap:.2f}'}")
+
+# %% [markdown]
+# With $\sigma = 2$ the responsibilities are soft and the means differ from K-means' centroids;
+# by $\sigma = 0.1$ almost every point belongs wholly to one component and the means are the
+# K-means centroids. EM for a Gaussian mixture is "soft K-means" with learned shapes and sizes;
+# K-means is its hard, round, equal-size limit. (That is also why K-means makes a good start
+# for EM: notebook 03.)
+
+# %% [markdown]
+# ## Summary
+#
+# - A mixture is a two-stage random experiment; the stage we do not see is the latent label
+#   $z_i$. With the labels, fitting is per-group averaging; without them, the E-step
+#   replaces each label by its posterior probabilities $r_{ik}$.
+# - The M-step maximises $Q$: weights $\pi_k = N_k / \sum_i c_i$ (from a Lagrange multiplier),
+#   means and covariances as $c_i r_{ik}$-weighted averages. Counts $c_i$ make histogram EM
+#   exact.
+# - Jensen's inequality gives a lower bound $\mathcal B(q, \theta) \le \log L(\theta)$ that is
+#   tight at $q = r$; EM alternately maximises it over $q$ and $\theta$, so $\log L$ never
+#   decreases. Anything that is not an E- or M-step (a guard) is outside that guarantee.
+# - K-means is the limit of EM with equal weights and variances shrinking to zero.
+#
+# ## References
+#
+# - A. P. Dempster, N. M. Laird, D. B. Rubin (1977). Maximum likelihood from incomplete data via
+#   the EM algorithm. *Journal of the Royal Statistical Society B* 39(1), 1–38.
+# - R. M. Neal, G. E. Hinton (1998). A view of the EM algorithm that justifies incremental,
+#   sparse, and other variants. In *Learning in Graphical Models*, 355–368 (EM as coordinate
+#   ascent on a lower bound).
+# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9 (mixtures, EM,
+#   K-means as a limit, the lower bound of section 9.4).
+# - A. Collet, "Painless GMM" (the seed text of notebook 03) and the project's seed outline
+#   of EM segmentation (notebook 05).
