@@ -448,7 +448,6 @@ def _specs():
     from gmmlib import (histogram_em, intensity_histogram, logsumexp, naive_em, painless_em, rcond,
                         segment_colour, segment_gray)
     from gmmlib import exercises, images, views
-    from gmmlib.history import History
 
     init_extra = st.one_of(
         st.builds(lambda: X2()[:2]), st.builds(lambda: X2()[:2].tolist()),
