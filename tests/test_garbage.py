@@ -321,6 +321,18 @@ def results_hist():
     return cached("results_hist", lambda: {K: histogram_em(gray(), K, max_iter=3) for K in (1, 2)})
 
 
+def short_results():
+    """Runs of one iteration: an animation of them has at most two frames, whatever max_frames."""
+    from gmmlib import painless_em
+    return cached("short", lambda: {K: painless_em(X1(), K, max_iter=1) for K in (1, 2)})
+
+
+def short_run():
+    from gmmlib.views import record_background
+    return cached("short_run", lambda: record_background(BackgroundModel(), frames_gray(2),
+                                                         [(2, 3), (10, 10)]))
+
+
 def background_run():
     from gmmlib.views import record_background
     return cached("run", lambda: record_background(BackgroundModel(), frames_gray(4),
@@ -612,10 +624,12 @@ def _specs():
     S["KIterationView.last_iteration"] = Spec(method(None, "last_iteration"), lambda: dict(
         self=cached("emview", lambda: views.EMView(X1(), results_1d(), figsize=LOW)), K=1), fixed=self_self)
     S["KIterationView.animation"] = Spec(method(None, "animation"), lambda: dict(
-        self=cached("emview", lambda: views.EMView(X1(), results_1d(), figsize=LOW)), K=2, max_frames=2,
+        self=cached("emview_short", lambda: views.EMView(X1(), short_results(), figsize=LOW)), K=2,
+        max_frames=2,
         frame_ms=400, hold_ms=2000, figsize=LOW), fixed=self_self, mutable=self_self)
     S["KIterationView.to_jshtml"] = Spec(method(None, "to_jshtml"), lambda: dict(
-        self=cached("emview", lambda: views.EMView(X1(), results_1d(), figsize=LOW)), K=2, max_frames=2),
+        self=cached("emview_short", lambda: views.EMView(X1(), short_results(), figsize=LOW)), K=2,
+        max_frames=2),
         fixed=self_self, mutable=self_self)
     S["caption"] = Spec(views.caption, lambda: dict(result=results_1d()[2], t=1))
     S["as_results"] = Spec(views.as_results, lambda: dict(results=results_1d()),
@@ -628,11 +642,13 @@ def _specs():
         run=background_run(), frame=0, pixel=0, interval=200, figsize=LOW), related={"frame": ("run",),
                                                                         "pixel": ("run",)})
     S["BackgroundView.animation"] = Spec(method(None, "animation"), lambda: dict(
-        self=cached("bgview", lambda: views.BackgroundView(background_run(), figsize=LOW)), max_frames=2,
+        self=cached("bgview_short", lambda: views.BackgroundView(short_run(), figsize=LOW)),
+        max_frames=2,
         frame_ms=300, hold_ms=1500, pixel=None, figsize=LOW, tolerance=16),
         fixed=self_self, mutable=self_self)
     S["BackgroundView.to_jshtml"] = Spec(method(None, "to_jshtml"), lambda: dict(
-        self=cached("bgview", lambda: views.BackgroundView(background_run(), figsize=LOW)), max_frames=2),
+        self=cached("bgview_short", lambda: views.BackgroundView(short_run(), figsize=LOW)),
+        max_frames=2),
         fixed=self_self, mutable=self_self)
     S["BackgroundFigure"] = Spec(views.BackgroundFigure, lambda: dict(run=background_run(),
                                                                       figsize=LOW))
@@ -648,7 +664,8 @@ def _specs():
         frame=gray(), mask=gray() > 100, colour=(255, 40, 40), opacity=0.6),
         related={"frame": ("mask",), "mask": ("frame",)})
     S["Animation.save"] = Spec(method(None, "save"), lambda: dict(
-        self=cached("animation", lambda: views.EMView(X1(), results_1d(), figsize=LOW).animation(K=2, max_frames=2)),
+        self=cached("animation", lambda: views.EMView(X1(), short_results(), figsize=LOW).animation(
+            K=2, max_frames=2)),
         path=Path(tiny_clip()).with_name("animation.png")), fixed=self_self,
         allowed=(FileNotFoundError,))
 
