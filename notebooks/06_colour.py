@@ -162,13 +162,15 @@ def show_colour_model(img, boxes, ratio, is_foreground):
 K = 5
 seg = segment_colour(img, K, random_state=SEED)
 print(seg.result.stop_reason)
-print("weights pi_k:", seg.result.mixture.weights)
-print("mean colours mu_k (RGB):\n", seg.result.mixture.means.round(0))
+for k in range(K):
+    mu = np.rint(seg.result.mixture.means[k]).astype(int)
+    print(f"component {k}: weight pi_k = {seg.result.mixture.weights[k]:.2f}, "
+          f"mean colour mu_k = ({mu[0]}, {mu[1]}, {mu[2]})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Five colours summarise the photograph: the orange suit, the white shuttle and suit, two
-# browns and the black backdrop. The colour of each label matches the component number $k$ of
-# the table above.
+# Five colours summarise the photograph: the orange suit (3), the pale wall and shuttle (2), a
+# grey-brown for the face and hair (0), a dark red for the flag's stripes and the suit's
+# shadows (1), and black (4). The label colours follow the component numbers $k$ (colour bar).
 
 # %% slideshow={"slide_type": "-"}
 show_segmentation(img, seg)
@@ -190,6 +192,8 @@ for k in range(K):
     r = corr[k]
     print(f"component {k}: std {std[k].round(1)}, "
           f"correlation R-G {r[0, 1]:+.2f}, R-B {r[0, 2]:+.2f}, G-B {r[1, 2]:+.2f}")
+tilted = [k for k in range(K) if (corr[k][np.triu_indices(3, 1)] > 0.9).all()]
+print("components with every correlation above 0.9:", tilted)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The black backdrop: identical pixels and the covariance prior
@@ -200,9 +204,11 @@ for k in range(K):
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 black = (pixels == 0).all(axis=1)
+near_black = (pixels <= 2).all(axis=1) & ~black
 dark = int(np.argmin(seg.result.mixture.means.sum(axis=1)))
-print(f"{black.sum()} of {pixels.shape[0]} pixels are exactly (0, 0, 0); the darkest component, "
-      f"{dark}, has weight {seg.result.mixture.weights[dark]:.3f}")
+print(f"{black.sum()} of {pixels.shape[0]} pixels are exactly (0, 0, 0), "
+      f"{near_black.sum()} more have every channel at most 2")
+print(f"the darkest component, {dark}, has weight {seg.result.mixture.weights[dark]:.3f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A Gaussian centred on those 1704 identical pixels gets a density that grows without bound as
@@ -225,8 +231,8 @@ gains = seg.result.history.gains()
 print(f"the objective rose in every one of the {gains.size} iterations: {bool((gains > 0).all())}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The fitted component is wider than that bound: it keeps the near-black pixels (1, 1, 1),
-# (2, 1, 1), ... around the backdrop, an honest narrow Gaussian. The run converged at
+# The fitted component is wider than that bound: besides the black pixels it covers the 257
+# near-black ones around the backdrop, an honest narrow Gaussian. The run converged at
 # iteration 16, and the objective rose at every iteration.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -234,17 +240,17 @@ print(f"the objective rose in every one of the {gains.size} iterations: {bool((g
 #
 # `prior=0` is plain maximum likelihood. With `guard=False` the run stops where the black
 # component becomes singular; with the guard on, the guard replaces its covariance by a
-# diagonal one at the variance floor, and EM shrinks it again, iteration after iteration.
+# diagonal one at the variance floor, and EM shrinks it again.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 runs = {"prior 1e-6 (default)": seg.result,
         "prior 0, guard off": painless_em(pixels, K, prior=0.0, guard=False, random_state=SEED),
         "prior 0, guard on": painless_em(pixels, K, prior=0.0, max_iter=20, random_state=SEED)}
-for name, result in runs.items():
+for name in ("prior 0, guard off", "prior 0, guard on"):
+    result = runs[name]
     print(f"{name}: status {result.status}, {result.n_iter} iterations, "
-          f"log L = {result.log_likelihood:.0f}, "
           f"guard events in iterations {result.history.guard_iterations()}")
-    print(textwrap.fill(without_roundoff(result.stop_reason), 96, initial_indent="    ",
+    print(textwrap.fill(without_roundoff(result.stop_reason), 100, initial_indent="    ",
                         subsequent_indent="    "))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -267,8 +273,9 @@ plot_runs(runs)
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 spike = runs["prior 0, guard on"]
 lower = painless_em(pixels, K, prior=0.0, var_floor=1e-9, max_iter=20, random_state=SEED)
-print(f"var_floor 1e-7: log L = {spike.log_likelihood:.0f}")
-print(f"var_floor 1e-9: log L = {lower.log_likelihood:.0f} ({lower.status}), "
+print(f"default run (prior 1e-6): log L = {seg.result.log_likelihood:.0f}")
+print(f"prior 0, var_floor 1e-7: log L = {spike.log_likelihood:.0f}")
+print(f"prior 0, var_floor 1e-9: log L = {lower.log_likelihood:.0f} ({lower.status}), "
       f"{lower.log_likelihood - spike.log_likelihood:.0f} higher")
 print(f"{black.sum()} black pixels x 3/2 ln 100 = {black.sum() * 1.5 * np.log(100):.0f}")
 
@@ -283,12 +290,12 @@ print(f"{black.sum()} black pixels x 3/2 ln 100 = {black.sum() * 1.5 * np.log(10
 # ## What whitening changes
 #
 # Painless EM fits in whitened units: each channel centred and divided by its robust spread
-# $s_j$ (interquartile range / 1.349). Here the three spreads are nearly equal (printed above),
+# $s_j$ (the interquartile range divided by 1.349). Here the three spreads are nearly equal (printed above),
 # so whitening is almost a change of units, and EM's answer does not depend on the units: the
 # prior and the floor are defined relative to $s_j$ either way. Only the K-means start sees the
 # small differences between channels. Measured:
 
-# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 plain = painless_em(pixels, K, whiten=False, random_state=SEED)
 for name, result in (("whiten=True ", seg.result), ("whiten=False", plain)):
     print(f"{name}: {result.status} after {result.n_iter} iterations, "

@@ -53,9 +53,9 @@ def show_jpeg(fig, quality=88):
 #
 # Per feature (down each column, `axis=0`): subtract the mean, divide by the standard deviation
 # (the population one, `np.std`'s default `ddof=0`). Convert first: `uint8` pixels minus their
-# mean would wrap around. (Painless EM divides by a robust spread, the interquartile range /
-# 1.349, so that a few extreme pixels cannot squeeze the rest together; the mechanics are the
-# same.)
+# mean would wrap around. (Painless EM divides by a robust spread, the interquartile range
+# divided by 1.349, so that a few extreme pixels cannot squeeze the rest together; the
+# mechanics are the same.)
 #
 # A constant feature has standard deviation 0, and dividing by it gives NaN (0/0). Its
 # whitened values should simply be 0: every pixel sits exactly at the mean. Keeping `std = 1`
