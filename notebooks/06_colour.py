@@ -223,7 +223,7 @@ print(f"the darkest component, {dark}, has weight {seg.result.mixture.weights[da
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 spread = robust_scale(pixels)
-lowest = spread * np.sqrt(1e-6 / seg.result.mixture.weights[dark])
+lowest = spread * np.sqrt(1e-6 / seg.result.mixture.weights[dark])  # 1e-6: the default prior
 print("robust spread s_j of R, G, B:", spread.round(0))
 print(f"component {dark}: lowest std the prior allows", lowest.round(2),
       "| fitted", std[dark].round(2))
@@ -282,18 +282,19 @@ print(f"{black.sum()} black pixels x 3/2 ln 100 = {black.sum() * 1.5 * np.log(10
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The floor 100 times lower adds 11771 to log L, which is $1704 \times \tfrac32 \ln 100$: a 3-D
 # Gaussian's log-density at its mean rises by $\tfrac32 \ln 100$ when its variances shrink
-# 100-fold, once per black pixel. The log-likelihood measures the floor, not the image. The
-# prior removes the spike from the problem, so the default run needs no guard event at all;
-# the guard stays as a last resort against rounding.
+# 100-fold, once per black pixel (in 1-D, notebook 03 measured $\tfrac12 \ln 10$ per decade of
+# floor for one point). The log-likelihood measures the floor, not the image. The prior
+# removes the spike from the problem, so the default run needs no guard event at all; the
+# guard stays as a last resort against rounding.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What whitening changes
 #
 # Painless EM fits in whitened units: each channel centred and divided by its robust spread
-# $s_j$ (the interquartile range divided by 1.349). Here the three spreads are nearly equal (printed above),
-# so whitening is almost a change of units, and EM's answer does not depend on the units: the
-# prior and the floor are defined relative to $s_j$ either way. Only the K-means start sees the
-# small differences between channels. Measured:
+# $s_j$ (the interquartile range divided by 1.349). Here the three spreads are nearly equal
+# (printed above), so whitening is almost a change of units, and EM's answer does not depend
+# on the units: the prior and the floor are defined relative to $s_j$ either way. Only the
+# K-means start sees the small differences between channels. Measured:
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 plain = painless_em(pixels, K, whiten=False, random_state=SEED)
@@ -312,9 +313,9 @@ print(f"pixels labelled differently: {differ} of {pixels.shape[0]}")
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same five colours to within a fraction of a grey level, and 7 pixels out of 16384
 # labelled differently: on RGB pixels whitening changes almost nothing. It decides the result
-# when features have very different scales (notebook 03 shows such data), where without it
-# K-means distances see only the large feature and the guard cannot tell honest units from a
-# collapse.
+# when features come in very different units (notebook 03, part 5: one feature in
+# micro-units), where without it K-means distances see only the feature with the largest
+# numbers and the guard's RCOND test cannot tell honest units from a collapse.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A foreground/background colour model

@@ -57,7 +57,7 @@ def show_jpeg(fig, quality=88):
 # divided by 1.349, so that a few extreme pixels cannot squeeze the rest together; the
 # mechanics are the same.)
 #
-# A constant feature has standard deviation 0, and dividing by it gives NaN (0/0). Its
+# A constant feature has standard deviation 0, and dividing by it gives NaN ($0/0$). Its
 # whitened values should simply be 0: every pixel sits exactly at the mean. Keeping `std = 1`
 # for that feature does this, and the returned `std` stays usable to map back,
 # `X = Z * std + mean`. Returning `std = 0` (or a tiny number) would break that inverse map
@@ -90,12 +90,13 @@ bg_box = (slice(0, 62), slice(83, 128))
 foreground = painless_em(img[fg_box].reshape(-1, 3), 4, random_state=SEED).mixture
 background = painless_em(img[bg_box].reshape(-1, 3), 4, random_state=SEED).mixture
 green = np.array([[0.0, 255.0, 0.0]])
+log_fg, log_bg = foreground.log_density(green)[0], background.log_density(green)[0]
 with np.errstate(all="ignore"):
-    p_fg, p_bg = np.exp(foreground.log_density(green)[0]), np.exp(background.log_density(green)[0])
+    p_fg, p_bg = np.exp(log_fg), np.exp(log_bg)
     print(f"densities: foreground {p_fg:.3g}, background {p_bg:.3g}; "
           f"in the linear domain log(p_fg / p_bg) = {np.log(p_fg / p_bg)}")
-print(f"log-densities: foreground {foreground.log_density(green)[0]:.1f}, background "
-      f"{background.log_density(green)[0]:.1f}; log ratio {(foreground.log_density(green) - background.log_density(green))[0]:.1f}")
+print(f"log-densities: foreground {log_fg:.1f}, background {log_bg:.1f}; "
+      f"log ratio {log_fg - log_bg:.1f}")
 
 
 # %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
