@@ -41,7 +41,7 @@
 # variances $\sigma_k^2$, responsibilities $r_{ik}$, and $N_k = \sum_i c_i\, r_{ik}$. (The
 # code counts components from 0, as Python does: "component 0" is the first.)
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["nbval-check-output"]
 # %matplotlib inline
 import io
 import time
@@ -127,7 +127,7 @@ def mixture_on_histogram(ax, mixtures, styles, title):
     ax.legend(loc="upper center")
 
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 run2 = histogram_em(img, 2, prior=0)
 start = run2.history.mixture(0)
 print("start (iteration 0):")
@@ -157,7 +157,7 @@ show(fig)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same iteration by hand, in numpy, from the start of Step 1:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 w, mu, var = start.weights, start.means[:, 0], start.covariances[:, 0, 0]
 a = np.log(w) - 0.5 * np.log(2 * np.pi * var) - 0.5 * (levels[:, None] - mu) ** 2 / var
 r = np.exp(a - a.max(axis=1, keepdims=True))    # E-step, in the log domain
@@ -206,7 +206,7 @@ show(fig)
 # The gain of each iteration against the stopping threshold, $10^{-4}\,\lvert \log L \rvert$ of
 # the iteration before:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 L = np.array(run2.history.log_likelihood)
 print("iteration      log L     gain   threshold")
 for t in range(T):
@@ -219,7 +219,7 @@ print(run2.stop_reason)
 # means exactly this: the gains became small, not that the maximum was reached. Running
 # longer still moves the answer a little:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 for tol in (1e-4, 1e-10):
     run = histogram_em(img, 2, prior=0, tol=tol, max_iter=1000)
     dark = np.argmin(run.mixture.means[:, 0])
@@ -274,7 +274,7 @@ show(fig)
 # maximises the between-class variance of the two classes it makes; multi-Otsu does the same
 # for K classes (K = 5 is left out: its exhaustive search takes seconds).
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("K  EM thresholds (how many)          Otsu            EM with prior=1e-6")
 for K, seg in segs.items():
     otsu = [int(threshold_otsu(img))] if K == 2 else (threshold_multiotsu(img, classes=K).tolist() if K < 5 else "-")
@@ -332,7 +332,7 @@ def max_relative_difference(a, b):
                ((a.weights, b.weights), (a.means, b.means), (a.covariances, b.covariances)))
 
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("      iterations       means, dark to bright                  agree to 1e-9")
 for K in range(2, 6):
     h, p = histogram_runs[K], pixel_runs[K]
@@ -344,7 +344,7 @@ for K in range(2, 6):
 # **What it saves.** Each iteration evaluates K Gaussians at every point and sums over the
 # points, so its cost grows with the number of points: 256 levels instead of every pixel.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print(f"points per iteration: {levels.size} levels instead of {img.size:,} pixels, "
       f"{img.size // levels.size:,} times fewer")
 
@@ -398,7 +398,7 @@ view.animation(K=3)
 # The function below computes the histogram with `np.histogram`. Run the check: on which image
 # does it go wrong, and why? Fix it.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_histogram(image):
     counts, _ = np.histogram(image, bins=256)
     return counts
@@ -415,7 +415,7 @@ check_histogram(my_histogram)
 # $\pi_k\, \mathcal N(t \mid \mu_k, \sigma_k^2)$. Then check your function against
 # `segs[2].thresholds` on the cameraman.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_threshold(weights, means, variances):
     raise NotImplementedError("your code here")
 
@@ -456,7 +456,7 @@ check_threshold(my_threshold)
 # run `my_em(levels, counts, ...)` from `run2.history.mixture(0)` and compare with `run2` and
 # with the table of Step 3.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(x, weights, means, variances):
     raise NotImplementedError("your E-step here")
 
@@ -491,7 +491,7 @@ check_em_loop(my_em, e_step=my_e_step, m_step=my_m_step)
 # Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
 # shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pixels, from "
     "the same start, end at",
     ["different mixtures: the histogram loses information",
@@ -505,7 +505,7 @@ ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pix
             "weighted EM does the same arithmetic in a different order, at a cost set by 256 "
             "levels instead of the number of pixels.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("With K = 2, EM's threshold is much darker than Otsu's (the figure of the thresholds "
     "section). Why?",
     ["EM ignores the weights of the classes",
@@ -518,7 +518,7 @@ ask("With K = 2, EM's threshold is much darker than Otsu's (the figure of the th
             "higher density far from its mean, so it wins intensities close to the dark peak. "
             "Otsu's cut is halfway between its two class means, whatever their spreads.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("In the weighted M-step on the cameraman's histogram, what is the sum over k of "
     "N_k = Σ_i c_i r_ik?",
     None,
