@@ -29,7 +29,7 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning goals**
 #
-# - start EM the seed's way, from K equal slices of [0, 255], and follow it iteration by iteration;
+# - start EM the seed's way, from $K$ equal slices of [0, 255], and follow it iteration by iteration;
 # - write the M-step with counts: each intensity level stands for all the pixels that have it;
 # - turn a fitted mixture into a segmentation with a 256-entry lookup table (max posterior);
 # - compare the decision thresholds with Otsu's and explain why they differ;
@@ -102,7 +102,7 @@ show(fig, photo=True)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1 · The equal-range start
 #
-# With K = 2, fit one Gaussian to the pixels in [0, 127] and one to those in [128, 255]:
+# With $K = 2$, fit one Gaussian to the pixels in [0, 127] and one to those in [128, 255]:
 # their means, variances and pixel fractions are the starting mixture.
 #
 # We run plain maximum-likelihood EM, `prior=0`, the algorithm of the seed and of the
@@ -191,7 +191,7 @@ show(fig)
 # iteration that raises it by less than `tol` = $10^{-4}$ of its size (0.01 %).
 
 # %% slideshow={"slide_type": "-"}
-fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[3, 2])
+fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(10, 3.3), width_ratios=[3, 2])
 plotting.histogram_1d(ax, levels, counts, bins=BINS)
 T = len(run2.history)
 for t in range(T):
@@ -248,23 +248,30 @@ plotting.segmented_image(axes[1], means[seg2.labels], title="K = 2, painted with
 show(fig, photo=True)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## K from 2 to 5
+# ## $K$ from 2 to 5
 #
 # The same recipe with more components: each column shows the fitted Gaussians on the
 # histogram and the image painted with their means.
 
+# %% slideshow={"slide_type": "skip"}
+def fits_and_segmentations(segs):
+    """One column per K: the fitted Gaussians on the histogram, and the image painted with
+    the means of the components."""
+    fig, axes = plt.subplots(2, len(segs), figsize=(10, 5), height_ratios=[1, 1.15], sharey="row")
+    for (K, seg), ax_h, ax_i in zip(segs.items(), axes[0], axes[1]):
+        mixture = seg.result.mixture
+        plotting.histogram_1d(ax_h, levels, counts, bins=BINS)
+        plotting.mixture_curves_1d(ax_h, mixture, levels, total=False)
+        ax_h.set(title=f"K = {K}", xlabel="intensity", xticks=[0, 128, 255])
+        ax_h.tick_params(axis="y", labelleft=False)
+        plotting.segmented_image(ax_i, np.sort(mixture.means.ravel())[seg.labels], title="")
+    axes[0, 0].set_ylabel("density")
+    return fig
+
+
 # %% slideshow={"slide_type": "-"}
 segs = {K: segment_gray(img, K, prior=0) for K in range(2, 6)}
-fig, axes = plt.subplots(2, 4, figsize=(10, 5.2), height_ratios=[1, 1.15], sharey="row")
-for (K, seg), ax_h, ax_i in zip(segs.items(), axes[0], axes[1]):
-    mixture = seg.result.mixture
-    plotting.histogram_1d(ax_h, levels, counts, bins=BINS)
-    plotting.mixture_curves_1d(ax_h, mixture, levels, total=False)
-    ax_h.set(title=f"K = {K}", xlabel="intensity", xticks=[0, 128, 255])
-    ax_h.tick_params(axis="y", labelleft=False)
-    plotting.segmented_image(ax_i, np.sort(mixture.means.ravel())[seg.labels], title="")
-axes[0, 0].set_ylabel("density")
-show(fig)
+show(fits_and_segmentations(segs))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Decision thresholds versus Otsu
@@ -272,7 +279,7 @@ show(fig)
 # Where the most probable component changes along 0..255 is a threshold
 # (`segment_gray(...).thresholds`). Otsu's method (Otsu 1979) picks the threshold that
 # maximises the between-class variance of the two classes it makes; multi-Otsu does the same
-# for K classes (K = 5 is left out: its exhaustive search takes seconds).
+# for $K$ classes ($K = 5$ is left out: its exhaustive search takes seconds).
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("K  EM thresholds (how many)          Otsu            EM with prior=1e-6")
@@ -304,7 +311,7 @@ show(fig)
 # closer to the dark peak. Which cut is "right" depends on what you want; EM's follows from a
 # model you can inspect.
 #
-# With K = 5, EM gives 6 thresholds for five components: a narrow component can win a short
+# With $K = 5$, EM gives 6 thresholds for five components: a narrow component can win a short
 # interval in the middle of a wide one, so the wide one owns intensities on both sides of it.
 # Otsu's thresholds can never do that.
 
@@ -341,7 +348,7 @@ for K in range(2, 6):
         print("" if run is h else f"   {max_relative_difference(h.mixture, p.mixture) < 1e-9}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **What it saves.** Each iteration evaluates K Gaussians at every point and sums over the
+# **What it saves.** Each iteration evaluates $K$ Gaussians at every point and sums over the
 # points, so its cost grows with the number of points: 256 levels instead of every pixel.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
@@ -364,18 +371,17 @@ for K in (2, 5):
           f"on this machine, this time")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Interactive: K and the iteration
+# ## Interactive: $K$ and the iteration
 #
-# The view is built from the runs computed above: the sliders only look results up, they
-# never refit. Press Play to watch EM converge. Without a running kernel (a fresh clone, a
-# web page) the cell shows the picture of the view as it was saved.
+# The sliders look up the runs computed above, they never refit; press Play to watch EM
+# converge. Without a kernel, the cell shows the view as it was saved.
 
 # %% slideshow={"slide_type": "-"}
 view = SegmentationView(img, histogram_runs, K=2)
 view
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The run for K = 3 as a moving picture: an animated PNG, which plays in any viewer, with no
+# The run for $K = 3$ as a moving picture: an animated PNG, which plays in any viewer, with no
 # kernel and no script.
 
 # %% slideshow={"slide_type": "-"}
@@ -427,13 +433,13 @@ check_threshold(my_threshold)
 #
 # Run `histogram_em(img, 3, init="kmeans", prior=0)` and compare its thresholds
 # (`segment_gray(img, 3, init="kmeans", prior=0)`) and log-likelihood with the equal-range
-# start of `segs[3]`. Does EM always end at the same place? Try K = 4 and 5, and a much smaller
+# start of `segs[3]`. Does EM always end at the same place? Try $K = 4$ and 5, and a much smaller
 # `tol`.
 #
 # ### Exercise 4 · Six thresholds for five components
 #
-# Why can EM with K = 5 produce six thresholds, while Otsu's K = 5 always gives four? Find the
-# component that owns more than one interval in the K = 5 figure.
+# Why can EM with $K = 5$ produce six thresholds, while Otsu's $K = 5$ always gives four? Find the
+# component that owns more than one interval in the $K = 5$ figure.
 #
 # ### Exercise 5 · Your own EM on the histogram
 #
@@ -476,13 +482,13 @@ check_em_loop(my_em, e_step=my_e_step, m_step=my_m_step)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - The seed's recipe: K equal slices of [0, 255] give the start; EM refines the Gaussians on
+# - The seed's recipe: $K$ equal slices of [0, 255] give the start; EM refines the Gaussians on
 #   the histogram; the max-posterior lookup table segments the image.
 # - Weighted EM is ordinary EM with every sum over points weighted by the counts:
 #   $N_k = \sum_i c_i r_{ik}$, $\pi_k = N_k / \sum_i c_i$, and $c_i r_{ik}$-weighted means and
 #   variances. On the histogram it gives the per-pixel fit, at a cost set by 256 levels.
 # - EM stops when the gains become small; "converged" is a statement about the gains.
-# - With K = 2, EM cuts the cameraman at intensity 67, Otsu at 102: EM accounts for the
+# - With $K = 2$, EM cuts the cameraman at intensity 67, Otsu at 102: EM accounts for the
 #   different widths and weights of the two classes, Otsu does not.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
