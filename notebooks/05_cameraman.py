@@ -304,9 +304,9 @@ ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 show(fig)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# EM cuts at 67, Otsu at 102. Otsu's cut lies halfway between the means of its two classes
-# (29.9 and 175.9): it is the cut of two-means clustering, blind to how wide or how heavy
-# each class is. EM knows the dark class is a narrow, tall peak and the bright class a wide
+# EM cuts at 67, Otsu at 102. Otsu's cut lies, to within a level, halfway between the means
+# of its two classes (29.9 and 175.9): it is the cut of two-means clustering, blind to how
+# wide or how heavy each class is. EM knows the dark class is a narrow, tall peak and the bright class a wide
 # one; a wide Gaussian keeps a higher density far from its mean, so it wins intensities much
 # closer to the dark peak. Which cut is "right" depends on what you want; EM's follows from a
 # model you can inspect.
@@ -321,8 +321,8 @@ show(fig)
 # The histogram is the data with repetitions counted: any sum over the pixels $y_n$ groups
 # into a sum over levels, $\sum_n f(y_n) = \sum_i c_i\, f(x_i)$. So the formulas of Step 2 are
 # per-pixel EM's formulas with equal terms grouped, and the two fits must agree iteration by
-# iteration, up to rounding. Here is per-pixel EM (`painless_em` on all pixels, from the same
-# start) against histogram EM:
+# iteration, up to rounding. The next table sets per-pixel EM (`painless_em` on all the
+# pixels, from the same start, also with `prior=0`) beside histogram EM.
 
 # %% slideshow={"slide_type": "skip"}
 histogram_runs, pixel_runs, seconds = {}, {}, {}
@@ -359,7 +359,7 @@ print(f"points per iteration: {levels.size} levels instead of {img.size:,} pixel
 # A clock shows less than that (the cell below; times vary from machine to machine, so the
 # notebook quotes none): with only 256 points, the fixed cost of each iteration (Python,
 # small array set-ups) dominates. What stays true everywhere is the scaling: histogram EM
-# costs the same for a 512 x 512 image and a 50-megapixel photograph, per-pixel EM grows
+# costs the same for a 512 × 512 image and a 50-megapixel photograph, per-pixel EM grows
 # with the pixels.
 
 # %% slideshow={"slide_type": "fragment"}
