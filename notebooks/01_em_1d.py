@@ -79,7 +79,7 @@ plt.show()
 # from shrinking onto a single point; notebook 03 shows why that matters.) `run.history`
 # records every iteration: entry 0 is the start, entry $t$ the mixture after $t$ iterations.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 run = painless_em(X, 2, init="equal-range", prior=0)
 history = run.history
 start = history.mixture(0)
@@ -106,7 +106,7 @@ plt.show()
 # Every row of $r$ sums to 1: a point hands out one unit of "ownership" among the components.
 # (The code numbers the components from 0, as Python does.)
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 resp = start.responsibilities(X)
 for x in (9.0, 15.0, 17.0, 25.0):
     print(f"x = {x:4.1f}: responsibilities {start.responsibilities([x])[0]}")
@@ -136,7 +136,7 @@ plt.show()
 #
 # Here are those three lines by hand, compared with entry 1 of the history.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 Nk = resp.sum(axis=0)
 weights = Nk / len(X)
 means = resp.T @ X / Nk
@@ -173,7 +173,7 @@ plt.show()
 # (notebook 02 proves it), and the run stops when it grows by less than a relative
 # `tol` $= 10^{-4}$. The run says why it stopped:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 ll = history.log_likelihood
 print(textwrap.fill(f"stop reason: {run.stop_reason}", 88))
 print("iterations:", run.n_iter, "  guard events:", len(run.guard_events))
@@ -222,7 +222,7 @@ view.animation(K=2)
 # Compare the final $K = 2$ mixture with the generating one, and the hard labels (the component
 # with the largest responsibility) with the hidden `true_labels`.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 final = results[2].mixture
 print("weights  ", final.weights, "  (true 1/3, 2/3)")
 print("means    ", final.means.ravel(), "  (true 10, 20)")
@@ -255,7 +255,7 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # of shape `(N, K)`. The formulas are the ones above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$
 # in place of the square. Watch out: the checker also passes `uint8` pixels.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_m_step(X, resp):
     raise NotImplementedError("your code here")
 
@@ -272,7 +272,7 @@ check_m_step(my_m_step)
 # $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 03 shows why). A tiny
 # number added to the denominator is not a fix: the checker explains why.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
     dens = np.column_stack([w * multivariate_normal(m, c).pdf(X)
                             for w, m, c in zip(weights, means, covariances)])
@@ -323,7 +323,7 @@ check_e_step(my_e_step)
 # Check your understanding: set `response=` to the number of an option (or to a number) and
 # run the cell. `response="?"` shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
     ["0", "1", "the weight pi_k", "the number of points N"],
     response=None,
@@ -332,7 +332,7 @@ ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
     explain="r_ik is the posterior probability that x_i came from component k; over the K "
             "components these probabilities sum to 1: each point hands out one unit of ownership.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("In the textbook EM (prior=0, no guard event), from one iteration to the next the "
     "log-likelihood of the data",
     ["can go up or down", "never goes down", "goes up by at least tol every time"],
@@ -345,7 +345,7 @@ ask("In the textbook EM (prior=0, no guard event), from one iteration to the nex
             "default prior the same holds for the objective EM climbs (log L minus the prior's "
             "penalty), not for log L itself.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Of the runs results[K] for K = 1, 2, 3, 4 above, which K has the largest log-likelihood?",
     None,
     response=None,

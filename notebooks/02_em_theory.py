@@ -102,7 +102,7 @@ plt.show()
 # group $k$, and $\pi_k$ = the fraction of points in group $k$. On the seed data, whose
 # `true_labels` are known:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 for k in range(2):
     group = X[true_labels == k]
     print(f"group {k + 1}: fraction {group.size / X.size:.3f}, mean {group.mean():6.2f}, "
@@ -174,7 +174,7 @@ def m_step(resp, counts, data):
     return Mixture(Nk / counts.sum(), mu, var)
 
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 start = painless_em(X, 2, init="equal-range", max_iter=0).mixture
 resp = start.responsibilities(X)
 best = m_step(resp, counts, X)
@@ -244,7 +244,7 @@ for _ in range(4):
 # bound after the M-step, before the next E-step closes the gap; the last, the gap
 # $\sum_i c_i\, \mathrm{KL}(r^{(t)}_i \,\|\, r^{(t+1)}_i)$ that the next E-step closes.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print(" t   log L(theta_t)   B(r_t, theta_t+1)   log L(theta_t+1)     gap")
 for t in range(4):
     before, after = steps[t], steps[t + 1]
@@ -350,7 +350,7 @@ def fixed_variance_em(data, means, sigma, n_iter=100):
 
 kmeans = KMeans(3, init=start_means, n_init=1, max_iter=300, tol=0).fit(X2)
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 for sigma in (2.0, 0.5, 0.1):
     means, r = fixed_variance_em(X2, start_means, sigma)
     gap = np.abs(np.sort(means, axis=0) - np.sort(kmeans.cluster_centers_, axis=0)).max()
@@ -388,7 +388,7 @@ for sigma in (2.0, 0.5, 0.1):
 # otherwise. Watch out for $q_{ik} = 0$ (what is $0 \log 0$?), for the counts, and for
 # points so far away that $e^{a_{ik}}$ is 0.0.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_lower_bound(q, log_joint, counts):
     return float(np.sum(counts[:, None] * q * log_joint))  # a start: is anything missing?
 
@@ -442,7 +442,7 @@ check_lower_bound(my_lower_bound)
 # Check your understanding: set `response=` to the number of an option (or to a number) and
 # run the cell. `response="?"` shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Right after an E-step (q = r, the posterior under the current theta), the gap "
     "log L(theta) - B(q, theta) is",
     ["positive", "zero", "negative", "it depends on the data"],
@@ -454,7 +454,7 @@ ask("Right after an E-step (q = r, the posterior under the current theta), the g
             "the bound touch log L at the current parameters. The M-step then lifts the bound, "
             "and log L with it.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("A histogram has 3 levels with counts c = (10, 30, 60). In the weights' M-step the Lagrange "
     "multiplier lambda (pi_k = N_k / lambda) equals",
     None,
@@ -463,7 +463,7 @@ ask("A histogram has 3 levels with counts c = (10, 30, 60). In the weights' M-st
     explain="Summing pi_k = N_k / lambda over k gives 1 = sum_k N_k / lambda, so lambda = sum_k N_k "
             "= sum_i c_i sum_k r_ik = sum_i c_i = 100: the total count, whatever the responsibilities.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("EM with every covariance fixed to sigma^2 I and every weight to 1/K becomes K-means when",
     ["sigma grows without bound", "sigma shrinks to zero", "K grows", "the weights are learned"],
     response=None,
