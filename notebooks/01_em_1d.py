@@ -87,6 +87,9 @@ print("start weights  ", start.weights)
 print("start means    ", start.means.ravel())
 print("start variances", start.covariances.ravel())
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The start, dashed: the left Gaussian sits between the two bumps and is far too wide.
+
 # %% slideshow={"slide_type": "-"}
 fig, ax = plt.subplots(figsize=(9, 3.4))
 plotting.histogram_1d(ax, X, bins=BINS)

@@ -49,6 +49,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.special import logsumexp
+from scipy.stats import norm
 from sklearn.cluster import KMeans
 
 from gmmlib import Mixture, painless_em, plotting
@@ -155,38 +156,53 @@ for k in range(2):
 # instead of every pixel (notebook 05 relies on this).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# In code, for 1-D data: the log joint $a_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2)
+# = \log p(x_i, z_i = k \mid \theta)$ holds everything the E-step, $Q$ and $\log L$ need, and a
+# parameter set $\theta$ is the triple `(weights, means, variances)`.
+
+# %% slideshow={"slide_type": "-"}
+def log_joint_1d(data, weights, means, variances):
+    """a_ik = log pi_k + log N(x_i | mu_k, sigma_k^2), shape (N, K)."""
+    return np.log(weights) + norm.logpdf(data[:, None], means, np.sqrt(variances))
+
+
+def posterior(a):
+    """r_ik = exp(a_ik - log p(x_i)), computed without leaving the logs."""
+    return np.exp(a - logsumexp(a, axis=1, keepdims=True))
+
+
+def q_function(resp, a, counts):
+    """Q = sum_i c_i sum_k r_ik a_ik."""
+    return float(counts @ (resp * a).sum(axis=1))
+
+
+def m_step(resp, counts, data):
+    """The derived M-step for 1-D data with counts c_i: theta = (weights, means, variances)."""
+    cr = resp * counts[:, None]
+    Nk = cr.sum(axis=0)
+    means = cr.T @ data / Nk
+    variances = (cr * (data[:, None] - means) ** 2).sum(axis=0) / Nk
+    return Nk / counts.sum(), means, variances
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A numerical check of the derivation: start from the equal-range mixture, compute $r_{ik}$,
 # apply the formulas, and compare $Q$ at the result with $Q$ at 2000 random perturbations of
 # it (weights kept summing to one). If the formulas maximise $Q$, no perturbation can win.
 
-# %% slideshow={"slide_type": "-"}
-def q_function(resp, counts, mixture, data):
-    """Q = sum_i c_i sum_k r_ik (log pi_k + log N(x_i | mu_k, Sigma_k))."""
-    return float(counts @ (resp * mixture.weighted_log_density(data)).sum(axis=1))
-
-
-def m_step(resp, counts, data):
-    """The derived M-step for 1-D data with counts c_i."""
-    cr = resp * counts[:, None]
-    Nk = cr.sum(axis=0)
-    mu = cr.T @ data / Nk
-    var = (cr * (data[:, None] - mu) ** 2).sum(axis=0) / Nk
-    return Mixture(Nk / counts.sum(), mu, var)
-
-
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 start = painless_em(X, 2, init="equal-range", max_iter=0).mixture
-resp = start.responsibilities(X)
-best = m_step(resp, counts, X)
-q_best = q_function(resp, counts, best, X)
+resp = posterior(log_joint_1d(X, start.weights, start.means.ravel(), start.covariances.ravel()))
+w_best, mu_best, var_best = m_step(resp, counts, X)
+q_best = q_function(resp, log_joint_1d(X, w_best, mu_best, var_best), counts)
 
 rng = np.random.default_rng(0)
 wins = 0
 for _ in range(2000):
-    w = np.clip(best.weights + rng.normal(0, 0.05, 2), 0.01, None)
-    mu = best.means.ravel() + rng.normal(0, 0.5, 2)
-    var = best.covariances.ravel() * np.exp(rng.normal(0, 0.2, 2))
-    wins += q_function(resp, counts, Mixture(w / w.sum(), mu, var), X) > q_best
+    w = np.clip(w_best + rng.normal(0, 0.05, 2), 0.01, None)
+    mu = mu_best + rng.normal(0, 0.5, 2)
+    var = var_best * np.exp(rng.normal(0, 0.2, 2))
+    wins += q_function(resp, log_joint_1d(X, w / w.sum(), mu, var), counts) > q_best
 print("perturbations with a larger Q:", wins, "of 2000")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -220,38 +236,40 @@ print("perturbations with a larger Q:", wins, "of 2000")
 # cannot fall.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The code computes $\mathcal B$ in its gap form, $\log L$ minus the KL divergences (you will
-# write the Jensen form yourself in exercise 1, and the checker compares the two). From a
-# deliberately poor start (means 4 and 24) the first steps are large enough to see.
+# The code computes $\mathcal B$ in its gap form, $\log L$ minus the KL divergences; in
+# exercise 1 you write the Jensen form yourself, and the two must agree. From a deliberately
+# poor start (means 4 and 24) the first steps are large enough to see.
 
 # %% slideshow={"slide_type": "-"}
-def lower_bound(q, counts, mixture, data):
-    """B(q, theta) = log L(theta) - sum_i c_i KL(q_i || r_i), r the posterior under theta."""
-    a = mixture.weighted_log_density(data)           # log pi_k + log N(x_i | mu_k, Sigma_k)
-    log_r = a - logsumexp(a, axis=1, keepdims=True)  # log r_ik, without leaving the logs
+def log_likelihood(a, counts):
+    """log L = sum_i c_i log p(x_i), with log p(x_i) = logsumexp_k a_ik."""
+    return float(counts @ logsumexp(a, axis=1))
+
+
+def lower_bound(q, a, counts):
+    """B(q, theta) = log L(theta) - sum_i c_i KL(q_i || r_i), from the log joint a under theta."""
+    log_r = a - logsumexp(a, axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         kl = np.where(q > 0, q * (np.log(q) - log_r), 0.0).sum(axis=1)  # 0 log 0 = 0
-    return mixture.log_likelihood(data, counts) - float(counts @ kl)
+    return log_likelihood(a, counts) - float(counts @ kl)
 
 
-poor_start = Mixture([0.5, 0.5], [[4.0], [24.0]], [[[4.0]], [[4.0]]])
-steps = [poor_start]
+steps = [(np.array([0.5, 0.5]), np.array([4.0, 24.0]), np.array([4.0, 4.0]))]  # the poor start
 for _ in range(4):
-    steps.append(m_step(steps[-1].responsibilities(X), counts, X))
+    steps.append(m_step(posterior(log_joint_1d(X, *steps[-1])), counts, X))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The chain, iteration by iteration, with the M-step derived above. The middle column is the
-# bound after the M-step, before the next E-step closes the gap; the last, the gap
-# $\sum_i c_i\, \mathrm{KL}(r^{(t)}_i \,\|\, r^{(t+1)}_i)$ that the next E-step closes.
+# bound after the M-step; the last is the gap $\sum_i c_i\, \mathrm{KL}(r^{(t)}_i \,\|\, r^{(t+1)}_i)$
+# between that bound and $\log L(\theta_{t+1})$, which the next E-step closes.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print(" t   log L(theta_t)   B(r_t, theta_t+1)   log L(theta_t+1)     gap")
 for t in range(4):
-    before, after = steps[t], steps[t + 1]
-    r_t = before.responsibilities(X)
-    bound = lower_bound(r_t, counts, after, X)
-    print(f"{t:2d}  {before.log_likelihood(X):14.2f}  {bound:16.2f}  {after.log_likelihood(X):17.2f}"
-          f"  {after.log_likelihood(X) - bound:8.2f}")
+    a_before, a_after = log_joint_1d(X, *steps[t]), log_joint_1d(X, *steps[t + 1])
+    bound = lower_bound(posterior(a_before), a_after, counts)
+    ll_before, ll_after = log_likelihood(a_before, counts), log_likelihood(a_after, counts)
+    print(f"{t:2d}  {ll_before:14.2f}  {bound:16.2f}  {ll_after:17.2f}  {ll_after - bound:8.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # From the poor start, the first iteration alone lifts the log-likelihood from -1819.52 to
@@ -267,27 +285,22 @@ for t in range(4):
 # at the M-step's new $\mu_1$ (orange).
 
 # %% slideshow={"slide_type": "skip"}
-def along_mu1(mixture, values):
-    """Copies of a mixture with only the first mean changed."""
-    for v in values:
-        means = mixture.means.copy()
-        means[0, 0] = v
-        yield Mixture(mixture.weights, means, mixture.covariances)
-
-
 def draw_bound(ax, t, mu_range, y_range):
-    """log L and the bound B(r_t, .) along mu_1, around the mixture after iteration t."""
+    """log L and the bound B(r_t, .) along mu_1, the other parameters held at iteration t."""
+    weights, means, variances = steps[t]
+    r_t = posterior(log_joint_1d(X, weights, means, variances))
     mu_grid = np.linspace(*mu_range, 201)
-    current, new = steps[t], steps[t + 1]
-    r_t = current.responsibilities(X)
-    logL = [m.log_likelihood(X) for m in along_mu1(current, mu_grid)]
-    bound = [lower_bound(r_t, counts, m, X) for m in along_mu1(current, mu_grid)]
+    logL, bound = [], []
+    for mu_1 in mu_grid:
+        a = log_joint_1d(X, weights, np.array([mu_1, means[1]]), variances)
+        logL.append(log_likelihood(a, counts))
+        bound.append(lower_bound(r_t, a, counts))
     ax.plot(mu_grid, logL, color="black", label=r"$\log L(\mu_1)$")
     ax.plot(mu_grid, bound, color=plotting.colour(0), linestyle="--", linewidth=2,
             label=r"bound $\mathcal{B}(r^{(t)}, \mu_1)$")
-    ax.axvline(current.means[0, 0], color="grey", linewidth=1.5, label=r"current $\mu_1$")
-    ax.axvline(new.means[0, 0], color=plotting.colour(1), linewidth=2, label=r"M-step's new $\mu_1$")
-    ax.set(title=f"iteration {t}: touches at $\\mu_1$ = {current.means[0, 0]:.1f}",
+    ax.axvline(means[0], color="grey", linewidth=1.5, label=r"current $\mu_1$")
+    ax.axvline(steps[t + 1][1][0], color=plotting.colour(1), linewidth=2, label=r"M-step's new $\mu_1$")
+    ax.set(title=f"iteration {t}: touches at $\\mu_1$ = {means[0]:.1f}",
            xlabel=r"$\mu_1$", ylabel="log-likelihood", ylim=y_range)
 
 
@@ -386,7 +399,9 @@ for sigma in (2.0, 0.5, 0.1):
 # $= \log p(x_i, z_i = k \mid \theta)$, `q` has shape `(N, K)` with rows summing to one, and
 # `counts` holds $c_i$. The checker verifies that it equals $\log L$ at $q = r$ and is below it
 # otherwise. Watch out for $q_{ik} = 0$ (what is $0 \log 0$?), for the counts, and for
-# points so far away that $e^{a_{ik}}$ is 0.0.
+# points so far away that $e^{a_{ik}}$ is 0.0. Then compare your Jensen form with the gap form
+# `lower_bound(q, a, counts)` above, e.g. for `a = log_joint_1d(X, *steps[1])` with
+# `q = posterior(a)` and with a uniform `q`.
 
 # %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_lower_bound(q, log_joint, counts):
