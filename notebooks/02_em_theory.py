@@ -272,8 +272,8 @@ for t in range(4):
     print(f"{t:2d}  {ll_before:14.2f}  {bound:16.2f}  {ll_after:17.2f}  {ll_after - bound:8.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# From the poor start, the first iteration alone lifts the log-likelihood from -1819.52 to
-# -832.61; after that the steps shrink, and in every row the three numbers keep the order
+# From the poor start, the first iteration alone lifts the log-likelihood from $-1819.52$ to
+# $-832.61$; after that the steps shrink, and in every row the three numbers keep the order
 # $\log L(\theta_t) \le \mathcal B(r^{(t)}, \theta_{t+1}) \le \log L(\theta_{t+1})$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -311,7 +311,7 @@ draw_bound(axes[1], t=1, mu_range=(7, 13.5), y_range=(-900, -820))
 fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # On the left the peak of the bound is not the peak of $\log L$ along this line: EM does not
 # jump to the best value, it only guarantees a step uphill. Because the M-step also updates
 # the other parameters, the new log-likelihood is at least the height of the dashed peak.
