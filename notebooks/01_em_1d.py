@@ -156,10 +156,10 @@ print("same mixture:", same)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # One iteration (solid) moves the Gaussians only a little from the start (dashed): the left
 # one gives back some of the points it grabbed (its weight drops from 0.563 to 0.538) and the
-# right one widens towards the wide bump. From this start EM needs many such small steps.
+# right one widens. From this start EM needs many such small steps.
 
 # %% slideshow={"slide_type": "-"}
-fig, ax = plt.subplots(figsize=(9, 3.6))
+fig, ax = plt.subplots(figsize=(9, 3.3))
 plotting.histogram_1d(ax, X, bins=BINS)
 plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ", total=False)
 plotting.mixture_curves_1d(ax, after_one, grid, label_prefix="iteration 1: ")

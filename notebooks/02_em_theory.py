@@ -305,17 +305,16 @@ def draw_bound(ax, t, mu_range, y_range):
 
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.9))
 draw_bound(axes[0], t=0, mu_range=(0, 20), y_range=(-2000, -1050))
 draw_bound(axes[1], t=1, mu_range=(7, 13.5), y_range=(-900, -820))
 fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# On the left the peak of the bound is not the peak of $\log L$ along this line: EM does not
-# jump to the best value, it only guarantees a step uphill. Because the M-step also updates
-# the other parameters, the new log-likelihood is at least the height of the dashed peak.
-# On the right, one iteration later, the bound already hugs $\log L$ near the top.
+# Left: the bound's peak is not the peak of $\log L$; EM only guarantees a step uphill (with
+# the other parameters updated too, the new $\log L$ is at least the dashed peak's height).
+# Right, one iteration later: the bound hugs $\log L$ near the top.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the guarantee covers, and what it does not
