@@ -341,7 +341,7 @@ draw_floor_line(floors, floored)
 # so a component of weight $\pi_k$ is never narrower than $\texttt{prior} / \pi_k$ times the
 # robust variance. The default is `prior=1e-6`; `prior=0` is the textbook M-step.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("  prior   mean_3   variance_3     log L   objective F   iterations   guard events   status")
 for prior in (1e-8, 1e-6, 1e-4, 1e-3):
     run = painless_em(X1, 3, init=start1, prior=prior)
@@ -371,7 +371,7 @@ print(f"smallest variance allowed at prior=1e-6 for a component owning one point
 # The data: 60 points from $\mathcal N(0, 1)$, 60 from $\mathcal N(8, 1)$ and five copies of
 # the value 11.0 (a stuck sensor, a saturated pixel). $K = 3$, plain maximum likelihood:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 X3 = repeated_value()
 restarted = painless_em(X3, 3, prior=0, guard=False, n_init=12)
 print("run   status      iterations    log L   sorted means")
@@ -533,7 +533,7 @@ draw_guard_curves(guarded, default)
 # maps the result back. Two crossing clusters, correlations $+0.98$ and $-0.98$, with the
 # second feature measured in micro-units:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 X5, truth5 = crossing_clusters(scale=1.0)
 X5_micro, _ = crossing_clusters(scale=1e6)
 print(f"RCOND of cluster 1's true covariance: {rcond(np.array([[1, 0.98], [0.98, 1]])):.3f} in "
@@ -611,7 +611,7 @@ for case in failure_cases():
 # Then ask yourself why the shift must be the maximum: the checker has cases where subtracting
 # the minimum or the mean overflows.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_logsumexp(a):
     return np.log(np.sum(np.exp(a)))
 
@@ -627,7 +627,7 @@ check_logsumexp(my_logsumexp)
 # `np.linalg.solve` (or `scipy.linalg.solve_triangular`); $\log\det\Sigma = 2 \sum_j \log L_{jj}$
 # for the Cholesky factor $L$.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_log_gaussian(X, mean, cov):
     raise NotImplementedError("your code here")
 
@@ -642,7 +642,7 @@ check_log_gaussian(my_log_gaussian)
 # and optionally the total log-likelihood $\sum_i \log p(x_i)$ as a second return value. Reuse
 # your two functions above (`scipy.special.logsumexp(..., axis=1)` is allowed for the rows).
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
     raise NotImplementedError("your code here")
 
@@ -657,7 +657,7 @@ check_e_step(my_e_step)
 # return 0.0 for a singular matrix, not raise. (The public C++ reference forgot the absolute
 # values in the 1-norm: the checker has a case for that.)
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_rcond(cov):
     raise NotImplementedError("your code here")
 
@@ -686,7 +686,7 @@ check_rcond(my_rcond)
 #
 # Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("In float64, np.log(np.exp(-1000) + np.exp(-1001)) gives",
     ["-999.69", "-1000", "-inf", "NaN"],
     response=None,
@@ -695,7 +695,7 @@ ask("In float64, np.log(np.exp(-1000) + np.exp(-1001)) gives",
     explain="exp(-1000) underflows to 0.0 (the smallest positive float64 is about 5e-324), the sum "
             "is 0.0 and log 0 = -inf. Pulling out the maximum, -1000 + log(1 + e^-1) = -999.69.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("The 12 saturated pixels all equal to (255, 255) have the zero matrix as covariance. Its "
     "RCOND is",
     ["1", "1e-10", "0", "infinity"],
@@ -705,7 +705,7 @@ ask("The 12 saturated pixels all equal to (255, 255) have the zero matrix as cov
     explain="A singular matrix has no inverse: RCOND = 1 / (||S||_1 ||S^-1||_1) is 0, the worst "
             "possible conditioning, and the guard (RCOND <= 1e-10) would replace the covariance.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("With prior=0 and the guard on, a component has collapsed onto one point and sits at the "
     "variance floor. You lower var_floor from 1e-6 to 1e-8. The final log-likelihood",
     ["stays the same", "rises by ln 10, about 2.30", "falls by ln 10, about 2.30", "becomes +inf"],
@@ -716,7 +716,7 @@ ask("With prior=0 and the guard on, a component has collapsed onto one point and
     explain="The spike's log-density is -1/2 log(variance) plus a constant: half of ln 10 per decade "
             "of floor, so two decades give ln 10 = 2.30. The floor, not the data, sets log L.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("In the last iteration of a run the objective rose by less than tol, but the guard replaced "
     "a covariance in that iteration. The run is",
     ["converged", "not converged", "converged if the objective rose, not converged if it fell"],

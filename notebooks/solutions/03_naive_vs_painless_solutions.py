@@ -58,7 +58,7 @@ with np.errstate(over="ignore", invalid="ignore"):
         print(f"a = {a}: " + ", ".join(f"shift by the {name} -> {value}" for name, value in shifted.items()))
 
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_logsumexp(a):
     m = np.max(a)
     if not np.isfinite(m):       # every term is -inf (or there is an inf): nothing to shift by
@@ -83,7 +83,7 @@ check_logsumexp(my_logsumexp)
 # density is 0.0 in float64. Solving for all points at once, with the points as columns, keeps
 # it to one call.
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_log_gaussian(X, mean, cov):
     d = X.shape[1]
     L = np.linalg.cholesky(cov)
@@ -103,7 +103,7 @@ check_log_gaussian(my_log_gaussian)
 # responsibilities $r_{ik} = \exp(a_{ik} - \ell_i)$, whose exponents are all $\le 0$. The total
 # log-likelihood $\sum_i \ell_i$ comes out of the same computation, so we return it too.
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_e_step(X, weights, means, covariances):
     a = np.column_stack([np.log(w) + my_log_gaussian(X, m, c)
                          for w, m, c in zip(weights, means, covariances)])
@@ -126,7 +126,7 @@ check_e_step(my_e_step)
 # $\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1$ is `np.linalg.cond(cov, 1)`; RCOND is its
 # reciprocal, 1 for a round covariance and 0 for a singular one.)
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_rcond(cov):
     try:
         inverse = np.linalg.inv(cov)
