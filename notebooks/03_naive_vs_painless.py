@@ -264,14 +264,14 @@ for t in range(len(history)):
           f"  {history.covariances[t, 2, 0, 0]:11.3g}  {history.weights[t, 2]:9.4f}")
 print(f"status: {collapse.status} (after iteration {collapse.n_iter})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The stop reason, in the library's words (its numbers are at the level of rounding, so this
 # cell's output is not compared by the tests):
 
 # %%
 print(collapse.stop_reason)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown]
 # In two iterations the log-likelihood rose from -865.72 to -832.75 while the third
 # component's variance fell from 1 to 1.02e-04; the next M-step makes it 0 to rounding. Every
 # one of those steps was a correct EM step: EM did its job, and its job has no finite answer.
@@ -295,18 +295,12 @@ for f, run in zip(floors, floored):
 gain = np.diff([run.log_likelihood for run in floored]).mean()
 print(f"log L gained per decade of floor: {gain:.3f}   (1/2 ln 10 = {0.5 * np.log(10):.3f})")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The floor stops the collapse but does not remove it: the third component sits *exactly* at
-# the floor, the guard acts in almost every iteration, and no run is ever called converged
-# (status `max_iter`). The log-likelihood is set by the floor, not by the data: it gains
-# 1.151 for every decade the floor is lowered, $\tfrac12 \ln 10$, because the spike's
-# log-density is $-\tfrac12 \log \sigma_3^2$ plus a constant.
 
 # %% slideshow={"slide_type": "skip"}
 def draw_floor_line(floors, runs):
     """log L of the floored runs against the floor, with the slope of a collapsed component."""
     ll = np.array([run.log_likelihood for run in runs])
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(8, 4))
     ax.semilogx(floors, ll, "o", color=plotting.colour(0), markersize=8, label="runs with a floor (prior = 0)")
     slope = ll[0] + 0.5 * np.log(10) * (np.log10(floors[0]) - np.log10(floors))
     ax.semilogx(floors, slope, "--", color="0.35", label=r"$+\frac{1}{2}\ln 10$ per decade")
@@ -317,12 +311,15 @@ def draw_floor_line(floors, runs):
     plt.show()
 
 
-# %% slideshow={"slide_type": "subslide"}
-draw_floor_line(floors, floored)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The floor stops the collapse but does not remove it: the third component sits *exactly* at
+# the floor, the guard acts in almost every iteration, and no run is ever called converged
+# (status `max_iter`). The log-likelihood is set by the floor, not by the data: it gains
+# 1.151 for every decade the floor is lowered, $\tfrac12 \ln 10$, because the spike's
+# log-density is $-\tfrac12 \log \sigma_3^2$ plus a constant. Each dot is one run:
 
-# %% [markdown]
-# Each dot is a run with the guard on and `prior=0`; lowering the floor by ten lifts the
-# maximum it reaches by $\tfrac12\ln 10$, without end.
+# %%
+draw_floor_line(floors, floored)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Remedy 2 · A prior on the covariances (painless EM's default)
@@ -409,7 +406,7 @@ print("objectives of the 12 runs:", sorted({round(run.objective, 2) for run in m
 def draw_remedies(X, fits):
     """Histogram of X with each fit's weighted components, one panel per remedy."""
     grid = np.sort(np.r_[plotting.grid_1d(X, 2000), 33.0 + np.linspace(-0.3, 0.3, 1201)])
-    fig, axes = plt.subplots(2, 2, figsize=(11, 6), sharex=True, sharey=True)
+    fig, axes = plt.subplots(2, 2, figsize=(11, 4.6), sharex=True, sharey=True)
     for ax, (title, mixture) in zip(axes.ravel(), fits.items()):
         plotting.histogram_1d(ax, X, bins=40)
         plotting.mixture_curves_1d(ax, mixture, grid)
@@ -430,12 +427,13 @@ def draw_remedies(X, fits):
     plt.show()
 
 
+remedy_fits = {"no remedy: collapsing (stopped)": collapse.mixture,
+               "floor 1e-7, guard on: at the floor": floored[5].mixture,
+               "prior 1e-6 (default): converged": painless_em(X1, 3, init=start1).mixture,
+               "K-means restarts (n_init=10)": painless_em(X1, 3, prior=0, guard=False, n_init=10).mixture}
+
 # %% slideshow={"slide_type": "subslide"}
-kmeans_restarts = painless_em(X1, 3, prior=0, guard=False, n_init=10)
-draw_remedies(X1, {"no remedy: collapsing (stopped)": collapse.mixture,
-                   "floor 1e-7, guard on: at the floor": floored[5].mixture,
-                   "prior 1e-6 (default): converged": painless_em(X1, 3, init=start1).mixture,
-                   "K-means restarts (n_init=10)": kmeans_restarts.mixture})
+draw_remedies(X1, remedy_fits)
 
 # %% [markdown]
 # What each remedy does to the fit of the seed data plus the point at 33 (triangle; black: the
@@ -482,7 +480,7 @@ print(f"default prior: status {default.status} after {default.n_iter} iterations
       f"{len(default.guard_events)} guard events, smallest gain of F >= 0: {bool(np.all(default.history.gains() >= 0))}")
 print("stop reason:", default.stop_reason)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The guarded run's stop reason names the guard event of its last iteration (its RCOND is at
 # the level of rounding, so this output is not compared by the tests):
 
