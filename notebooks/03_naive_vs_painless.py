@@ -375,15 +375,19 @@ print("run   status      iterations    log L   sorted means")
 for i, run in enumerate(restarted.restarts):
     print(f"{i:3d}   {run.status:10s}  {run.n_iter:10d}  {run.log_likelihood:8.2f}   "
           f"{np.sort(run.mixture.means[:, 0]).round(2)}")
+collapsed = [run for run in restarted.restarts if run.status == "singular"]
+optima = {round(run.log_likelihood, 2) for run in restarted.restarts if run.status == "converged"}
+print(f"{len(collapsed)} of {len(restarted.restarts)} runs stopped singular; "
+      f"the converged runs ended at {len(optima)} different optima")
 print(f"kept: a {restarted.status} run, log L {restarted.log_likelihood:.2f}, "
       f"means {np.sort(restarted.mixture.means[:, 0]).round(2)}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Four of the twelve starts gave the five copies a component of their own, which collapsed:
+# In 4 of the 12 runs the five copies got a component of their own, which collapsed:
 # those runs stopped "singular" with a log-likelihood of -251.45 to -242.61, already above the
 # best healthy run (-259.03), and they would have kept climbing. By likelihood alone they would
 # win. The rule "prefer runs that did not collapse" keeps the best healthy run. Restarts also
-# matter among the healthy runs: they ended at three different optima.
+# matter among the healthy runs: they ended at 3 different optima.
 #
 # With the default prior the same restarts tell a different story:
 
@@ -543,18 +547,13 @@ for name, run in runs5.items():
     data = X5 if name.startswith("original") else X5_micro
     print(f"{name}: agreement with the truth {agreement(run.mixture.predict(data), truth5):.3f}, "
           f"{run.n_iter:3d} iterations, {len(run.guard_events):3d} guard events, {run.status}")
-outlier = np.append(X5[:, 0], 1e4)[:, None]
-print(f"one point at 1e4 added to feature 1: standard deviation {X5[:, 0].std():.2f} -> "
-      f"{outlier.std():.1f}, robust spread {robust_scale(X5[:, :1])[0]:.2f} -> {robust_scale(outlier)[0]:.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Whitened, the micro-unit data give practically the fit of the original units (agreement with
-# the true labels 0.940 against 0.943, no guard event). Unwhitened, the clusters' covariances have an RCOND of about
-# 4e-14, far below $10^{-10}$: the guard replaces both components' covariances by diagonal
-# ones in all 100 iterations (202 guard events), the
-# correlation that tells the clusters apart is lost, and the agreement drops to 0.540, hardly
-# better than a coin. One outlier takes the standard deviation of feature 1 from 1.03 to 575.4
-# but leaves the robust spread at 1.05: that is why whitening uses it.
+# the true labels 0.940 against 0.943, no guard event). Unwhitened, the clusters' covariances
+# have an RCOND of about 4e-14, far below $10^{-10}$: the guard replaces both components'
+# covariances by diagonal ones in all 100 iterations (202 guard events), the correlation that
+# tells the clusters apart is lost, and the agreement drops to 0.540, hardly better than a coin.
 
 # %% slideshow={"slide_type": "skip"}
 def draw_whitening(X_micro, runs):
@@ -578,6 +577,23 @@ draw_whitening(X5_micro, runs5)
 # The same micro-unit data, coloured by each fit's labels, with its components' 2-standard-deviation
 # ellipses. Left, whitened: two crossing ellipses. Right, unwhitened: the guard's diagonal
 # covariances can only draw upright ellipses, which cannot follow either arm of the cross.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why a robust spread
+#
+# Whitening divides by the robust spread, not by the standard deviation, because one far
+# outlier (a dead pixel, a typing error) must not decide the scale of a feature. Add one point
+# at $10^4$ to feature 1 of the crossing clusters:
+
+# %% tags=["nbval-check-output"]
+outlier = np.append(X5[:, 0], 1e4)[:, None]
+print(f"one point at 1e4 added to feature 1: standard deviation {X5[:, 0].std():.2f} -> "
+      f"{outlier.std():.1f}, robust spread {robust_scale(X5[:, :1])[0]:.2f} -> {robust_scale(outlier)[0]:.2f}")
+
+# %% [markdown]
+# One outlier takes the standard deviation of feature 1 from 1.03 to 575.4 but leaves the
+# robust spread at 1.05: divided by the standard deviation, every other point of that feature
+# would be squeezed into a sliver near 0.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## All five failure cases at a glance
