@@ -94,7 +94,7 @@ show(fig)
 # One run of `painless_em` per $K$ (full covariances, the default). Everything below (the
 # pictures, the sliders, the information criteria) reads these runs; nothing is refitted later.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 results = {K: painless_em(X, K, random_state=0) for K in range(1, 7)}
 print(" K  iterations  status      log L")
 for K, run in results.items():
@@ -113,7 +113,7 @@ print(textwrap.fill("K = 2 stopped because: " + results[2].stop_reason, 88))
 # eigenvectors of $\Sigma_k$ and its half-lengths are $2\sqrt{\lambda}$ for the eigenvalues
 # $\lambda$ (so the printed width and height are $4\sqrt{\lambda}$).
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 fit = results[2].mixture
 for k in range(2):
     eigvals = np.linalg.eigvalsh(fit.covariances[k])
@@ -167,7 +167,7 @@ view.animation(K=2)
 #
 # Every type adds $K - 1$ weights (they sum to 1) and $K d$ mean coordinates.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
 for ctype in TYPES[1:]:
     fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
@@ -214,7 +214,7 @@ draw_types(fits, K=2)
 # Lower is better. BIC charges $\log N$ per parameter ($\log 300 \approx 5.7$ here), AIC a flat
 # 2: BIC is the harsher once $N > e^2 \approx 7.4$.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 Ks = np.arange(1, 7)
 bic = {ctype: np.array([fits[ctype][K].mixture.bic(X) for K in Ks]) for ctype in TYPES}
 aic = {ctype: np.array([fits[ctype][K].mixture.aic(X) for K in Ks]) for ctype in TYPES}
@@ -256,7 +256,7 @@ draw_criteria(Ks, {"BIC": bic, "AIC": aic})
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Why diag?** At $K = 2$, BIC's two terms, fit $-2 \log L$ and price $p \log N$:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 N = len(X)
 lines = ["K = 2          p      log L   fit -2 log L   price p log N       BIC"]
 for ctype in TYPES:
@@ -284,7 +284,7 @@ print("\n".join(lines))
 # its Gaussian. `Mixture.sample(n, random_state)` does exactly that and also returns the
 # component of each point. If the fit is good, the samples look like the data.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 samples, sample_labels = fit.sample(300, random_state=1)
 print("fraction from each component:", np.bincount(sample_labels) / len(sample_labels),
       " weights:", fit.weights)
@@ -322,7 +322,7 @@ def largest_difference(ours, sk):
                np.abs(ours.compact_covariances - sk.covariances_).max())
 
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 lines = ["30 iterations from the same start; largest difference in weights, means, covariances:",
          "type        prior=0 (maximum likelihood)   prior=1e-6 (the default)   log L (ours, scikit-learn)"]
 for ctype in TYPES:
@@ -352,7 +352,7 @@ print("\n".join(lines))
 # and the start decides which cluster gets which number. So we match components by their means
 # (the pairing with the smallest total distance) before comparing.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 ours = painless_em(X, 2, prior=0, tol=1e-10, max_iter=1000).mixture
 lines = []
 for seed in (0, 3):
@@ -390,7 +390,7 @@ print("\n".join(lines))
 # Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`, `mixture.n_parameters` and
 # `len(X)`. The checker compares it with `mixture.bic(X)` on mixtures of its own.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_bic(mixture, X):
     raise NotImplementedError("your code here")
 
@@ -406,7 +406,7 @@ check_bic(my_bic)
 # covariance?). The checker compares with `Mixture.n_parameters`. How many parameters would a
 # 3-component mixture of RGB colours ($d = 3$) have? (The quiz asks.)
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def n_free(K, d):
     raise NotImplementedError("your code here")
 
@@ -423,7 +423,7 @@ check_n_parameters(n_free)
 # table above, and explain each in a sentence: why does `tied` not grow with $K$? The checker
 # compares with `Mixture(..., covariance_type=...).n_parameters`, which equals scikit-learn's.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def n_free_typed(K, d, covariance_type):
     raise NotImplementedError("your code here")
 
@@ -472,7 +472,7 @@ check_n_parameters_by_type(n_free_typed)
 # Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
 # shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6, any covariance type)?",
     None,
     response=None,
@@ -481,7 +481,7 @@ ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6, any covariance
             "log-likelihood still rises a little, but each extra component costs several "
             "parameters at log N each.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("At K = 2, which covariance type gives the lowest BIC for the seed's data?",
     ["full", "diag", "spherical", "tied"],
     response=None,
@@ -491,7 +491,7 @@ ask("At K = 2, which covariance type gives the lowest BIC for the seed's data?",
     explain="diag: the clouds are almost aligned with the axes, so the off-diagonal covariances "
             "of full buy almost no likelihood for their price in BIC.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("How many free parameters has a full-covariance mixture of K = 3 components in d = 3 "
     "dimensions (RGB colours)?",
     None,
@@ -500,7 +500,7 @@ ask("How many free parameters has a full-covariance mixture of K = 3 components 
     explain="(K - 1) + K d + K d (d + 1) / 2 = 2 + 9 + 18 = 29: two free weights (the third is "
             "1 minus the others), three 3-D means, three symmetric 3 x 3 covariances of 6 entries each.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("From its own start (random_state=3), scikit-learn's component 1 is our component 0, and its "
     "0 is our 1. What does that tell you?",
     ["the two fits disagree", "nothing: component numbers are arbitrary",

@@ -53,7 +53,7 @@ def match(a, b):
 # BIC comes from an approximation of the evidence $p(\text{data} \mid K)$ for large $N$, which
 # is why its penalty involves $N$.
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def my_bic(mixture, X):
     return -2 * mixture.log_likelihood(X) + mixture.n_parameters * np.log(len(X))
 
@@ -71,14 +71,14 @@ check_bic(my_bic)
 #
 # For RGB colours ($d = 3$) and $K = 3$: $2 + 9 + 3 \cdot 6 = 29$.
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def n_free(K, d):
     return (K - 1) + K * d + K * d * (d + 1) // 2
 
 
 check_n_parameters(n_free)
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("K = 3 components of RGB colours:", n_free(3, 3), "free parameters")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -96,7 +96,7 @@ print("K = 3 components of RGB colours:", n_free(3, 3), "free parameters")
 # With $d = 1$ full, diag and spherical coincide (a $1 \times 1$ matrix is one variance), and
 # with $K = 1$ tied is full; the checker's last cases try both.
 
-# %% tags=["solution", "nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def n_free_typed(K, d, covariance_type):
     covariances = {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
                    "tied": d * (d + 1) // 2}
@@ -115,7 +115,7 @@ check_n_parameters_by_type(n_free_typed)
 # turned by 45 degrees is no longer diagonal: diag must describe tilted clouds with axis-aligned
 # ellipses, and it fits worse.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 a = np.radians(45)
 R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
 X_turned = X @ R.T
