@@ -81,7 +81,7 @@ def show(fig):
 # overlap: some points could belong to either. EM sees only the left picture.
 
 # %% slideshow={"slide_type": "-"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.1), sharex=True, sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.7), sharex=True, sharey=True)
 plotting.scatter_2d(axes[0], X)
 axes[0].set(title="what EM sees", xlabel="$x_1$", ylabel="$x_2$")
 plotting.scatter_2d(axes[1], X, labels=true_labels)
@@ -127,7 +127,7 @@ for k in range(2):
 
 # %% slideshow={"slide_type": "-"}
 xx, yy, _ = plotting.grid_2d(X)
-fig, ax = plt.subplots(figsize=(7.5, 4.6))
+fig, ax = plt.subplots(figsize=(7.5, 4.2))
 plotting.scatter_2d(ax, X, labels=fit.predict(X))
 plotting.covariance_ellipses(ax, fit)
 contours = plotting.density_contours(ax, fit, xx, yy)
@@ -138,9 +138,8 @@ show(fig)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Every iteration, every K
 #
-# Move **iteration** to watch the ellipses settle and **K** to switch between the six runs
-# (▶ plays the iterations); the right panel is the run's log-likelihood. The sliders need a
-# running kernel; without one the view shows its picture as saved.
+# Move **iteration** to watch the ellipses settle, **K** to switch runs (▶ plays); right: the
+# run's log-likelihood. Without a running kernel the view shows its picture as saved.
 
 # %% slideshow={"slide_type": "-"}
 view = EMView(X, results, K=2)
@@ -180,7 +179,7 @@ for ctype in TYPES:
 # %% slideshow={"slide_type": "skip"}
 def draw_types(fits, K):
     """One panel per covariance type: the K-component fit's points, ellipses and means."""
-    fig, axes = plt.subplots(2, 2, figsize=(8.4, 6.2), sharex=True, sharey=True)
+    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.5), sharex=True, sharey=True)
     for ax, ctype in zip(axes.flat, TYPES):
         m = fits[ctype][K].mixture
         plotting.scatter_2d(ax, X, labels=m.predict(X))
