@@ -78,15 +78,18 @@ def show(fig):
 #
 # 200 points around $\mu_1 = (1, 2)$ with $\Sigma_1 = \begin{pmatrix} 3 & 0.2 \\ 0.2 & 2 \end{pmatrix}$
 # and 100 around $\mu_2 = (-1, -2)$ with $\Sigma_2 = \mathrm{diag}(2, 1)$. The two clouds
-# overlap: some points could belong to either. EM sees only the left picture.
+# overlap: some points could belong to either.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.7), sharex=True, sharey=True)
 plotting.scatter_2d(axes[0], X)
 axes[0].set(title="what EM sees", xlabel="$x_1$", ylabel="$x_2$")
 plotting.scatter_2d(axes[1], X, labels=true_labels)
 axes[1].set(title="the hidden labels", xlabel="$x_1$")
 show(fig)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# EM sees only the left picture.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fit every K from 1 to 6, once
@@ -96,9 +99,9 @@ show(fig)
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 results = {K: painless_em(X, K, random_state=0) for K in range(1, 7)}
-print(" K  iterations  status      log L")
+print(" K  iterations  status     log L")
 for K, run in results.items():
-    print(f"{K:2d}  {run.n_iter:10d}  {run.status:9s}  {run.log_likelihood:8.2f}")
+    print(f"{K:2d}  {run.n_iter:10d}  {run.status:9s}  {run.log_likelihood:7.1f}")
 print(textwrap.fill("K = 2 stopped because: " + results[2].stop_reason, 88))
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -122,12 +125,11 @@ for k in range(2):
           f"ellipse {width:.2f} x {height:.2f} at {angle:.0f} degrees")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The fit with $K = 2$: each point coloured by its most probable component, the $2\sigma$
-# ellipses, and contours of the mixture's log-density $\log p(x)$.
+# $K = 2$: points coloured by their most probable component, $2\sigma$ ellipses, contours of $\log p(x)$.
 
 # %% slideshow={"slide_type": "-"}
 xx, yy, _ = plotting.grid_2d(X)
-fig, ax = plt.subplots(figsize=(7.5, 4.2))
+fig, ax = plt.subplots(figsize=(7.5, 3.9))
 plotting.scatter_2d(ax, X, labels=fit.predict(X))
 plotting.covariance_ellipses(ax, fit)
 contours = plotting.density_contours(ax, fit, xx, yy)
@@ -142,7 +144,7 @@ show(fig)
 # run's log-likelihood. Without a running kernel the view shows its picture as saved.
 
 # %% slideshow={"slide_type": "-"}
-view = EMView(X, results, K=2)
+view = EMView(X, results, K=2, figsize=(8.75, 3.3))  # lower than the default, so its slide fits 720 px
 view
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -179,7 +181,7 @@ for ctype in TYPES:
 # %% slideshow={"slide_type": "skip"}
 def draw_types(fits, K):
     """One panel per covariance type: the K-component fit's points, ellipses and means."""
-    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.5), sharex=True, sharey=True)
+    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.2), sharex=True, sharey=True)
     for ax, ctype in zip(axes.flat, TYPES):
         m = fits[ctype][K].mixture
         plotting.scatter_2d(ax, X, labels=m.predict(X))
@@ -219,12 +221,12 @@ bic = {ctype: np.array([fits[ctype][K].mixture.bic(X) for K in Ks]) for ctype in
 aic = {ctype: np.array([fits[ctype][K].mixture.aic(X) for K in Ks]) for ctype in TYPES}
 print("BIC   " + "".join(f"{ctype:>11s}" for ctype in TYPES))
 for i, K in enumerate(Ks):
-    print(f"K = {K} " + "".join(f"{bic[ctype][i]:11.2f}" for ctype in TYPES))
+    print(f"K = {K} " + "".join(f"{bic[ctype][i]:11.1f}" for ctype in TYPES))  # 0.1 is all the choice needs
 for name, table in (("BIC", bic), ("AIC", aic)):
     print(f"K with the lowest {name} for each type:", {c: int(Ks[table[c].argmin()]) for c in TYPES})
     ctype = min(TYPES, key=lambda c: table[c].min())
     print(f"lowest {name} overall: K = {Ks[table[ctype].argmin()]}, covariance_type={ctype!r} "
-          f"({table[ctype].min():.2f})")
+          f"({table[ctype].min():.1f})")
 
 
 # %% slideshow={"slide_type": "skip"}
@@ -257,12 +259,12 @@ draw_criteria(Ks, {"BIC": bic, "AIC": aic})
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 N = len(X)
-lines = ["K = 2          p      log L   fit -2 log L   price p log N       BIC"]
+lines = ["K = 2          p      log L   fit -2 log L   price p log N      BIC"]
 for ctype in TYPES:
     m = fits[ctype][2].mixture
     ll = m.log_likelihood(X)
-    lines.append(f"{ctype:9s}   {m.n_parameters:4d}   {ll:8.2f}   {-2 * ll:12.2f}   "
-                 f"{m.n_parameters * np.log(N):13.2f}   {m.bic(X):7.2f}")
+    lines.append(f"{ctype:9s}   {m.n_parameters:4d}   {ll:8.2f}   {-2 * ll:12.1f}   "
+                 f"{m.n_parameters * np.log(N):13.1f}   {m.bic(X):6.1f}")
 full, diag = fits["full"][2].mixture, fits["diag"][2].mixture
 extra = full.n_parameters - diag.n_parameters
 lines.append(f"full over diag: log L higher by {full.log_likelihood(X) - diag.log_likelihood(X):.2f}, "
@@ -347,27 +349,35 @@ print("\n".join(lines))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Label permutation.** From its *own* start (k-means, seeded by `random_state`) scikit-learn
-# reaches the same maximum, but its component 0 need not be ours: EM has no preferred order,
-# and the start decides which cluster gets which number. So we match components by their means
-# (the pairing with the smallest total distance) before comparing.
+# reaches the same maximum, but its component 0 need not be ours: the start decides which
+# cluster gets which number. So we match components by their means before comparing.
+
+# %% slideshow={"slide_type": "skip"}
+def own_starts(seeds):
+    """Fit scikit-learn from its own start for each seed; match its components to ours."""
+    run = painless_em(X, 2, prior=0, tol=1e-10, max_iter=1000)
+    ours, lines, converged = run.mixture, [], []
+    for seed in seeds:
+        sk = GaussianMixture(2, tol=1e-10, max_iter=1000, reg_covar=0, random_state=seed).fit(X)
+        distance = np.linalg.norm(ours.means[:, None, :] - sk.means_[None, :, :], axis=2)
+        _, match = linear_sum_assignment(distance)  # match[k]: its number for our k (least total distance)
+        close = np.allclose(ours.means, sk.means_[match], atol=1e-3) and \
+            np.allclose(ours.covariances, sk.covariances_[match], atol=1e-3)
+        lines.append(f"random_state={seed}: its numbers for our 0, 1: {match}; "
+                     f"equal within 1e-3 after matching: {close}")
+        converged.append(sk.converged_)
+    lines.append(f"scikit-learn converged from every start: {all(converged)}")
+    lines.append(textwrap.fill("ours stopped because: " + run.stop_reason, 88))
+    return "\n".join(lines)
+
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
-ours = painless_em(X, 2, prior=0, tol=1e-10, max_iter=1000).mixture
-lines = []
-for seed in (0, 3):
-    sk = GaussianMixture(2, tol=1e-10, max_iter=1000, reg_covar=0, random_state=seed).fit(X)
-    distance = np.linalg.norm(ours.means[:, None, :] - sk.means_[None, :, :], axis=2)
-    _, match = linear_sum_assignment(distance)  # our component k <-> scikit-learn's match[k]
-    close = np.allclose(ours.means, sk.means_[match], atol=1e-3) and \
-        np.allclose(ours.covariances, sk.covariances_[match], atol=1e-3)
-    lines.append(f"random_state={seed}: scikit-learn's number for our components 0, 1: {match}; "
-                 f"after matching, equal within 1e-3: {close}")
-print("\n".join(lines))
+print(own_starts(seeds=(0, 3)))
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Both runs found the same mixture; with `random_state=3` the numbers are swapped. Any
-# comparison of labels meets the same issue: `fit.predict(X)` and `true_labels` can agree on
-# the clusters and still swap the numbers 0 and 1.
+# Both scikit-learn runs converged to our mixture; with `random_state=3` the numbers are
+# swapped. Any comparison of labels meets the same issue: `fit.predict(X)` and `true_labels`
+# can agree on the clusters and still swap the numbers 0 and 1.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises

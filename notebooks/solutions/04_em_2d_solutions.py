@@ -128,7 +128,7 @@ for ctype in TYPES:
     bic = {K: m.bic(X_turned) for K, m in turned.items()}
     K = min(bic, key=bic.get)
     best[ctype] = (bic[K], K)
-    lines.append(f"{ctype:9s} {before:8.2f}  {turned[2].log_likelihood(X_turned):8.2f}   {K:8d}  {bic[K]:7.2f}")
+    lines.append(f"{ctype:9s} {before:8.2f}  {turned[2].log_likelihood(X_turned):8.2f}   {K:8d}  {bic[K]:6.1f}")
 ctype = min(best, key=best.get)
 lines.append(f"BIC chooses K = {best[ctype][1]} with covariance_type={ctype!r}")
 print("\n".join(lines))
