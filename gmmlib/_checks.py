@@ -511,8 +511,12 @@ def check_frame(frame, name="frame"):
     return arr
 
 
-def check_frame_values(arr, name="frame", first=False):
-    """Float frames: finite, in [0, 255]; the first one must not look scaled to [0, 1]."""
+def check_frame_values(arr, name="frame", first=False, var="frame"):
+    """Float frames: finite, in [0, 255]; the first one must not look scaled to [0, 1].
+
+    ``name`` says which frame in the message ("frame 12"), ``var`` is the variable shown in
+    the suggested fix.
+    """
     if arr.dtype.kind != "f":
         return arr
     finite = np.isfinite(arr)
@@ -523,12 +527,12 @@ def check_frame_values(arr, name="frame", first=False):
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0 or hi > 255:
         raise ValueError(f"{name} has values from {lo:.3g} to {hi:.3g}; grey levels must lie in "
-                         f"[0, 255]: clip or rescale it (e.g. np.clip({name}, 0, 255)) or pass "
+                         f"[0, 255]: clip or rescale it (e.g. np.clip({var}, 0, 255)) or pass "
                          "uint8 frames")
     if first and _looks_unit_scaled(arr):
         raise ValueError(f"{name} is a float frame with values in [0, 1] (max {hi:.3g}); the "
                          "model works in grey levels 0..255: scale float frames to 0..255 "
-                         f"(e.g. {name} * 255) or pass uint8 (skimage.util.img_as_ubyte)")
+                         f"(e.g. {var} * 255) or pass uint8 (skimage.util.img_as_ubyte)")
     return arr
 
 

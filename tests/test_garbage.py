@@ -321,6 +321,18 @@ def results_hist():
     return cached("results_hist", lambda: {K: histogram_em(gray(), K, max_iter=3) for K in (1, 2)})
 
 
+def short_results():
+    """Runs of one iteration: an animation of them has at most two frames, whatever max_frames."""
+    from gmmlib import painless_em
+    return cached("short", lambda: {K: painless_em(X1(), K, max_iter=1) for K in (1, 2)})
+
+
+def short_run():
+    from gmmlib.views import record_background
+    return cached("short_run", lambda: record_background(BackgroundModel(), frames_gray(2),
+                                                         [(2, 3), (10, 10)]))
+
+
 def background_run():
     from gmmlib.views import record_background
     return cached("run", lambda: record_background(BackgroundModel(), frames_gray(4),
@@ -448,7 +460,6 @@ def _specs():
     from gmmlib import (histogram_em, intensity_histogram, logsumexp, naive_em, painless_em, rcond,
                         segment_colour, segment_gray)
     from gmmlib import exercises, images, views
-    from gmmlib.history import History
 
     init_extra = st.one_of(
         st.builds(lambda: X2()[:2]), st.builds(lambda: X2()[:2].tolist()),
@@ -579,6 +590,7 @@ def _specs():
 
     # --- views and plotting (views) -------------------------------------------------------
     from gmmlib import views_background, views_segmentation
+    LOW = (6.7, 1.5)  # the narrowest figure a view accepts (640 px), and low: cheap to draw
     results_extra = st.one_of(
         st.sampled_from([{1: "x"}, {}, [], {1.5: None}, {"a": 1}]),
         st.builds(lambda: {1: results_1d()[1], 3: results_1d()[2]}),
@@ -588,34 +600,36 @@ def _specs():
                     "K": ("results",), "weights": ("X",), "image": ("results",),
                     "iteration": ("K",), "figsize": ("width",)}
     S["EMView"] = Spec(views.EMView, lambda: dict(X=X1(), results=results_1d(), weights=None, K=None,
-                                                  iteration=0),
+                                                  iteration=0, figsize=LOW),
                        extra={"results": results_extra}, related=view_related)
     S["EMFigure"] = Spec(views.EMFigure, lambda: dict(X=X1(), results=results_1d(), weights=None,
-                                                      bins=10),
+                                                      bins=10, figsize=LOW),
                          extra={"results": results_extra}, related=view_related)
     S["EMFigure.draw"] = Spec(method(None, "draw"), lambda: dict(
-        self=cached("emfigure", lambda: views.EMFigure(X1(), results_1d())), K=2, t=1),
+        self=cached("emfigure", lambda: views.EMFigure(X1(), results_1d(), figsize=LOW)), K=2, t=1),
         fixed=self_self, mutable=self_self, related={"K": ("t",), "t": ("K",)})
     S["SegmentationView"] = Spec(views.SegmentationView, lambda: dict(
-        image=gray(), results=results_hist(), K=None, iteration=0),
+        image=gray(), results=results_hist(), K=None, iteration=0, figsize=LOW),
         extra={"results": results_extra}, related=view_related)
     S["SegmentationFigure"] = Spec(views.SegmentationFigure, lambda: dict(
-        image=gray(), results=results_hist()), extra={"results": results_extra},
+        image=gray(), results=results_hist(), figsize=LOW), extra={"results": results_extra},
         related=view_related)
     S["SegmentationFigure.draw"] = Spec(method(None, "draw"), lambda: dict(
-        self=cached("segfigure", lambda: views.SegmentationFigure(gray(), results_hist())), K=2, t=1),
+        self=cached("segfigure", lambda: views.SegmentationFigure(gray(), results_hist(), figsize=LOW)), K=2, t=1),
         fixed=self_self, mutable=self_self, related={"K": ("t",), "t": ("K",)})
     S["display_stride"] = Spec(views_segmentation.display_stride,
                                lambda: dict(image=gray(), max_px=320))
     S["painted_lut"] = Spec(views_segmentation.painted_lut, lambda: dict(mixture=mix1()),
                             extra={"mixture": st.builds(mix2)})
     S["KIterationView.last_iteration"] = Spec(method(None, "last_iteration"), lambda: dict(
-        self=cached("emview", lambda: views.EMView(X1(), results_1d())), K=1), fixed=self_self)
+        self=cached("emview", lambda: views.EMView(X1(), results_1d(), figsize=LOW)), K=1), fixed=self_self)
     S["KIterationView.animation"] = Spec(method(None, "animation"), lambda: dict(
-        self=cached("emview", lambda: views.EMView(X1(), results_1d())), K=2, max_frames=2,
-        frame_ms=400, hold_ms=2000, figsize=None), fixed=self_self, mutable=self_self)
+        self=cached("emview_short", lambda: views.EMView(X1(), short_results(), figsize=LOW)), K=2,
+        max_frames=2,
+        frame_ms=400, hold_ms=2000, figsize=LOW), fixed=self_self, mutable=self_self)
     S["KIterationView.to_jshtml"] = Spec(method(None, "to_jshtml"), lambda: dict(
-        self=cached("emview", lambda: views.EMView(X1(), results_1d())), K=2, max_frames=2),
+        self=cached("emview_short", lambda: views.EMView(X1(), short_results(), figsize=LOW)), K=2,
+        max_frames=2),
         fixed=self_self, mutable=self_self)
     S["caption"] = Spec(views.caption, lambda: dict(result=results_1d()[2], t=1))
     S["as_results"] = Spec(views.as_results, lambda: dict(results=results_1d()),
@@ -625,18 +639,21 @@ def _specs():
         mutable=("model",), related={"frames": ("pixels", "truths", "model"),
                                      "pixels": ("frames",), "truths": ("frames",)})
     S["BackgroundView"] = Spec(views.BackgroundView, lambda: dict(
-        run=background_run(), frame=0, pixel=0, interval=200), related={"frame": ("run",),
+        run=background_run(), frame=0, pixel=0, interval=200, figsize=LOW), related={"frame": ("run",),
                                                                         "pixel": ("run",)})
     S["BackgroundView.animation"] = Spec(method(None, "animation"), lambda: dict(
-        self=cached("bgview", lambda: views.BackgroundView(background_run())), max_frames=2,
-        frame_ms=300, hold_ms=1500, pixel=None, figsize=None, tolerance=16),
+        self=cached("bgview_short", lambda: views.BackgroundView(short_run(), figsize=LOW)),
+        max_frames=2,
+        frame_ms=300, hold_ms=1500, pixel=None, figsize=LOW, tolerance=16),
         fixed=self_self, mutable=self_self)
     S["BackgroundView.to_jshtml"] = Spec(method(None, "to_jshtml"), lambda: dict(
-        self=cached("bgview", lambda: views.BackgroundView(background_run())), max_frames=2),
+        self=cached("bgview_short", lambda: views.BackgroundView(short_run(), figsize=LOW)),
+        max_frames=2),
         fixed=self_self, mutable=self_self)
-    S["BackgroundFigure"] = Spec(views.BackgroundFigure, lambda: dict(run=background_run()))
+    S["BackgroundFigure"] = Spec(views.BackgroundFigure, lambda: dict(run=background_run(),
+                                                                      figsize=LOW))
     S["BackgroundFigure.draw"] = Spec(method(None, "draw"), lambda: dict(
-        self=cached("bgfigure", lambda: views.BackgroundFigure(background_run())), t=1, p=1),
+        self=cached("bgfigure", lambda: views.BackgroundFigure(background_run(), figsize=LOW)), t=1, p=1),
         fixed=self_self, mutable=self_self)
     S["background_caption"] = Spec(views.background_caption, lambda: dict(run=background_run(), t=1,
                                                                           p=0))
@@ -647,7 +664,8 @@ def _specs():
         frame=gray(), mask=gray() > 100, colour=(255, 40, 40), opacity=0.6),
         related={"frame": ("mask",), "mask": ("frame",)})
     S["Animation.save"] = Spec(method(None, "save"), lambda: dict(
-        self=cached("animation", lambda: views.EMView(X1(), results_1d()).animation(K=2, max_frames=2)),
+        self=cached("animation", lambda: views.EMView(X1(), short_results(), figsize=LOW).animation(
+            K=2, max_frames=2)),
         path=Path(tiny_clip()).with_name("animation.png")), fixed=self_self,
         allowed=(FileNotFoundError,))
 
