@@ -34,7 +34,7 @@
 # - compare with OpenCV's MOG2 fairly: know its defaults, and what its shadow label does to the
 #   comparison.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["nbval-check-output"]
 # %matplotlib inline
 import io
 
@@ -150,7 +150,7 @@ compact(fig, "jpeg")
 # a person stops for 48 frames, and one on a plain wall. The view below only looks these up.
 # The scores count every pixel of every frame after a warm-up of 30 frames.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 stopper = max(scene.tracks, key=lambda tr: tr.still[1] - tr.still[0])  # the longest stop
 s0, s1 = stopper.still
 covered = truths[s0:s1].all(axis=0)  # under the object all the while it stands
@@ -204,7 +204,7 @@ view.animation(max_frames=12, pixel=1)
 # Gaussian ranks second (lighter, and no narrower), so the person is background from the first
 # frame $n$ with $W_n \le T$. The cell compares that with what the model did.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 r, c = stop_pixel
 a, w0, T = model.alpha, model.initial_weight, model.T
 arrive = s0
@@ -226,6 +226,26 @@ print(f"formula with W = {W:.2f}: background after {frames_to_background(W)} fra
       f"after {absorbed - arrive} frames (frame {absorbed})")
 print(f"formula with W = 1 (exercise 1): {frames_to_background(1.0)} frames")
 
+# %% slideshow={"slide_type": "skip"}
+def absorption_figure():
+    """The two weights at the stopped pixel over time, the formula dotted, foreground shaded."""
+    t = np.arange(len(frames))
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    ax.axvspan(arrive - 0.5, absorbed - 0.5, color="0.85", label="foreground (model)")
+    ax.plot(t, run.weights[1, :, old], color=plotting.colour(0), linewidth=2, label="wall's Gaussian")
+    ax.plot(t, run.weights[1, :, new], color=plotting.colour(1), linewidth=2,
+            label=f"{stopper.kind}'s Gaussian")
+    after = t[arrive:s1]
+    ax.plot(after, W * (1 - a) ** (after - arrive + 1) / (1 - a + w0), "k:", linewidth=2,
+            label="$W (1 - \\alpha)^n / (1 - \\alpha + w_0)$")
+    ax.axhline(T, color="0.3", linestyle="--", linewidth=1)
+    ax.text(arrive - 40, T + 0.03, f"T = {T}", color="0.3")
+    ax.set(xlim=(arrive - 45, min(s1 + 15, len(frames) - 1)), ylim=(0, 1.05), xlabel="frame",
+           ylabel="weight", title=f"Pixel {stop_pixel}: the {stopper.kind} stands still from frame {arrive}")
+    ax.legend(loc="center left", bbox_to_anchor=(0, 0.45))
+    return compact(fig)
+
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Here the wall's Gaussian held all the weight, $W = 1.00$, and the formula's 32 frames are
 # exactly what the model took (a pixel where noise had once left a small second Gaussian
@@ -233,21 +253,7 @@ print(f"formula with W = 1 (exercise 1): {frames_to_background(1.0)} frames")
 # dotted, and shaded the frames where the model calls the pixel foreground.
 
 # %% slideshow={"slide_type": "-"}
-t = np.arange(len(frames))
-fig, ax = plt.subplots(figsize=(10, 3.6))
-ax.axvspan(arrive - 0.5, absorbed - 0.5, color="0.85", label="foreground (model)")
-ax.plot(t, run.weights[1, :, old], color=plotting.colour(0), linewidth=2, label="wall's Gaussian")
-ax.plot(t, run.weights[1, :, new], color=plotting.colour(1), linewidth=2,
-        label=f"{stopper.kind}'s Gaussian")
-after = t[arrive:s1]
-ax.plot(after, W * (1 - a) ** (after - arrive + 1) / (1 - a + w0), "k:", linewidth=2,
-        label="$W (1 - \\alpha)^n / (1 - \\alpha + w_0)$")
-ax.axhline(T, color="0.3", linestyle="--", linewidth=1)
-ax.text(arrive - 40, T + 0.03, f"T = {T}", color="0.3")
-ax.set(xlim=(arrive - 45, min(s1 + 15, len(frames) - 1)), ylim=(0, 1.05), xlabel="frame",
-       ylabel="weight", title=f"Pixel {stop_pixel}: the {stopper.kind} stands still from frame {arrive}")
-ax.legend(loc="center left", bbox_to_anchor=(0, 0.45))
-compact(fig)
+absorption_figure()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What $\alpha$ and $T$ do
@@ -259,7 +265,7 @@ compact(fig)
 # foreground); large, and even a recent object's Gaussian counts as background.
 # The grid runs the model nine times and scores each run after the warm-up.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 alphas, Ts = [0.003, 0.01, 0.03], [0.5, 0.7, 0.9]
 grid_masks = {(a, T): run_model(frames, K=3, alpha=a, T=T) for a in alphas for T in Ts}
 grid_f = np.array([[score_masks(grid_masks[a, T], truths, warmup=WARMUP).f_measure for T in Ts]
@@ -267,20 +273,26 @@ grid_f = np.array([[score_masks(grid_masks[a, T], truths, warmup=WARMUP).f_measu
 print("F-measure, rows alpha =", alphas, "columns T =", Ts)
 print(grid_f)
 
+# %% slideshow={"slide_type": "skip"}
+def grid_figure(show_t):
+    """The masks of the nine runs at frame ``show_t``, true foreground outlined."""
+    fig, axes = plt.subplots(len(alphas), len(Ts), figsize=(7.2, 5.2))
+    for i, a in enumerate(alphas):
+        for j, T in enumerate(Ts):
+            show_image(axes[i, j], grid_masks[a, T][show_t], f"α={a}, T={T}: F={grid_f[i, j]:.2f}",
+                       truth=truths[show_t])
+    fig.suptitle(f"Masks at frame {show_t} (F over frames {WARMUP}-{len(frames) - 1})")
+    return compact(fig)
+
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The masks of the nine runs at frame 170, while the person stands still, with the true
-# foreground outlined in cyan: the larger $\alpha$, the sooner the person fades into the
-# background; the larger $T$, the sooner anything recent counts as background.
+# The nine masks at frame 170, the person standing still (truth outlined in cyan): the larger
+# $\alpha$, the sooner the person fades into the background; the larger $T$, the sooner
+# anything recent counts as background.
 
 # %% slideshow={"slide_type": "-"}
 show_t = 170
-fig, axes = plt.subplots(len(alphas), len(Ts), figsize=(8, 6.2))
-for i, a in enumerate(alphas):
-    for j, T in enumerate(Ts):
-        show_image(axes[i, j], grid_masks[a, T][show_t], f"α={a}, T={T}: F={grid_f[i, j]:.2f}",
-                   truth=truths[show_t])
-fig.suptitle(f"Masks at frame {show_t} (F over frames {WARMUP}-{len(frames) - 1})")
-compact(fig)
+grid_figure(show_t)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beside OpenCV's MOG2
@@ -292,7 +304,7 @@ compact(fig)
 # background Gaussian but looks like a darker copy of one is labelled 127 ("shadow") instead of
 # 255. Whether 127 counts as foreground is the reader's choice, and it changes the score:
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 mog_labels = run_mog2(frames)  # the defaults
 mog_off = run_mog2(frames, detectShadows=False) == 255
 mog_100 = run_mog2(frames, history=100, detectShadows=False) == 255
@@ -341,7 +353,7 @@ compact(fig)
 try:
     real = np.stack(list(read_frames(fetch_clip("tree.avi"), gray=True, scale=0.5)))
     clip_used = f"tree.avi, {len(real)} frames of {real.shape[2]}x{real.shape[1]} (gray, half size)"
-except (RuntimeError, ValueError, OSError) as exc:  # no network, no cache, no decoder
+except (RuntimeError, ValueError, OSError, ImportError) as exc:  # no network, cache or decoder
     real = None
     clip_used = "none: tree.avi could not be fetched or decoded"
     print(f"{type(exc).__name__}: {exc}\n\nThe rest of the notebook runs without the real clip.")
@@ -350,7 +362,7 @@ except (RuntimeError, ValueError, OSError) as exc:  # no network, no cache, no d
 # There is no ground truth for it, so we only look and count. MOG2 is another opinion, not the
 # truth: we show it with its defaults (127 apart) and with shadows off.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("clip used:", clip_used)
 if real is not None:
     real_ours = run_model(real, K=3, alpha=0.01, T=0.7)
@@ -384,7 +396,7 @@ if real is not None:
 # with sensor noise and a slow drift of light added. Without the clip, the cameraman photograph
 # (`skimage.data.camera()`, a CC0 re-shoot by Lav Varshney) stands in, and the cell says so.
 
-# %% tags=["nbval-check-output"] slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 if real is not None:
     still = np.median(real[:200], axis=0).astype(np.uint8)
     source = "median of tree.avi frames 0-199"
@@ -436,7 +448,7 @@ for name, masks in [("ours, alpha=0.01, T=0.7", run_model(semi_frames, K=3, alph
 # which the object is no longer foreground. The checker runs `BackgroundModel` on one noisy
 # pixel that shows 100 for 200 frames and 200 after, for several `alpha`, `T` and `w0`.
 
-# %% tags=["exercise", "nbval-check-output"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "nbval-check-output"]
 def frames_to_absorb(alpha, T, w0=0.05):
     raise NotImplementedError("your code here")
 
@@ -454,7 +466,7 @@ check_frames_to_absorb(frames_to_absorb)
 # matches, however close its mean. The checker tries hand-made hostile cases, then mixtures
 # recorded from a `BackgroundModel` run.
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def first_match(x, weights, means, variances, k=2.5):
     raise NotImplementedError("your code here")
 
@@ -481,7 +493,7 @@ check_first_match(first_match)
 # label 127? What has the shadow test labelled here? On which kind of scene would counting
 # only 255 be the right reading, and what must a figure's caption then say?
 
-# %% tags=["exercise"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def mog2_masks(frames, shadows):
     raise NotImplementedError("your code here")
 
@@ -529,7 +541,7 @@ check_mog2_masks(mog2_masks)
 #
 # Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("With detectShadows=True (the default), MOG2 labels a pixel 127 when",
     ["it is not sure whether the pixel is foreground",
      "it matches no background Gaussian but is 0.5 to 1 times as bright as a background mean",
@@ -540,7 +552,7 @@ ask("With detectShadows=True (the default), MOG2 labels a pixel 127 when",
     explain="The shadow test only asks for a darker version of the background (and, in colour, the "
             "same hue). On gray frames any object darker than what it covers can pass it.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("On the synthetic scene, which has no shadows, counting MOG2's 127 pixels as foreground makes "
     "its F-measure",
     ["go down: every 127 pixel is a false alarm",
@@ -553,7 +565,7 @@ ask("On the synthetic scene, which has no shadows, counting MOG2's 127 pixels as
             "raises recall at almost no cost in precision, and detectShadows=False gives the same "
             "masks. A fair comparison says which setting it uses.")
 
-# %% tags=["quiz", "nbval-check-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("You raise alpha from 0.01 to 0.05. A car that stops in front of the camera",
     ["becomes background sooner", "becomes background later", "never becomes background"],
     response=None,
