@@ -135,7 +135,7 @@ def print_scores(rows, truths, prefix=""):
 #    component has explained.
 # 4. **No match:** the least reliable Gaussian is replaced by a new one centred on $x_t$, wide
 #    and light (weight $w_0 = 0.05$ before the weights are renormalised to sum to 1).
-# 5. **Background** = the first $B$ Gaussians in the ranking whose weights add up past $T$.
+# 5. **Background:** the first $B$ Gaussians in the ranking whose weights add up past $T$.
 #    The pixel is foreground when $x_t$ matched none of them.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -309,7 +309,7 @@ grid_figure(show_t)
 #
 # `cv2.createBackgroundSubtractorMOG2` (Zivkovic 2004; Zivkovic and van der Heijden 2006) is the
 # same idea with an adaptive number of Gaussians per pixel. Its defaults: `history=500`
-# (learning rate 1/500 = 0.002), `varThreshold=16` (a squared distance: 4 $\sigma$), at most 5
+# (learning rate $1/500 = 0.002$), `varThreshold=16` (a squared distance: 4 $\sigma$), at most 5
 # Gaussians, `backgroundRatio=0.9` (its $T$), and `detectShadows=True`: a pixel that matches no
 # background Gaussian but looks like a darker copy of one is labelled 127 ("shadow") instead of
 # 255. Whether 127 counts as foreground is the reader's choice, and it changes the score:
@@ -489,7 +489,7 @@ check_first_match(first_match)
 #
 # With its defaults MOG2 labels every pixel 0 (background), 255 (foreground) or 127 (shadow).
 # MOG2's shadow test is about brightness: a pixel that matches no background Gaussian, but
-# whose value is between `shadowThreshold` = 0.5 and 1 times a background mean (and, in colour,
+# whose value is between 0.5 (`shadowThreshold`) and 1 times a background mean (and, in colour,
 # of about the same hue), is called a shadow. The synthetic scene has no shadows at all, and
 # yet the table above shows that the 127 label changes MOG2's score a lot.
 #

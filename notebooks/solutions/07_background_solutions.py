@@ -169,11 +169,11 @@ for fast_start in (True, False):
           f"(warmup=0); false alarms in frames {by_block}")
 
 # %% [markdown]
-# Without the fast start the false alarms are higher through the first 100 frames (from frame
-# 11 to 60, many times higher), and settle only after about $1/\alpha$ = 100 frames. Every pixel starts with one
+# Without the fast start the false alarms are higher through the first $1/\alpha = 100$
+# frames, many times higher from frame 11 to 60, before they settle. Every pixel starts with one
 # Gaussian on its first value, wide and of weight 1; anything the first frame did not show (the
 # leaves' second value, the slow change of light) gets a new Gaussian of weight 0.05 that then
-# gains only $\alpha$ = 1 % of the weight per matching frame, so it needs many frames to count
+# gains only $\alpha = 1\,\%$ of the weight per matching frame, so it needs many frames to count
 # as background. With the rate $\max(\alpha, 1/t)$ the first frames are averaged instead: after
 # $t$ frames each Gaussian's weight is close to the share of those frames it explained, and its
 # mean and variance are plain averages, so the model is usable after a few frames. Once
