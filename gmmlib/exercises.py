@@ -60,6 +60,7 @@ import numpy as np
 from scipy.special import logsumexp as scipy_logsumexp
 from scipy.stats import multivariate_normal, norm
 
+from ._checks import check_bool, check_float
 from .mixture import Mixture
 
 __all__ = ["DEFAULT_TIMEOUT", "ExerciseError", "Feedback", "check_bic", "check_e_step",
@@ -550,13 +551,9 @@ class _Session:
 
 
 def _check_timeout(timeout):
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)) \
-            or not (0 < float(timeout) < 1e6):
-        raise ValueError(f"timeout must be a number of seconds > 0 (or None for no limit), got "
-                         f"{timeout!r}; the default is {DEFAULT_TIMEOUT:g}")
-    return float(timeout)
+    return check_float(timeout, "timeout", "(0, 1e6)", allow_none=True,
+                       expected="a number of seconds > 0 (below 1e6)",
+                       hint=f"None waits for ever; the default is {DEFAULT_TIMEOUT:g}")
 
 
 def _checker(name, n_cases):
@@ -575,6 +572,7 @@ def _checker(name, n_cases):
                 checker.__signature__.bind(fn, *args, quiet=quiet, strict=strict, timeout=timeout, **kwargs)
             except TypeError as exc:
                 raise TypeError(f"{body.__name__}: {exc}") from None
+            quiet, strict = check_bool(quiet, "quiet"), check_bool(strict, "strict")
             session = _Session(name, _check_timeout(timeout))
             session.n_cases = n_cases
             try:

@@ -14,7 +14,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba_array
 
 from . import plotting
-from ._checks import as_data, as_weights
+from ._checks import as_data, as_weights, show
 from .history import EMResult
 from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
                          check_int, evenly_spaced, new_figure)
@@ -60,6 +60,10 @@ def as_results(results, name="results"):
 
 def caption(result, t):
     """The one-line summary under a view: "K=3 iteration=5 log-likelihood=-1234.5" (+ guard events)."""
+    if not isinstance(result, EMResult):
+        raise TypeError(f"result must be an EMResult (what painless_em, naive_em or histogram_em "
+                        f"return), got {show(result)}")
+    t = check_int(t, "t", 0, len(result.history) - 1, hint="an iteration of the run")
     K = result.mixture.n_components
     text = f"K={K} iteration={t} log-likelihood={result.history.log_likelihood[t]:.1f}"
     n_events = sum(e.iteration <= t for e in result.history.events)
@@ -76,10 +80,17 @@ class EMFigure(BlitFigure):
     def __init__(self, X, results, weights=None, figsize=EM_FIGSIZE, bins=30):
         self.results = as_results(results)
         self.X = as_data(X)
-        self.weights = weights
         self.d = self.X.shape[1]
+        if self.d not in (1, 2):
+            raise ValueError(f"the figure draws 1-D or 2-D data, X has {self.d} features (shape "
+                             f"{self.X.shape}); project the data first, e.g. on two principal components")
+        fitted = next(iter(self.results.values())).mixture.means.shape[1]
+        if fitted != self.d:
+            raise ValueError(f"X has {self.d} feature(s) but the results were fitted on {fitted}: "
+                             "pass the data the runs were computed on")
+        self.weights = None if weights is None else as_weights(weights, self.X.shape[0])
         self.bins = bins
-        self.fig = new_figure(figsize)
+        self.fig = new_figure(check_figsize(figsize))
         self.K_shown = None
         self.moving = []
         with plotting.projector_style():  # every text made here is >= 12 pt
@@ -157,9 +168,17 @@ class EMFigure(BlitFigure):
             self.moving = [self.points, self.contours] + self.component_artists + [self.means_marker]
         self.moving += [self.ax_data.title, self.ll_marker]
 
+    def _check_K(self, K):
+        K = check_int(K, "K", hint=f"one of the computed K {list(self.results)}")
+        if K not in self.results:
+            raise ValueError(f"K={K} was not computed; pick one of {list(self.results)}")
+        return K
+
     # --- every slider step --------------------------------------------------------------
     def draw(self, K, t):
         """Show the mixture after t iterations of the K-component run (nothing is refitted)."""
+        K = self._check_K(K)
+        t = check_int(t, "t", 0, len(self.results[K].history) - 1, hint=f"an iteration of the K={K} run")
         if K != self.K_shown:
             self._set_K(K)
         history = self.results[K].history
@@ -199,9 +218,7 @@ class KIterationView(SliderView):
         self.figure = make_figure(figsize=check_figsize(figsize))
         self.results = self.figure.results
         Ks = list(self.results)
-        K = Ks[0] if K is None else check_int(K, "K")
-        if K not in self.results:
-            raise ValueError(f"K={K} was not computed; pick one of {Ks}")
+        K = Ks[0] if K is None else self.figure._check_K(K)
         last = self.last_iteration(K)
         iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
         self._K = K
@@ -218,7 +235,8 @@ class KIterationView(SliderView):
         self.redraw()
 
     def last_iteration(self, K):
-        return len(self.results[K].history) - 1
+        """The last iteration of the run for K (the iteration slider's maximum)."""
+        return len(self.figure.results[self.figure._check_K(K)].history) - 1
 
     @property
     def current_K(self):
@@ -263,11 +281,10 @@ class KIterationView(SliderView):
         shown ``frame_ms``; the last is held ``hold_ms`` before the loop starts again.
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
         """
-        K = self.current_K if K is None else check_int(K, "K")
-        if K not in self.results:
-            raise ValueError(f"K={K} was not computed; pick one of {list(self.results)}")
+        K = self.current_K if K is None else self.figure._check_K(K)
         max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
-        figure = self._make_figure(figsize=check_figsize(figsize or self.animation_figsize))
+        figure = self._make_figure(figsize=check_figsize(
+            self.animation_figsize if figsize is None else figsize))
         steps = evenly_spaced(self.last_iteration(K), max_frames)
         frames = []
         for t in steps:
