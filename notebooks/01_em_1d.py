@@ -14,27 +14,29 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 01 · EM on one-dimensional data
 #
 # Three hundred numbers, two bumps in their histogram, and no label saying which bump a number
 # came from. The expectation-maximisation (EM) algorithm finds the two Gaussians anyway, by
 # alternating two simple steps. This notebook takes those steps one at a time, on the seed's
 # `GMMExample_1D` data, and then lets you replay the whole run with sliders.
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Learning goals**
 #
 # - read a Gaussian mixture as weighted bumps, $p(x) = \sum_k \pi_k\, \mathcal N(x \mid \mu_k, \sigma_k^2)$;
-# - say what the E-step computes (responsibilities: how much each component explains each
-#   point) and what the M-step does with them (weighted means, variances and weights);
+# - say what the E-step computes (responsibilities $r_{ik}$: how much component $k$ explains
+#   point $x_i$) and what the M-step does with them (weighted means, variances and weights);
 # - check that one E-step plus one M-step by hand equals one iteration of `gmmlib.painless_em`;
-# - see the log-likelihood climb at every iteration, and watch the run for several $K$.
+# - see the log-likelihood climb at every iteration, and replay the run for several $K$.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML
 from scipy.stats import multivariate_normal
 
 from gmmlib import painless_em, plotting
@@ -43,53 +45,60 @@ from gmmlib.exercises import check_e_step, check_m_step
 from gmmlib.quiz import ask
 from gmmlib.views import EMView
 
+plt.rcParams.update(plotting.STYLE)  # 12 pt text, colour-blind-safe component colours
 np.set_printoptions(precision=3, suppress=True)
-rng = np.random.default_rng(0)  # the data below are seeded too: every run shows the same numbers
-X, true_labels = seed_1d(random_state=0)
+X, true_labels = seed_1d(random_state=0)  # seeded: every run shows the same numbers
+BINS = 30
+grid = plotting.grid_1d(X)
+OUTSIDE = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # legends beside the axes
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data
 #
 # 100 points drawn from $\mathcal N(10, 1)$ and 200 from $\mathcal N(20, 3^2)$, mixed together.
 # EM only sees `X`; `true_labels` is kept aside to compare with at the end.
 
-# %%
-BINS = 30
-grid = plotting.grid_1d(X)
-
-fig, ax = plt.subplots(figsize=(7, 3))
+# %% slideshow={"slide_type": "-"}
+fig, ax = plt.subplots(figsize=(9, 3.4))
 plotting.histogram_1d(ax, X, bins=BINS, label="300 points")
-ax.set(title="The seed's 1-D data: a narrow bump and a wide one", xlabel="x", ylabel="density")
+ax.set(title="The seed's 1-D data: a narrow bump and a wide one", xlabel="$x$", ylabel="density")
 ax.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 0 · A starting mixture
 #
 # EM needs a first guess. The seed's guess cuts the range of the data into $K$ equal parts
 # and fits one Gaussian to each part (its Fig. 2). With $K = 2$ the cut falls near the middle,
 # so the left Gaussian grabs some points of the wide bump: a poor start, which makes the
-# iterations worth watching. `painless_em` records every iteration in `run.history`:
-# entry 0 is the start, entry $t$ the mixture after $t$ iterations.
+# iterations worth watching.
 
-# %% tags=["nbval-check-output"]
-run = painless_em(X, 2, init="equal-range")
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `prior=0` asks `painless_em` for the textbook EM, plain maximum likelihood, whose M-step is
+# exactly the formulas below. (Its default adds a tiny covariance prior that keeps a component
+# from shrinking onto a single point; notebook 03 shows why that matters.) `run.history`
+# records every iteration: entry 0 is the start, entry $t$ the mixture after $t$ iterations.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+run = painless_em(X, 2, init="equal-range", prior=0)
 history = run.history
 start = history.mixture(0)
-print(run)
 print("start weights  ", start.weights)
 print("start means    ", start.means.ravel())
 print("start variances", start.covariances.ravel())
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The start, dashed: the left Gaussian sits between the two bumps and is far too wide.
+
+# %% slideshow={"slide_type": "-"}
+fig, ax = plt.subplots(figsize=(9, 3.4))
 plotting.histogram_1d(ax, X, bins=BINS)
 plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ")
-ax.set(title="Iteration 0: the equal-range start (dashed)", xlabel="x", ylabel="density")
-ax.legend(fontsize="small")
+ax.set(title="Iteration 0: the equal-range start (dashed)", xlabel="$x$", ylabel="density")
+ax.legend(**OUTSIDE)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1 · The E-step: who explains each point?
 #
 # For each point $x_i$ and component $k$ the **responsibility** is the posterior probability
@@ -98,104 +107,125 @@ plt.show()
 # $$r_{ik} = \frac{\pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j\, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}.$$
 #
 # Every row of $r$ sums to 1: a point hands out one unit of "ownership" among the components.
-# Below, each histogram bar is split by colour in proportion to those responsibilities.
+# (The code numbers the components from 0, as Python does.)
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 resp = start.responsibilities(X)
 for x in (9.0, 15.0, 17.0, 25.0):
     print(f"x = {x:4.1f}: responsibilities {start.responsibilities([x])[0]}")
 print("every row sums to 1:", np.allclose(resp.sum(axis=1), 1.0))
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Each histogram bar split by colour in proportion to the responsibilities: the coloured
+# shares are what the E-step hands to the M-step.
+
+# %% slideshow={"slide_type": "-"}
+fig, ax = plt.subplots(figsize=(9, 3.4))
 plotting.responsibility_histogram(ax, X, resp, bins=BINS)
 plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ", total=False)
-ax.set(title="After the E-step: each bar split by responsibility", xlabel="x", ylabel="density")
-ax.legend(fontsize="small")
+ax.set(title="After the E-step: each bar split by responsibility", xlabel="$x$", ylabel="density")
+ax.legend(**OUTSIDE)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 2 · The M-step: refit each Gaussian to its share
 #
-# Each component is now refitted as if its coloured share of the histogram were its own data,
-# with weighted averages ($N_k = \sum_i r_{ik}$ is the share's total weight):
+# Each component is refitted as if its coloured share of the histogram were its own data,
+# with weighted averages ($N_k = \sum_i r_{ik}$ is the share's total weight, $N$ the number of
+# points):
 #
 # $$\pi_k = \frac{N_k}{N}, \qquad \mu_k = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
 #   \sigma_k^2 = \frac{1}{N_k}\sum_i r_{ik}\,(x_i - \mu_k)^2 .$$
 #
 # Here are those three lines by hand, compared with entry 1 of the history.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 Nk = resp.sum(axis=0)
 weights = Nk / len(X)
 means = resp.T @ X / Nk
 variances = (resp * (X[:, None] - means) ** 2).sum(axis=0) / Nk
 
 after_one = history.mixture(1)
-print("by hand:   weights", weights, "means", means, "variances", variances)
-print("gmmlib:    weights", after_one.weights, "means", after_one.means.ravel(),
-      "variances", after_one.covariances.ravel())
-print("same mixture:", np.allclose(weights, after_one.weights) and np.allclose(means, after_one.means.ravel())
-      and np.allclose(variances, after_one.covariances.ravel()))
+print("by hand:  weights", weights, " means", means, " variances", variances)
+print("gmmlib:   weights", after_one.weights, " means", after_one.means.ravel(),
+      " variances", after_one.covariances.ravel())
+same = (np.allclose(weights, after_one.weights) and np.allclose(means, after_one.means.ravel())
+        and np.allclose(variances, after_one.covariances.ravel()))
+print("same mixture:", same)
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# One iteration (solid) moves the Gaussians only a little from the start (dashed): the left
+# one gives back some of the points it grabbed (its weight drops from 0.563 to 0.538) and the
+# right one widens. From this start EM needs many such small steps.
+
+# %% slideshow={"slide_type": "-"}
+fig, ax = plt.subplots(figsize=(9, 3.3))
 plotting.histogram_1d(ax, X, bins=BINS)
 plotting.mixture_curves_1d(ax, start, grid, linestyle="--", label_prefix="start: ", total=False)
-plotting.mixture_curves_1d(ax, after_one, grid, label_prefix="after 1 iteration: ")
-ax.set(title="After the M-step: the Gaussians move towards their bumps", xlabel="x", ylabel="density")
-ax.legend(fontsize="small")
+plotting.mixture_curves_1d(ax, after_one, grid, label_prefix="iteration 1: ")
+ax.set(title="After the M-step: the Gaussians move towards their bumps", xlabel="$x$",
+       ylabel="density")
+ax.legend(**OUTSIDE)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Repeat until nothing changes: the log-likelihood
 #
-# One E-step plus one M-step is one **iteration**. EM repeats them; the log-likelihood
-# $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next, and
-# the run stops when it grows by less than a relative `tol = 1e-4`.
+# One E-step plus one M-step is one **iteration**. For the textbook EM the log-likelihood
+# $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next
+# (notebook 02 proves it), and the run stops when it grows by less than a relative
+# `tol` $= 10^{-4}$. The run says why it stopped:
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 ll = history.log_likelihood
-print("iterations:", run.n_iter, " converged:", run.converged)
+print(textwrap.fill(f"stop reason: {run.stop_reason}", 88))
+print("iterations:", run.n_iter, "  guard events:", len(run.guard_events))
 print("log-likelihood per iteration:", ll.round(2))
-print("never decreases:", bool(np.all(np.diff(ll) >= -1e-9 * np.abs(ll[:-1]))))
+print("gain of each iteration:      ", np.diff(ll).round(2))
 
-# %%
-fig, ax = plt.subplots(figsize=(5, 3))
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every gain is positive: from $-904.68$ at the start to $-829.72$ after 12 iterations, where
+# the last gain (0.02) fell below the tolerance. (With `prior=0` the "objective" in the stop
+# reason is the log-likelihood itself.) The climb is slow at first, while the left Gaussian
+# gives back the points it grabbed, fast in iterations 6 to 9, then flat.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(7, 3.6))
 plotting.log_likelihood_curve(ax, ll, t=run.n_iter)
 ax.set_title("log-likelihood of the seed data, K = 2")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Replay the run: sliders for K and the iteration
 #
-# All runs for $K = 1 \dots 4$ are computed once, here. The view below only looks their
-# histories up: moving the **iteration** slider (or pressing ▶) shows entry $t$, moving **K**
-# switches run. The dashed curve is the start, the black curve the mixture $p(x)$, the red dot
-# the current iteration on the log-likelihood curve. (The sliders need a running kernel.)
+# All runs for $K = 1 \dots 4$ are computed once, here. The view only looks their histories
+# up: move the **iteration** slider (or press ▶) to see entry $t$, move **K** to switch run.
+# Dashed: the start; black: the mixture $p(x)$; the dot marks the iteration on the
+# log-likelihood curve. The sliders need a running kernel; without one the view shows a
+# picture of its first frame.
 
-# %%
-results = {K: painless_em(X, K, init="equal-range") for K in range(1, 5)}
+# %% slideshow={"slide_type": "subslide"}
+results = {K: painless_em(X, K, init="equal-range", prior=0) for K in range(1, 5)}
 view = EMView(X, results, K=2)
 view
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same run without a kernel
 #
-# A widget needs Python behind it. The animation below is a sequence of small pictures stored
-# in the notebook itself, so it plays on GitHub or nbviewer too (in JupyterLab, after the
-# notebook is trusted or this cell re-run).
+# The animation below is an animated PNG stored in the notebook: it plays in any viewer
+# (JupyterLab before anything runs, GitHub, nbviewer, an HTML export), with no kernel and no
+# script.
 
-# %%
-HTML(view.to_jshtml(K=2))
+# %% slideshow={"slide_type": "-"}
+view.animation(K=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Did EM find the truth?
 #
 # Compare the final $K = 2$ mixture with the generating one, and the hard labels (the component
 # with the largest responsibility) with the hidden `true_labels`.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 final = results[2].mixture
 print("weights  ", final.weights, "  (true 1/3, 2/3)")
 print("means    ", final.means.ravel(), "  (true 10, 20)")
@@ -203,12 +233,12 @@ print("std devs ", np.sqrt(final.covariances.ravel()), "  (true 1, 3)")
 agreement = np.mean(final.predict(X) == true_labels)
 print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%} of the points")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Component numbers are arbitrary (EM could have called the narrow bump "1"), hence the
 # `max(agreement, 1 - agreement)`. The few disagreements are points of the wide bump that
 # fall under the narrow one: no method could label those with certainty.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # Each coding exercise ends with a checker from `gmmlib.exercises`: it runs your function on
@@ -219,7 +249,8 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # Stuck? Each exercise has a worked solution, with the reasoning, in
 # [`solutions/01_em_1d_solutions.ipynb`](solutions/01_em_1d_solutions.ipynb). Try first: the
 # checker's hints are meant to get you there.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1 · The M-step
 #
 # Write `my_m_step(X, resp)` returning `(weights, means, covariances)` with shapes `(K,)`,
@@ -227,7 +258,7 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # of shape `(N, K)`. The formulas are the ones above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$
 # in place of the square. Watch out: the checker also passes `uint8` pixels.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_m_step(X, resp):
     raise NotImplementedError("your code here")
 
@@ -235,7 +266,7 @@ def my_m_step(X, resp):
 check_m_step(my_m_step)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2 · An E-step that survives far-away points
 #
 # Write `my_e_step(X, weights, means, covariances)` returning the responsibilities $r_{ik}$,
@@ -244,7 +275,7 @@ check_m_step(my_m_step)
 # $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 03 shows why). A tiny
 # number added to the denominator is not a fix: the checker explains why.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
     dens = np.column_stack([w * multivariate_normal(m, c).pdf(X)
                             for w, m, c in zip(weights, means, covariances)])
@@ -253,7 +284,7 @@ def my_e_step(X, weights, means, covariances):
 
 check_e_step(my_e_step)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3 · Which K?
 #
 # Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing with $K$? Why is
@@ -262,27 +293,40 @@ check_e_step(my_e_step)
 #
 # ### Exercise 4 · A better start
 #
-# Rerun the $K = 2$ fit with `init="kmeans"` (the default). How many iterations does it need,
-# and does it end at the same mixture? Compare the sorted means with `np.allclose(...)`, and
-# think about what the stopping rule `tol` has to do with the answer.
-#
+# Rerun the $K = 2$ fit with `init="kmeans"` (the default) and `prior=0`. How many iterations
+# does it need, and does it end at the same mixture? Compare the sorted means with
+# `np.allclose(...)`, and think about what the stopping rule `tol` has to do with the answer.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A Gaussian mixture is a weighted sum of bumps; EM fits it without knowing which bump each
 #   point came from.
 # - The E-step computes responsibilities $r_{ik}$ (soft labels, rows summing to 1); the M-step
 #   refits each Gaussian as a weighted mean, variance and share of the data.
-# - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; the
-#   log-likelihood never decreases, and EM stops when it no longer grows.
+# - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; the textbook
+#   EM's log-likelihood never decreases, and the run stops when it no longer grows
+#   (`run.stop_reason` says so).
 # - A poor start costs iterations, and more components always fit the data at least about as
 #   well: choosing $K$ needs another criterion (notebook 04).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## References
 #
+# - A. P. Dempster, N. M. Laird, D. B. Rubin (1977). Maximum likelihood from incomplete data via
+#   the EM algorithm. *Journal of the Royal Statistical Society, Series B* 39(1), 1–38.
+# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9: mixture models
+#   and EM. Springer.
+# - The project's seed outline of EM segmentation (seed 000): the `GMMExample_1D` data and
+#   the equal-range start of its Fig. 2.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz
 #
 # Check your understanding: set `response=` to the number of an option (or to a number) and
 # run the cell. `response="?"` shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
     ["0", "1", "the weight pi_k", "the number of points N"],
     response=None,
@@ -291,18 +335,20 @@ ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
     explain="r_ik is the posterior probability that x_i came from component k; over the K "
             "components these probabilities sum to 1: each point hands out one unit of ownership.")
 
-# %% tags=["quiz", "nbval-check-output"]
-ask("From one EM iteration to the next (E-step and M-step, nothing else intervening), the "
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("In the textbook EM (prior=0, no guard event), from one iteration to the next the "
     "log-likelihood of the data",
     ["can go up or down", "never goes down", "goes up by at least tol every time"],
     response=None,
-    answer=2, why={1: "Look at the log-likelihood curve above: EM climbs.",
+    answer=2, why={1: "Look at the gains printed above: every one is positive.",
                    3: "tol is where EM stops: the last gain is below it."},
-    explain="EM never decreases the likelihood: each E-step builds a lower bound that touches "
-            "the log-likelihood at the current parameters and each M-step maximises that bound. "
-            "It can stall on a plateau, which is why the run stops when the gain falls below tol.")
+    explain="Each E-step builds a lower bound that touches the log-likelihood at the current "
+            "parameters, and each M-step maximises that bound (notebook 02). EM can stall on a "
+            "plateau, which is why the run stops when the gain falls below tol. With gmmlib's "
+            "default prior the same holds for the objective EM climbs (log L minus the prior's "
+            "penalty), not for log L itself.")
 
-# %% tags=["quiz", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("Of the runs results[K] for K = 1, 2, 3, 4 above, which K has the largest log-likelihood?",
     None,
     response=None,

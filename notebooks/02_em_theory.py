@@ -14,13 +14,14 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02 · Why EM works: hidden labels, the M-step derived, and a lower bound
 #
 # Notebook 01 ran EM and watched the log-likelihood climb. This notebook explains why it has
-# to climb, and where the update formulas come from. Everything is checked with numbers on the
-# same 300 points, so each claim can be seen, not only read.
-#
+# to climb, and where the update formulas come from. Every claim is checked with numbers on
+# the same 300 points, so it can be seen, not only read.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Learning goals**
 #
 # - describe a Gaussian mixture as a two-stage random experiment with a hidden label $z_i$,
@@ -30,25 +31,38 @@
 # - explain with Jensen's inequality why one EM iteration never lowers the log-likelihood, and
 #   read EM as coordinate ascent on a lower bound;
 # - see K-means appear as the limit of EM when every variance shrinks to zero.
-#
-# **Notation** (the same in every notebook): data $x_i$ with counts $c_i$ ($c_i = 1$ for plain
-# data), components $k = 1 \dots K$ with weights $\pi_k$, means $\mu_k$ and covariances
-# $\Sigma_k$ (variances $\sigma_k^2$ in 1-D), responsibilities $r_{ik}$, and
-# $N_k = \sum_i c_i\, r_{ik}$.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Notation** (the same in every notebook)
+#
+# - data $x_i$, $i = 1 \dots N$, with counts $c_i$ ($c_i = 1$ for plain data, the number of
+#   pixels at a level for a histogram);
+# - components $k = 1 \dots K$ with weights $\pi_k$, means $\mu_k$ and covariances $\Sigma_k$
+#   (variances $\sigma_k^2$ in 1-D); parameters $\theta = (\pi_k, \mu_k, \Sigma_k)_{k}$;
+# - responsibilities $r_{ik}$ and $N_k = \sum_i c_i\, r_{ik}$;
+# - the log-likelihood $\log L(\theta) = \sum_i c_i \log p(x_i \mid \theta)$.
+#
+# The code numbers components from 0, as Python does: `means[0]` is $\mu_1$.
+
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.special import logsumexp
+from scipy.stats import norm
 from sklearn.cluster import KMeans
 
 from gmmlib import Mixture, painless_em, plotting
 from gmmlib.datasets import seed_1d, seed_2d
+from gmmlib.exercises import check_lower_bound
+from gmmlib.quiz import ask
 
+plt.rcParams.update(plotting.STYLE)  # 12 pt text, colour-blind-safe component colours
 np.set_printoptions(precision=3, suppress=True)
 X, true_labels = seed_1d(random_state=0)  # 100 points from N(10, 1), 200 from N(20, 3^2)
+counts = np.ones_like(X)                  # c_i = 1: plain data
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · A mixture is a random experiment with a hidden step
 #
 # To draw one point from a mixture, first pick a component $z_i = k$ with probability $\pi_k$,
@@ -61,20 +75,20 @@ X, true_labels = seed_1d(random_state=0)  # 100 points from N(10, 1), 200 from N
 #
 # `Mixture.sample` performs exactly these two stages and returns both $x_i$ and $z_i$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 truth = Mixture([1 / 3, 2 / 3], [[10.0], [20.0]], [[[1.0]], [[9.0]]])
 x_new, z_new = truth.sample(300, random_state=1)
 
-fig, ax = plt.subplots(figsize=(8, 3.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(9, 3.4))
 bins = np.linspace(0, 32, 40)
 for k in range(2):
     ax.hist(x_new[z_new == k, 0], bins=bins, color=plotting.colour(k), alpha=0.7,
-            label=f"points with hidden label z = {k + 1}")
-ax.set(title="Sampling a mixture: first a label, then a Gaussian", xlabel="x", ylabel="count")
+            label=f"hidden label $z = {k + 1}$")
+ax.set(title="Sampling a mixture: first a label, then a Gaussian", xlabel="$x$", ylabel="count")
 ax.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · If the labels were known, fitting would be easy
 #
 # Suppose we saw the pairs $(x_i, z_i)$. Their joint probability is the
@@ -86,16 +100,16 @@ plt.show()
 #
 # where $[z_i = k]$ is 1 when the statement is true and 0 otherwise. The sum splits into one
 # term per component, so each Gaussian is fitted to its own points: the mean and variance of
-# group $k$, and $\pi_k$ = the fraction of points in group $k$. The cell checks that on the
-# seed data, where `true_labels` are known.
+# group $k$, and $\pi_k$ = the fraction of points in group $k$. On the seed data, whose
+# `true_labels` are known:
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 for k in range(2):
     group = X[true_labels == k]
     print(f"group {k + 1}: fraction {group.size / X.size:.3f}, mean {group.mean():6.2f}, "
           f"std {group.std():.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The E-step replaces the unknown labels by their probabilities
 #
 # We do not see $z_i$. Given current parameters $\theta$, Bayes' rule gives the probability
@@ -108,7 +122,7 @@ for k in range(2):
 #
 # $$Q(\theta) = \sum_i c_i \sum_k r_{ik}\, \big(\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)\big).$$
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · The M-step, derived
 #
 # $Q$ separates into a part for the weights and one part per Gaussian.
@@ -122,161 +136,205 @@ for k in range(2):
 #
 # and summing over $k$ gives $\lambda = \sum_k N_k = \sum_i c_i$ (the total count, $N$ for
 # plain data), so $\pi_k = N_k / \sum_i c_i$.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Means.** The gradient of $\sum_i c_i r_{ik} \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$
 # with respect to $\mu_k$ is $\Sigma_k^{-1} \sum_i c_i r_{ik} (x_i - \mu_k)$; it vanishes at
 #
 # $$\mu_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, x_i .$$
 #
-# **Covariances.** Writing $\log \mathcal N = -\tfrac12 \big(d \log 2\pi - \log\det \Sigma_k^{-1}
-# + (x_i - \mu_k)^\top \Sigma_k^{-1} (x_i - \mu_k)\big)$ and differentiating with respect to
-# $\Sigma_k^{-1}$ (using $\partial \log\det A / \partial A = A^{-1}$ for symmetric $A$) gives
+# **Covariances.** Write $\log \mathcal N = -\tfrac12 \big(d \log 2\pi - \log\det \Sigma_k^{-1}
+# + (x_i - \mu_k)^\top \Sigma_k^{-1} (x_i - \mu_k)\big)$ and differentiate with respect to
+# $\Sigma_k^{-1}$ (using $\partial \log\det A / \partial A = A^{-1}$ for symmetric $A$):
 # $\tfrac12 \sum_i c_i r_{ik} \big(\Sigma_k - (x_i - \mu_k)(x_i - \mu_k)^\top\big) = 0$, so
 #
 # $$\Sigma_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, (x_i - \mu_k)(x_i - \mu_k)^\top .$$
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # These are the formulas of notebook 01, now with counts. For an image histogram, $x_i$ is an
 # intensity level and $c_i$ the number of pixels at that level, so the sums run over 256 levels
 # instead of every pixel (notebook 05 relies on this).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# In code, for 1-D data: the log joint $a_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2)
+# = \log p(x_i, z_i = k \mid \theta)$ holds everything the E-step, $Q$ and $\log L$ need, and a
+# parameter set $\theta$ is the triple `(weights, means, variances)`.
+
+# %% slideshow={"slide_type": "-"}
+def log_joint_1d(data, weights, means, variances):
+    """a_ik = log pi_k + log N(x_i | mu_k, sigma_k^2), shape (N, K)."""
+    return np.log(weights) + norm.logpdf(data[:, None], means, np.sqrt(variances))
+
+
+def posterior(a):
+    """r_ik = exp(a_ik - log p(x_i)), computed without leaving the logs."""
+    return np.exp(a - logsumexp(a, axis=1, keepdims=True))
+
+
+def q_function(resp, a, counts):
+    """Q = sum_i c_i sum_k r_ik a_ik."""
+    return float(counts @ (resp * a).sum(axis=1))
+
+
+def m_step(resp, counts, data):
+    """The derived M-step for 1-D data with counts c_i: theta = (weights, means, variances)."""
+    cr = resp * counts[:, None]
+    Nk = cr.sum(axis=0)
+    means = cr.T @ data / Nk
+    variances = (cr * (data[:, None] - means) ** 2).sum(axis=0) / Nk
+    return Nk / counts.sum(), means, variances
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A numerical check of the derivation: start from the equal-range mixture, compute $r_{ik}$,
 # apply the formulas, and compare $Q$ at the result with $Q$ at 2000 random perturbations of
 # it (weights kept summing to one). If the formulas maximise $Q$, no perturbation can win.
 
-# %% tags=["nbval-check-output"]
-def q_function(resp, counts, mixture, data):
-    """Q = sum_i c_i sum_k r_ik (log pi_k + log N(x_i | mu_k, Sigma_k))."""
-    return float(counts @ (resp * mixture.weighted_log_density(data)).sum(axis=1))
-
-
-def m_step(resp, counts, data):
-    """The derived M-step for 1-D data with counts c_i."""
-    cr = resp * counts[:, None]
-    Nk = cr.sum(axis=0)
-    mu = cr.T @ data / Nk
-    var = (cr * (data[:, None] - mu) ** 2).sum(axis=0) / Nk
-    return Mixture(Nk / counts.sum(), mu, var)
-
-
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 start = painless_em(X, 2, init="equal-range", max_iter=0).mixture
-counts = np.ones_like(X)
-resp = start.responsibilities(X)
-best = m_step(resp, counts, X)
-q_best = q_function(resp, counts, best, X)
+resp = posterior(log_joint_1d(X, start.weights, start.means.ravel(), start.covariances.ravel()))
+w_best, mu_best, var_best = m_step(resp, counts, X)
+q_best = q_function(resp, log_joint_1d(X, w_best, mu_best, var_best), counts)
 
 rng = np.random.default_rng(0)
 wins = 0
 for _ in range(2000):
-    w = np.clip(best.weights + rng.normal(0, 0.05, 2), 0.01, None)
-    mu = best.means.ravel() + rng.normal(0, 0.5, 2)
-    var = best.covariances.ravel() * np.exp(rng.normal(0, 0.2, 2))
-    wins += q_function(resp, counts, Mixture(w / w.sum(), mu, var), X) > q_best
+    w = np.clip(w_best + rng.normal(0, 0.05, 2), 0.01, None)
+    mu = mu_best + rng.normal(0, 0.5, 2)
+    var = var_best * np.exp(rng.normal(0, 0.2, 2))
+    wins += q_function(resp, log_joint_1d(X, w / w.sum(), mu, var), counts) > q_best
 print("perturbations with a larger Q:", wins, "of 2000")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Why the log-likelihood never goes down
 #
-# The log-likelihood is $\log L(\theta) = \sum_i c_i \log p(x_i \mid \theta)$. Pick, for each
-# point, any probability vector $q_{i1}, \dots, q_{iK}$ (non-negative, summing to one). Since
-# $\log$ is concave, **Jensen's inequality** ($\log$ of an average $\ge$ average of the $\log$s)
-# gives for every point
+# Pick, for each point, any probability vector $q_{i1}, \dots, q_{iK}$ (non-negative, summing
+# to one). Since $\log$ is concave, **Jensen's inequality** ($\log$ of an average $\ge$ average
+# of the $\log$s) gives for every point
 #
 # $$\log p(x_i \mid \theta) = \log \sum_k q_{ik} \frac{\pi_k \mathcal N(x_i \mid \mu_k, \Sigma_k)}{q_{ik}}
 #   \;\ge\; \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \Sigma_k)}{q_{ik}} .$$
 #
 # Weighting by $c_i$ and summing defines the **lower bound** $\mathcal B(q, \theta) \le \log L(\theta)$.
-# The gap is $\sum_i c_i\, \mathrm{KL}\big(q_i \,\|\, p(z_i \mid x_i, \theta)\big)$, which is zero
-# exactly when $q_{ik} = r_{ik}$. EM is **coordinate ascent** on $\mathcal B$:
+# The gap is $\log L(\theta) - \mathcal B(q, \theta) = \sum_i c_i\, \mathrm{KL}\big(q_i \,\|\, r_i\big)$,
+# the Kullback-Leibler divergence of $q_i$ from the posterior $r_{ik} = p(z_i = k \mid x_i, \theta)$:
+# never negative, and zero exactly when $q = r$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# EM is **coordinate ascent** on $\mathcal B$:
 #
 # - the E-step maximises $\mathcal B$ over $q$ with $\theta$ fixed: $q = r$, and the bound touches
 #   $\log L$ at the current $\theta$;
 # - the M-step maximises $\mathcal B$ over $\theta$ with $q$ fixed (with $q$ fixed, $\mathcal B$
-#   is $Q$ plus a constant, the entropy of $q$).
+#   is $Q$ plus a constant, the entropy $-\sum_i c_i \sum_k q_{ik} \log q_{ik}$ of $q$).
 #
-# Chaining the two: $\log L(\theta_{t+1}) \ge \mathcal B(r^{(t)}, \theta_{t+1})
-# \ge \mathcal B(r^{(t)}, \theta_t) = \log L(\theta_t)$. The first $\ge$ is Jensen, the second the
-# M-step, the $=$ the E-step. The log-likelihood cannot fall.
+# Chaining the two, with $r^{(t)}$ the responsibilities at $\theta_t$:
+#
+# $$\log L(\theta_{t+1}) \;\ge\; \mathcal B(r^{(t)}, \theta_{t+1}) \;\ge\; \mathcal B(r^{(t)}, \theta_t) = \log L(\theta_t).$$
+#
+# The first $\ge$ is Jensen, the second the M-step, the $=$ the E-step. The log-likelihood
+# cannot fall.
 
-# %%
-def lower_bound(q, counts, mixture, data):
-    """B(q, theta) = sum_i c_i sum_k q_ik (log pi_k + log N(x_i | k) - log q_ik)."""
-    a = mixture.weighted_log_density(data)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The code computes $\mathcal B$ in its gap form, $\log L$ minus the KL divergences; in
+# exercise 1 you write the Jensen form yourself, and the two must agree. From a deliberately
+# poor start (means 4 and 24) the first steps are large enough to see.
+
+# %% slideshow={"slide_type": "-"}
+def log_likelihood(a, counts):
+    """log L = sum_i c_i log p(x_i), with log p(x_i) = logsumexp_k a_ik."""
+    return float(counts @ logsumexp(a, axis=1))
+
+
+def lower_bound(q, a, counts):
+    """B(q, theta) = log L(theta) - sum_i c_i KL(q_i || r_i), from the log joint a under theta."""
+    log_r = a - logsumexp(a, axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(q > 0, q * (a - np.log(q)), 0.0)  # 0 log 0 = 0
-    return float(counts @ terms.sum(axis=1))
+        kl = np.where(q > 0, q * (np.log(q) - log_r), 0.0).sum(axis=1)  # 0 log 0 = 0
+    return log_likelihood(a, counts) - float(counts @ kl)
 
 
-# A deliberately poor start makes the first steps large enough to see.
-poor_start = Mixture([0.5, 0.5], [[4.0], [24.0]], [[[4.0]], [[4.0]]])
-steps = [poor_start]
+steps = [(np.array([0.5, 0.5]), np.array([4.0, 24.0]), np.array([4.0, 4.0]))]  # the poor start
 for _ in range(4):
-    steps.append(m_step(steps[-1].responsibilities(X), counts, X))
-# %% [markdown]
-# The chain, iteration by iteration, on the seed data from a poor start (means 4 and 24),
-# with the M-step derived above (the middle column is the bound after the M-step, before the
-# next E-step closes the gap):
+    steps.append(m_step(posterior(log_joint_1d(X, *steps[-1])), counts, X))
 
-# %% tags=["nbval-check-output"]
-print(" t    log L(theta_t)   B(r_t, theta_t+1)   log L(theta_t+1)")
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The chain, iteration by iteration, with the M-step derived above. The middle column is the
+# bound after the M-step; the last is the gap $\sum_i c_i\, \mathrm{KL}(r^{(t)}_i \,\|\, r^{(t+1)}_i)$
+# between that bound and $\log L(\theta_{t+1})$, which the next E-step closes.
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+print(" t   log L(theta_t)   B(r_t, theta_t+1)   log L(theta_t+1)     gap")
 for t in range(4):
-    before, after = steps[t], steps[t + 1]
-    r_t = before.responsibilities(X)
-    print(f"{t:2d}  {before.log_likelihood(X):14.2f}  {lower_bound(r_t, counts, after, X):16.2f}"
-          f"  {after.log_likelihood(X):16.2f}")
+    a_before, a_after = log_joint_1d(X, *steps[t]), log_joint_1d(X, *steps[t + 1])
+    bound = lower_bound(posterior(a_before), a_after, counts)
+    ll_before, ll_after = log_likelihood(a_before, counts), log_likelihood(a_after, counts)
+    print(f"{t:2d}  {ll_before:14.2f}  {bound:16.2f}  {ll_after:17.2f}  {ll_after - bound:8.2f}")
 
-# %% [markdown]
-# From the poor start, the first iteration alone lifts the log-likelihood from -1819.52 to
-# -832.61; after that the steps shrink, and in every row the three numbers keep the order
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# From the poor start, the first iteration alone lifts the log-likelihood from $-1819.52$ to
+# $-832.61$; after that the steps shrink, and in every row the three numbers keep the order
 # $\log L(\theta_t) \le \mathcal B(r^{(t)}, \theta_{t+1}) \le \log L(\theta_{t+1})$.
 
-# %% [markdown]
-# The same story as a picture. Hold every parameter except the first mean $\mu_1$ at its value
-# after iteration $t$, and draw $\log L$ and the bound $\mathcal B(r^{(t)}, \cdot)$ as functions
-# of $\mu_1$. The dashed bound lies below the black curve everywhere, touches it at the current
-# $\mu_1$ (grey), and peaks at the M-step's new $\mu_1$ (orange). On the left the peak of the
-# bound is not the peak of $\log L$ along this line: EM does not jump to the best value, it only
-# guarantees a step uphill. Because the M-step also updates the other parameters, the new
-# log-likelihood is at least the height of the dashed peak.
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The bound, drawn under the log-likelihood
+#
+# Hold every parameter except the first mean $\mu_1$ at its value after iteration $t$, and draw
+# $\log L$ and the bound $\mathcal B(r^{(t)}, \cdot)$ as functions of $\mu_1$. The dashed bound
+# lies below the black curve everywhere, touches it at the current $\mu_1$ (grey), and peaks
+# at the M-step's new $\mu_1$ (orange).
 
-# %%
-def along_mu1(mixture, values):
-    """Copies of a mixture with only the first mean changed."""
-    for v in values:
-        means = mixture.means.copy()
-        means[0, 0] = v
-        yield Mixture(mixture.weights, means, mixture.covariances)
-
-
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-windows = {0: ((0, 20), (-2000, -1050)), 1: ((7, 13.5), (-900, -820))}  # mu_1 range, y range
-for ax, (t, (x_range, y_range)) in zip(axes, windows.items()):
-    grid = np.linspace(*x_range, 201)
-    current, new = steps[t], steps[t + 1]
-    r_t = current.responsibilities(X)
-    logL = [m.log_likelihood(X) for m in along_mu1(current, grid)]
-    bound = [lower_bound(r_t, counts, m, X) for m in along_mu1(current, grid)]
-    ax.plot(grid, logL, color="black", label=r"$\log L(\mu_1)$")
-    ax.plot(grid, bound, color=plotting.colour(0), linestyle="--", label=r"bound $\mathcal{B}(r^{(t)}, \mu_1)$")
-    ax.axvline(current.means[0, 0], color="grey", linewidth=1, label=r"current $\mu_1$")
-    ax.axvline(new.means[0, 0], color=plotting.colour(1), linewidth=1.5,
-               label=r"M-step's new $\mu_1$")
-    ax.set(title=f"iteration {t}: the bound touches at $\\mu_1$ = {current.means[0, 0]:.1f}",
+# %% slideshow={"slide_type": "skip"}
+def draw_bound(ax, t, mu_range, y_range):
+    """log L and the bound B(r_t, .) along mu_1, the other parameters held at iteration t."""
+    weights, means, variances = steps[t]
+    r_t = posterior(log_joint_1d(X, weights, means, variances))
+    mu_grid = np.linspace(*mu_range, 201)
+    logL, bound = [], []
+    for mu_1 in mu_grid:
+        a = log_joint_1d(X, weights, np.array([mu_1, means[1]]), variances)
+        logL.append(log_likelihood(a, counts))
+        bound.append(lower_bound(r_t, a, counts))
+    ax.plot(mu_grid, logL, color="black", label=r"$\log L(\mu_1)$")
+    ax.plot(mu_grid, bound, color=plotting.colour(0), linestyle="--", linewidth=2,
+            label=r"bound $\mathcal{B}(r^{(t)}, \mu_1)$")
+    ax.axvline(means[0], color="grey", linewidth=1.5, label=r"current $\mu_1$")
+    ax.axvline(steps[t + 1][1][0], color=plotting.colour(1), linewidth=2, label=r"M-step's new $\mu_1$")
+    ax.set(title=f"iteration {t}: touches at $\\mu_1$ = {means[0]:.1f}",
            xlabel=r"$\mu_1$", ylabel="log-likelihood", ylim=y_range)
-axes[0].legend(loc="lower right")
+
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.9))
+draw_bound(axes[0], t=0, mu_range=(0, 20), y_range=(-2000, -1050))
+draw_bound(axes[1], t=1, mu_range=(7, 13.5), y_range=(-900, -820))
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
 plt.show()
 
-# %% [markdown]
-# Two remarks a lecturer usually adds:
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Left: the bound's peak is not the peak of $\log L$; EM only guarantees a step uphill (with
+# the other parameters updated too, the new $\log L$ is at least the dashed peak's height).
+# Right, one iteration later: the bound hugs $\log L$ near the top.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What the guarantee covers, and what it does not
 #
 # - The argument never used the Gaussian form: any M-step that merely *increases* $Q$
-#   (a "generalised" EM) keeps the guarantee. A step that does something else, such as
-#   replacing a collapsed covariance by a safe one (the guard of notebook 03), is outside the
-#   argument: it can lower the log-likelihood, and a careful implementation reports it.
-# - The guarantee is about going up, not about reaching the top: EM stops at a local maximum
-#   (or a saddle point) that depends on the start. Restarts from several starts help.
+#   (a "generalised" EM) keeps the guarantee.
+# - **A prior.** `painless_em`'s default (`prior=1e-6`) maximises $\log L$ minus a small
+#   penalty on each covariance (a MAP estimate). Adding the same penalty to both sides of the
+#   chain changes nothing: EM then never decreases that objective (`history.objective`), and
+#   convergence is judged on it. Exercise 2 derives the M-step this changes.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# - **Outside the argument.** A step that is not an E- or M-step, such as replacing a collapsed
+#   covariance by a safe one (the guard of notebook 03), can lower the log-likelihood; gmmlib
+#   records it as a guard event and never calls a run that ends on one converged.
+# - **Up, not to the top.** EM stops at a local maximum (or a saddle point) that depends on the
+#   start; restarts help. And plain maximum likelihood has no top at all: a component that
+#   shrinks onto a single point sends $\log L$ to $+\infty$ (notebook 03 shows it).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · K-means is EM with vanishing variances
 #
 # Fix every covariance to the same $\sigma^2 I$ and every weight to $1/K$. The responsibilities
@@ -286,7 +344,7 @@ plt.show()
 # step of K-means (Lloyd's algorithm). The cell runs this restricted EM on the 2-D seed data for
 # shrinking $\sigma$, from the same three starting means as scikit-learn's `KMeans`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 X2, _ = seed_2d(random_state=0)
 start_means = X2[[0, 150, 250]]
 
@@ -304,7 +362,7 @@ def fixed_variance_em(data, means, sigma, n_iter=100):
 
 kmeans = KMeans(3, init=start_means, n_init=1, max_iter=300, tol=0).fit(X2)
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 for sigma in (2.0, 0.5, 0.1):
     means, r = fixed_variance_em(X2, start_means, sigma)
     gap = np.abs(np.sort(means, axis=0) - np.sort(kmeans.cluster_centers_, axis=0)).max()
@@ -312,14 +370,58 @@ for sigma in (2.0, 0.5, 0.1):
     print(f"sigma = {sigma:3.1f}: points with some r_ik > 0.99: {hard:6.1%};  "
           f"largest distance to the K-means centroids: {'< 0.01' if gap < 0.01 else f'{gap:.2f}'}")
 
-# %% [markdown]
-# With $\sigma = 2$ the responsibilities are soft and the means differ from K-means' centroids;
-# by $\sigma = 0.1$ almost every point belongs wholly to one component and the means are the
-# K-means centroids. EM for a Gaussian mixture is "soft K-means" with learned shapes and sizes;
-# K-means is its hard, round, equal-size limit. (That is also why K-means makes a good start
-# for EM: notebook 03.)
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With $\sigma = 2$ no point (0.0%) belongs almost wholly (above 0.99) to one component, and
+# the means lie up to 1.38 away from K-means' centroids; at $\sigma = 0.5$, 87.7% of the points do;
+# by $\sigma = 0.1$ every point does and the means are the K-means centroids. EM for a Gaussian
+# mixture is "soft K-means" with learned shapes and sizes; K-means is its hard, round,
+# equal-size limit. (That is also why K-means makes a good start for EM: notebook 03.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Exercise 1 ends with a checker from `gmmlib.exercises`: it runs your function on easy and
+# on hostile inputs and prints ✓, or the first case that failed with its inputs, what was
+# expected, what you returned and a hint. Exercise 2 is for pen and paper, then one line of
+# code to check it.
+#
+# Stuck? Each exercise has a worked solution, with the reasoning, in
+# [`solutions/02_em_theory_solutions.ipynb`](solutions/02_em_theory_solutions.ipynb). Try
+# first: the checker's hints are meant to get you there.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1 · Jensen's lower bound
+#
+# Write `my_lower_bound(q, log_joint, counts)` returning the number
+# $\mathcal B = \sum_i c_i \sum_k q_{ik} \big(a_{ik} - \log q_{ik}\big)$, where
+# `log_joint[i, k]` $= a_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$
+# $= \log p(x_i, z_i = k \mid \theta)$, `q` has shape `(N, K)` with rows summing to one, and
+# `counts` holds $c_i$. The checker verifies that it equals $\log L$ at $q = r$ and is below it
+# otherwise. Watch out for $q_{ik} = 0$ (what is $0 \log 0$?), for the counts, and for
+# points so far away that $e^{a_{ik}}$ is 0.0. Then compare your Jensen form with the gap form
+# `lower_bound(q, a, counts)` above, e.g. for `a = log_joint_1d(X, *steps[1])` with
+# `q = posterior(a)` and with a uniform `q`.
+
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+def my_lower_bound(q, log_joint, counts):
+    return float(np.sum(counts[:, None] * q * log_joint))  # a start: is anything missing?
+
+
+check_lower_bound(my_lower_bound)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2 · The M-step with a prior
+#
+# `painless_em`'s default maximises $\log L - \tfrac12 \sum_k \operatorname{tr}(\Lambda \Sigma_k^{-1})$,
+# where $\Lambda$ is a fixed diagonal matrix ($\Lambda = \lambda_0 \sum_i c_i \operatorname{diag}(s^2)$
+# with $\lambda_0$ the argument `prior` and $s$ the data's robust spread,
+# `gmmlib.painless.robust_scale(X)`). Redo the covariance derivation of section 4 with this
+# penalty added to $Q$. Show that $\Sigma_k = S_k + \Lambda / N_k$, where $S_k$ is the
+# covariance M-step without the prior, and explain why no variance can then shrink to zero.
+# Then check your formula against one iteration of
+# `painless_em(X, 2, init="equal-range", max_iter=1, tol=None, prior=0.01)`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A mixture is a two-stage random experiment; the stage we do not see is the latent label
@@ -329,18 +431,59 @@ for sigma in (2.0, 0.5, 0.1):
 #   means and covariances as $c_i r_{ik}$-weighted averages. Counts $c_i$ make histogram EM
 #   exact.
 # - Jensen's inequality gives a lower bound $\mathcal B(q, \theta) \le \log L(\theta)$ that is
-#   tight at $q = r$; EM alternately maximises it over $q$ and $\theta$, so $\log L$ never
-#   decreases. Anything that is not an E- or M-step (a guard) is outside that guarantee.
+#   tight at $q = r$; EM alternately maximises it over $q$ and $\theta$, so $\log L$ (or, with
+#   a prior, the penalised objective) never decreases. A guard step is outside that guarantee.
 # - K-means is the limit of EM with equal weights and variances shrinking to zero.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## References
 #
 # - A. P. Dempster, N. M. Laird, D. B. Rubin (1977). Maximum likelihood from incomplete data via
-#   the EM algorithm. *Journal of the Royal Statistical Society B* 39(1), 1–38.
+#   the EM algorithm. *Journal of the Royal Statistical Society, Series B* 39(1), 1–38.
 # - R. M. Neal, G. E. Hinton (1998). A view of the EM algorithm that justifies incremental,
-#   sparse, and other variants. In *Learning in Graphical Models*, 355–368 (EM as coordinate
-#   ascent on a lower bound).
-# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9 (mixtures, EM,
-#   K-means as a limit, the lower bound of section 9.4).
-# - A. Collet, "Painless GMM" (the seed text of notebook 03) and the project's seed outline
-#   of EM segmentation (notebook 05).
+#   sparse, and other variants. In M. I. Jordan (ed.), *Learning in Graphical Models*, 355–368.
+#   Kluwer (EM as coordinate ascent on a lower bound).
+# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9: mixture models
+#   and EM (K-means as a limit in section 9.3.2, the lower bound in section 9.4). Springer.
+# - S. P. Lloyd (1982). Least squares quantization in PCM. *IEEE Transactions on Information
+#   Theory* 28(2), 129–137 (the K-means iteration).
+# - A. Collet, "Painless GMM" (the seed text of notebook 03: EM as coordinate ascent), and the
+#   project's seed outline of EM segmentation (the seed data used here).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Quiz
+#
+# Check your understanding: set `response=` to the number of an option (or to a number) and
+# run the cell. `response="?"` shows the answer.
+
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("Right after an E-step (q = r, the posterior under the current theta), the gap "
+    "log L(theta) - B(q, theta) is",
+    ["positive", "zero", "negative", "it depends on the data"],
+    response=None,
+    answer=2, why={1: "It is positive for any OTHER q: the gap is a sum of KL divergences from r.",
+                   3: "Jensen: B never exceeds log L, so the gap is never negative.",
+                   4: "KL(r || r) = 0 whatever the data."},
+    explain="The gap is sum_i c_i KL(q_i || r_i), which is zero exactly at q = r: the E-step makes "
+            "the bound touch log L at the current parameters. The M-step then lifts the bound, "
+            "and log L with it.")
+
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("A histogram has 3 levels with counts c = (10, 30, 60). In the weights' M-step the Lagrange "
+    "multiplier lambda (pi_k = N_k / lambda) equals",
+    None,
+    response=None,
+    answer=100,
+    explain="Summing pi_k = N_k / lambda over k gives 1 = sum_k N_k / lambda, so lambda = sum_k N_k "
+            "= sum_i c_i sum_k r_ik = sum_i c_i = 100: the total count, whatever the responsibilities.")
+
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("EM with every covariance fixed to sigma^2 I and every weight to 1/K becomes K-means when",
+    ["sigma grows without bound", "sigma shrinks to zero", "K grows", "the weights are learned"],
+    response=None,
+    answer=2, why={1: "Then every r_ik tends to 1/K: all means collapse onto the data's mean.",
+                   3: "K is fixed in both algorithms.",
+                   4: "Learning the weights moves EM AWAY from K-means, which has none."},
+    explain="r_ik is proportional to exp(-|x_i - mu_k|^2 / 2 sigma^2); as sigma -> 0 the nearest "
+            "mean takes all the responsibility, and the M-step's means become the centroids of "
+            "the points nearest to them: Lloyd's step.")

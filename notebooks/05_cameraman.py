@@ -14,33 +14,42 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · Segmenting the cameraman with histogram EM
 #
 # A grayscale image is a pile of intensities between 0 and 255. If the dark coat, the grey
-# grass and the bright sky each produce a bump in the histogram, a Gaussian mixture fitted to
+# grass and the bright sky each make a bump in the histogram, a Gaussian mixture fitted to
 # the intensities can say which bump every pixel belongs to. This notebook follows the seed
-# text step by step, figure by figure, on the cameraman.
+# outline of EM segmentation step by step, figure by figure, on the cameraman.
 #
 # **Image credit.** `skimage.data.camera()`. Since scikit-image 0.18 this is a re-shoot of the
-# classic scene by Lav Varshney, released under CC0 (public domain), not the MIT image of the
-# original papers; the numbers below differ slightly from the ones printed in older texts.
-#
+# classic scene by Lav Varshney, released under CC0 (public domain), not the image of the
+# original papers; its numbers differ slightly from those printed in older texts.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning goals**
 #
-# - start EM the seed's way, from K equal slices of [0, 255], and follow it iteration by iteration;
+# - start EM the seed's way, from $K$ equal slices of [0, 255], and follow it iteration by iteration;
+# - write the M-step with counts: each intensity level stands for all the pixels that have it;
 # - turn a fitted mixture into a segmentation with a 256-entry lookup table (max posterior);
 # - compare the decision thresholds with Otsu's and explain why they differ;
-# - check with numbers that EM on the 256-level histogram *is* EM on all 262,144 pixels, at a
-#   fraction of the cost.
+# - check with numbers that EM on the 256-level histogram *is* EM on all the pixels, and count
+#   what it saves.
+#
+# **Notation** (as in every notebook): intensity levels $x_i$ with counts $c_i$ (the number of
+# pixels at level $x_i$), components $k = 1 \dots K$ with weights $\pi_k$, means $\mu_k$ and
+# variances $\sigma_k^2$, responsibilities $r_{ik}$, and $N_k = \sum_i c_i\, r_{ik}$. (The
+# code counts components from 0, as Python does: "component 0" is the first.)
 
-# %%
+# %% slideshow={"slide_type": "skip"} tags=["nbval-check-output"]
 # %matplotlib inline
+import io
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML, display
+import PIL.Image
+from IPython.display import Image, display
 from skimage import data
 from skimage.filters import threshold_multiotsu, threshold_otsu
 
@@ -49,249 +58,353 @@ from gmmlib import histogram_em, painless_em, plotting, segment_gray
 from gmmlib.exercises import check_em_loop, check_histogram, check_threshold
 from gmmlib.quiz import ask
 from gmmlib.views import SegmentationView
+from gmmlib.views_base import encode_small_png
 
+plt.rcParams.update(plotting.STYLE)
 np.set_printoptions(precision=2, suppress=True)
-rng = np.random.default_rng(0)  # nothing below is random; seeded by habit
 img = data.camera()
-levels, counts = gmmlib.intensity_histogram(img)
+levels, counts = gmmlib.intensity_histogram(img)  # x_i = 0..255 and c_i
 BINS = np.arange(257) - 0.5  # one bar per intensity level
-print(img.shape, img.dtype, f"{img.size} pixels")
 
-# %% [markdown]
+
+def show(fig, photo=False):
+    """Display a figure as a compact picture and close it: JPEG if it holds a photograph (a
+    PNG of a photo is several times larger), else a PNG of at most 255 colours (sharp lines)."""
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    plt.close(fig)
+    if photo:
+        buf = io.BytesIO()
+        PIL.Image.fromarray(rgba[..., :3]).save(buf, format="jpeg", quality=85)
+        display(Image(data=buf.getvalue(), format="jpeg"))
+    else:
+        display(Image(data=encode_small_png(rgba), format="png"))
+
+
+# Which image the numbers below come from (a different camera() would change all of them).
+print(f"skimage.data.camera(): {img.shape[0]} x {img.shape[1]} {img.dtype}, {img.size:,} pixels, "
+      f"mean level {img.mean():.1f}; tallest histogram bar at level {int(np.argmax(counts))}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The image and its histogram
 #
-# Normalised by the number of pixels, the histogram is the intensity's probability density:
-# this is the only thing EM will look at.
+# Divided by the number of pixels $\sum_i c_i$, the histogram is the probability of each
+# intensity: $c_i / \sum_j c_j$ is the fraction of pixels at level $x_i$. This is the only
+# thing EM will look at.
 
-# %%
-fig, (ax_img, ax_hist) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.6]})
+# %% slideshow={"slide_type": "-"}
+fig, (ax_img, ax_hist) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.8])
 plotting.segmented_image(ax_img, img, title="cameraman (CC0, L. Varshney)")
 plotting.histogram_1d(ax_hist, levels, counts, bins=BINS, label="histogram")
-ax_hist.set_title("normalised intensity histogram")
-ax_hist.set_xlabel("intensity")
-ax_hist.set_ylabel("fraction of pixels")
-plt.show()
+ax_hist.set(title="normalised intensity histogram", xlabel="intensity", ylabel="fraction of pixels")
+show(fig, photo=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1 · The equal-range start
 #
-# With K = 2, fit one Gaussian to the pixels in [0, 127] and one to those in [128, 255]:
-# their means, variances and pixel fractions are the starting mixture (dashed).
+# With $K = 2$, fit one Gaussian to the pixels in [0, 127] and one to those in [128, 255]:
+# their means, variances and pixel fractions are the starting mixture.
+#
+# We run plain maximum-likelihood EM, `prior=0`, the algorithm of the seed and of the
+# formulas below. (By default `histogram_em` adds a tiny prior, `prior=1e-6`, that stops a
+# component from shrinking onto a single level; on the cameraman it changes none of the
+# thresholds, as the section on thresholds checks.)
 
-# %% tags=["nbval-check-output"]
-run2 = histogram_em(img, 2)
-start = run2.history.mixture(0)
-print("weights  ", start.weights)
-print("means    ", start.means.ravel())
-print("std devs ", np.sqrt(start.covariances.ravel()))
+# %% slideshow={"slide_type": "skip"}
+def parameter_table(mixture):
+    """One line per component, dark to bright: weight, mean and standard deviation."""
+    for k in np.argsort(mixture.means[:, 0]):
+        print(f"  component {k}: weight {mixture.weights[k]:.3f}, mean {mixture.means[k, 0]:5.1f}, "
+              f"std {np.sqrt(mixture.covariances[k, 0, 0]):4.1f}")
 
 
-# %%
 def mixture_on_histogram(ax, mixtures, styles, title):
     """The histogram with each given mixture's weighted components drawn on it."""
     plotting.histogram_1d(ax, levels, counts, bins=BINS, label="histogram")
     for mixture, style, prefix in zip(mixtures, styles, ("start: ", "", "")):
         plotting.mixture_curves_1d(ax, mixture, levels, linestyle=style, label_prefix=prefix, total=False)
-    ax.set_title(title)
-    ax.set_xlabel("intensity")
-    ax.set_ylabel("density")
-    ax.legend(fontsize="small")
+    ax.set(title=title, xlabel="intensity", ylabel="density")
+    ax.legend(loc="upper center")
 
 
-fig, ax = plt.subplots(figsize=(7, 3.5))
-mixture_on_histogram(ax, [start], ["--"], "K = 2: the equal-range start")
-plt.show()
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+run2 = histogram_em(img, 2, prior=0)
+start = run2.history.mixture(0)
+print("start (iteration 0):")
+parameter_table(start)
 
-# %% [markdown]
-# ## Step 2 · One EM iteration
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(9, 3.6))
+mixture_on_histogram(ax, [start], ["--"], "K = 2: the equal-range start (the seed's Fig. 2)")
+show(fig)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Step 2 · One EM iteration, with counts
 #
-# The E-step gives every intensity level a responsibility for each Gaussian; the M-step refits
-# each Gaussian to the histogram weighted by those responsibilities. After one iteration the
-# dark Gaussian has moved onto the coat's narrow peak and the bright one has widened over the
-# sky and the grass.
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-mixture_on_histogram(ax, [start, run2.history.mixture(1)], ["--", "-"], "K = 2: start (dashed) and iteration 1")
-plt.show()
-
-# %% [markdown]
-# ## Step 3 · The evolution until convergence
+# **E-step.** For each of the 256 levels, the posterior probability of each Gaussian:
+# $\displaystyle r_{ik} = \frac{\pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j\, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}$.
 #
-# Each iteration can only raise the log-likelihood; EM stops when it grows by less than
-# 0.01 % (relative).
+# **M-step.** Level $x_i$ stands for $c_i$ pixels, so every sum over pixels becomes a sum over
+# levels in which level $i$ counts $c_i$ times:
+#
+# $$N_k = \sum_i c_i\, r_{ik}, \qquad \pi_k = \frac{N_k}{\sum_i c_i}, \qquad
+#   \mu_k = \frac{1}{N_k}\sum_i c_i\, r_{ik}\, x_i, \qquad
+#   \sigma_k^2 = \frac{1}{N_k}\sum_i c_i\, r_{ik}\,(x_i - \mu_k)^2 .$$
+#
+# The log-likelihood that EM raises is $\log L = \sum_i c_i \log p(x_i)$, with
+# $p(x) = \sum_k \pi_k\, \mathcal N(x \mid \mu_k, \sigma_k^2)$.
 
-# %%
-fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(11, 3.5), gridspec_kw={"width_ratios": [3, 2]})
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same iteration by hand, in numpy, from the start of Step 1:
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+w, mu, var = start.weights, start.means[:, 0], start.covariances[:, 0, 0]
+a = np.log(w) - 0.5 * np.log(2 * np.pi * var) - 0.5 * (levels[:, None] - mu) ** 2 / var
+r = np.exp(a - a.max(axis=1, keepdims=True))    # E-step, in the log domain
+r /= r.sum(axis=1, keepdims=True)               # r_ik: each row sums to 1
+Nk = counts @ r                                 # N_k = sum_i c_i r_ik
+w1, mu1 = Nk / counts.sum(), (counts * levels) @ r / Nk
+var1 = (counts[:, None] * r * (levels[:, None] - mu1) ** 2).sum(axis=0) / Nk
+
+one = run2.history.mixture(1)
+print("iteration 1, by hand:")
+for k in np.argsort(mu1):
+    print(f"  component {k}: weight {w1[k]:.3f}, mean {mu1[k]:5.1f}, std {np.sqrt(var1[k]):4.1f}")
+print("the same as histogram_em's iteration 1 (to 1e-9):",
+      np.allclose(np.r_[w1, mu1, var1], np.r_[one.weights, one.means[:, 0], one.covariances[:, 0, 0]], rtol=1e-9))
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(9, 3.6))
+mixture_on_histogram(ax, [start, one], ["--", "-"], "K = 2: start (dashed) and iteration 1 (the seed's Fig. 3)")
+show(fig)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# After one iteration the dark Gaussian's mean moved from 38.8 to 32.4 and its standard
+# deviation shrank from 32.5 to 24.6: it is moving towards the coat's narrow peak (the tallest
+# bar, at level 27) but is not on it yet. The bright one widened a little over the grass and
+# the sky.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Step 3 · Until EM stops
+#
+# No EM iteration can lower $\log L$ (notebook 02). `histogram_em` stops after the first
+# iteration that raises it by less than `tol` = $10^{-4}$ of its size (0.01 %).
+
+# %% slideshow={"slide_type": "-"}
+fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(10, 3.3), width_ratios=[3, 2])
 plotting.histogram_1d(ax, levels, counts, bins=BINS)
 T = len(run2.history)
 for t in range(T):
-    pdfs = plotting.component_pdfs(run2.history.mixture(t), levels)
-    for k, p in enumerate(pdfs):
+    for k, p in enumerate(plotting.component_pdfs(run2.history.mixture(t), levels)):
         ax.plot(levels, p, color=plotting.colour(k), alpha=0.25 + 0.75 * t / (T - 1),
                 linestyle="--" if t == 0 else "-")
-ax.set_title(f"K = 2, iterations 0..{T - 1} (darker = later)")
-ax.set_xlabel("intensity")
-ax.set_ylabel("density")
+ax.set(title=f"K = 2, iterations 0 to {T - 1} (darker = later)", xlabel="intensity", ylabel="density")
 plotting.log_likelihood_curve(ax_ll, run2.history.log_likelihood)
-plt.show()
+show(fig)
 
-# %% tags=["nbval-check-output"]
-print(run2)
-print("log-likelihood per iteration:", np.round(run2.history.log_likelihood, 1))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The gain of each iteration against the stopping threshold, $10^{-4}\,\lvert \log L \rvert$ of
+# the iteration before:
 
-# %% [markdown]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+L = np.array(run2.history.log_likelihood)
+print("iteration      log L     gain   threshold")
+for t in range(T):
+    gain = f"{L[t] - L[t - 1]:8,.0f} {1e-4 * abs(L[t - 1]):8,.0f}" if t else ""
+    print(f"{t:9d} {L[t]:12,.0f} {gain}")
+print(run2.stop_reason)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# At iteration 6 the gain, 113, falls below the threshold, 138, and EM stops. "Converged"
+# means exactly this: the gains became small, not that the maximum was reached. Running
+# longer still moves the answer a little:
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
+for tol in (1e-4, 1e-10):
+    run = histogram_em(img, 2, prior=0, tol=tol, max_iter=1000)
+    dark = np.argmin(run.mixture.means[:, 0])
+    print(f"tol={tol:.0e}: {run.n_iter:2d} iterations, log L {run.log_likelihood:12,.0f}, dark Gaussian: "
+          f"mean {run.mixture.means[dark, 0]:.1f}, std {np.sqrt(run.mixture.covariances[dark, 0, 0]):.1f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With a million times smaller `tol`, EM runs 17 iterations and the dark Gaussian moves from
+# mean 25.8, std 13.0 to mean 25.5, std 12.6: on the coat's peak either way. Here the default
+# stop is good enough; exercise 3 meets a case where it is not.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 4 · The segmented image
 #
-# Each intensity gets the component with the largest posterior π_k N(x | k); since there are
-# only 256 intensities this is a lookup table, applied to every pixel at once. Below, each
-# pixel is painted with the mean intensity of its component.
+# Each level $x$ goes to the component with the largest posterior, the largest
+# $\pi_k\, \mathcal N(x \mid \mu_k, \sigma_k^2)$. There are only 256 levels, so this is a
+# lookup table, applied to every pixel at once. Below, each pixel is painted with the mean
+# intensity of its component (the seed's Fig. 1).
 
-# %%
-seg2 = segment_gray(img, 2)
+# %% slideshow={"slide_type": "-"}
+seg2 = segment_gray(img, 2, prior=0)
 means = np.sort(seg2.result.mixture.means.ravel())
-fig, axes = plt.subplots(1, 2, figsize=(8, 4))
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
 plotting.segmented_image(axes[0], img, title="original")
-plotting.segmented_image(axes[1], means[seg2.labels], title="K = 2, pixels painted with their mean")
-plt.show()
+plotting.segmented_image(axes[1], means[seg2.labels], title="K = 2, painted with the means")
+show(fig, photo=True)
 
-# %% [markdown]
-# ## K from 2 to 5
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## $K$ from 2 to 5
+#
+# The same recipe with more components: each column shows the fitted Gaussians on the
+# histogram and the image painted with their means.
 
-# %%
-segs = {K: segment_gray(img, K) for K in range(2, 6)}
-fig, axes = plt.subplots(2, 4, figsize=(14, 6.5), gridspec_kw={"height_ratios": [1, 1.3]})
-for (K, seg), ax_h, ax_i in zip(segs.items(), axes[0], axes[1]):
-    mixture = seg.result.mixture
-    plotting.histogram_1d(ax_h, levels, counts, bins=BINS)
-    plotting.mixture_curves_1d(ax_h, mixture, levels)
-    ax_h.set_title(f"K = {K}, {seg.result.n_iter} iterations")
-    ax_h.set_xlabel("intensity")
-    ax_h.set_ylabel("density")
-    plotting.segmented_image(ax_i, np.sort(mixture.means.ravel())[seg.labels], title=f"K = {K}")
-plt.show()
+# %% slideshow={"slide_type": "skip"}
+def fits_and_segmentations(segs):
+    """One column per K: the fitted Gaussians on the histogram, and the image painted with
+    the means of the components."""
+    fig, axes = plt.subplots(2, len(segs), figsize=(10, 5), height_ratios=[1, 1.15], sharey="row")
+    for (K, seg), ax_h, ax_i in zip(segs.items(), axes[0], axes[1]):
+        mixture = seg.result.mixture
+        plotting.histogram_1d(ax_h, levels, counts, bins=BINS)
+        plotting.mixture_curves_1d(ax_h, mixture, levels, total=False)
+        ax_h.set(title=f"K = {K}", xlabel="intensity", xticks=[0, 128, 255])
+        ax_h.tick_params(axis="y", labelleft=False)
+        plotting.segmented_image(ax_i, np.sort(mixture.means.ravel())[seg.labels], title="")
+    axes[0, 0].set_ylabel("density")
+    return fig
 
-# %% [markdown]
+
+# %% slideshow={"slide_type": "-"}
+segs = {K: segment_gray(img, K, prior=0) for K in range(2, 6)}
+show(fits_and_segmentations(segs))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Decision thresholds versus Otsu
 #
 # Where the most probable component changes along 0..255 is a threshold
-# (`segment_gray(...).thresholds`). Otsu's method picks the threshold that maximises the
-# between-class variance of the two halves; multi-Otsu does the same for K classes (K = 5 is
-# left out: the exhaustive search takes seconds).
+# (`segment_gray(...).thresholds`). Otsu's method (Otsu 1979) picks the threshold that
+# maximises the between-class variance of the two classes it makes; multi-Otsu does the same
+# for $K$ classes ($K = 5$ is left out: its exhaustive search takes seconds).
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+print("K  EM thresholds (how many)          Otsu            EM with prior=1e-6")
 for K, seg in segs.items():
     otsu = [int(threshold_otsu(img))] if K == 2 else (threshold_multiotsu(img, classes=K).tolist() if K < 5 else "-")
-    print(f"K={K}: EM thresholds {seg.thresholds.tolist()!s:<28} Otsu {otsu}")
+    same = np.array_equal(seg.thresholds, segment_gray(img, K).thresholds)
+    em = f"{seg.thresholds.tolist()} ({len(seg.thresholds)})"
+    print(f"{K}  {em:<33} {otsu!s:<15} {'the same' if same else 'different'}")
+t_otsu = int(threshold_otsu(img))
+dark, bright = img[img <= t_otsu].mean(), img[img > t_otsu].mean()
+print(f"Otsu's two classes: mean {dark:.1f} and {bright:.1f}, halfway between them {(dark + bright) / 2:.1f}")
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-mixture = segs[2].result.mixture
-plotting.histogram_1d(ax, levels, counts, bins=BINS)
-plotting.mixture_curves_1d(ax, mixture, levels)
-ax.axvline(segs[2].thresholds[0], color="C3", label=f"EM threshold {segs[2].thresholds[0]}")
-ax.axvline(threshold_otsu(img), color="C2", linestyle=":", label=f"Otsu {threshold_otsu(img)}")
-ax.set_title("K = 2: where the two methods cut")
-ax.set_xlabel("intensity")
-ax.set_ylabel("density")
-ax.legend(fontsize="small")
-plt.show()
+# %% slideshow={"slide_type": "subslide"}
+t_em = int(segs[2].thresholds[0])
+fig, ax = plt.subplots(figsize=(10, 3.6))
+plotting.histogram_1d(ax, levels, counts, bins=BINS, label="histogram")
+plotting.mixture_curves_1d(ax, segs[2].result.mixture, levels, total=False)
+ax.axvline(t_em, color=plotting.MARKER_COLOUR, linewidth=2, label=f"EM threshold {t_em}")
+ax.axvline(t_otsu, color="k", linestyle=":", linewidth=2, label=f"Otsu threshold {t_otsu}")
+ax.set(title="K = 2: where the two methods cut", xlabel="intensity", ylabel="density")
+ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
+show(fig)
 
-# %% [markdown]
-# The two cuts differ by about 35 levels. Otsu treats the two classes symmetrically (it is
-# the best cut for two classes of *equal* spread). EM knows the dark class is a narrow, tall
-# peak and the bright class a wide one: a wide Gaussian keeps a higher density far from its
-# mean, so it wins intensities much closer to the dark peak. Which cut is "right" depends on
-# what you want; EM's follows from a model you can inspect.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# EM cuts at 67, Otsu at 102. Otsu's cut lies, to within a level, halfway between the means
+# of its two classes (29.9 and 175.9): it is the cut of two-means clustering, blind to how
+# wide or how heavy each class is. EM knows the dark class is a narrow, tall peak and the bright class a wide
+# one; a wide Gaussian keeps a higher density far from its mean, so it wins intensities much
+# closer to the dark peak. Which cut is "right" depends on what you want; EM's follows from a
+# model you can inspect.
 #
-# With K = 5 EM gives six thresholds for five components: a narrow component can win a short
+# With $K = 5$, EM gives 6 thresholds for five components: a narrow component can win a short
 # interval in the middle of a wide one, so the wide one owns intensities on both sides of it.
 # Otsu's thresholds can never do that.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Histogram EM is per-pixel EM
 #
-# The histogram is the data with repetitions counted. Weighted EM on the 256 levels with the
-# counts as weights performs exactly the same arithmetic as EM on the 262,144 pixels, in a
-# different order, so the two fits agree to rounding error, iteration by iteration.
+# The histogram is the data with repetitions counted: any sum over the pixels $y_n$ groups
+# into a sum over levels, $\sum_n f(y_n) = \sum_i c_i\, f(x_i)$. So the formulas of Step 2 are
+# per-pixel EM's formulas with equal terms grouped, and the two fits must agree iteration by
+# iteration, up to rounding. The next table sets per-pixel EM (`painless_em` on all the
+# pixels, from the same start, also with `prior=0`) beside histogram EM.
 
-# %%
-pixel_runs, histogram_runs = {}, {}
+# %% slideshow={"slide_type": "skip"}
+histogram_runs, pixel_runs, seconds = {}, {}, {}
 for K in range(2, 6):
-    histogram_runs[K] = histogram_em(img, K)
-    pixel_runs[K] = painless_em(img.ravel(), K, init="equal-range", init_range=(0, 255))
+    histogram_runs[K] = segs[K].result
+    t0 = time.perf_counter()
+    pixel_runs[K] = painless_em(img.ravel(), K, init="equal-range", init_range=(0, 255), prior=0)
+    seconds[K] = time.perf_counter() - t0
 
 
 def max_relative_difference(a, b):
-    """The largest relative difference over the weights, means and covariances of two mixtures."""
+    """The largest relative difference over the weights, means and variances of two mixtures."""
     return max(np.max(np.abs(x - y) / np.abs(y)) for x, y in
                ((a.weights, b.weights), (a.means, b.means), (a.covariances, b.covariances)))
 
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+print("      iterations       means, dark to bright                  agree to 1e-9")
 for K in range(2, 6):
     h, p = histogram_runs[K], pixel_runs[K]
-    diff = max_relative_difference(h.mixture, p.mixture)
-    print(f"K={K}: iterations {h.n_iter} (histogram) and {p.n_iter} (pixels); "
-          f"parameters agree to 1e-12: {diff < 1e-12}")
+    for name, run in (("histogram", h), ("pixels   ", p)):
+        print(f"K={K} {name} {run.n_iter:2d}  {np.sort(run.mixture.means[:, 0]).round(2)}", end="")
+        print("" if run is h else f"   {max_relative_difference(h.mixture, p.mixture) < 1e-9}")
 
-# %% [markdown]
-# The differences themselves (rounding, so they may vary in the last digits between machines):
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **What it saves.** Each iteration evaluates $K$ Gaussians at every point and sums over the
+# points, so its cost grows with the number of points: 256 levels instead of every pixel.
 
-# %%
-for K in range(2, 6):
-    print(f"K={K}: max relative parameter difference {max_relative_difference(histogram_runs[K].mixture, pixel_runs[K].mixture):.1e}")
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+print(f"points per iteration: {levels.size} levels instead of {img.size:,} pixels, "
+      f"{img.size // levels.size:,} times fewer")
 
-# %% [markdown]
-# And the cost. The histogram version works on at most 256 points whatever the image size;
-# the pixel version on all of them (times vary from machine to machine):
+# %% [markdown] slideshow={"slide_type": "-"}
+# A clock shows less than that (the cell below; times vary from machine to machine, so the
+# notebook quotes none): with only 256 points, the fixed cost of each iteration (Python,
+# small array set-ups) dominates. What stays true everywhere is the scaling: histogram EM
+# costs the same for a 512 × 512 image and a 50-megapixel photograph, per-pixel EM grows
+# with the pixels.
 
-# %%
-def best_time(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
+# %% slideshow={"slide_type": "fragment"}
 for K in (2, 5):
-    t_hist = best_time(lambda: histogram_em(img, K))
-    t_pix = best_time(lambda: painless_em(img.ravel(), K, init="equal-range", init_range=(0, 255)))
-    print(f"K={K}: histogram EM {1e3 * t_hist:6.1f} ms, per-pixel EM {1e3 * t_pix:6.1f} ms "
-          f"({t_pix / t_hist:.0f}x slower)")
+    t0 = time.perf_counter()
+    histogram_em(img, K, prior=0)
+    t_hist = time.perf_counter() - t0
+    print(f"K={K}: histogram EM {1e3 * t_hist:6.1f} ms, per-pixel EM {1e3 * seconds[K]:6.1f} ms "
+          f"on this machine, this time")
 
-# %% [markdown]
-# ## Interactive: K and the iteration
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Interactive: $K$ and the iteration
 #
-# The view below is built from the runs computed above; the sliders only look results up,
-# they never refit. Press Play to watch EM converge. (Widgets need a running kernel.)
+# The sliders look up the runs computed above, they never refit; press Play to watch EM
+# converge. Without a kernel, the cell shows the view as it was saved.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 view = SegmentationView(img, histogram_runs, K=2)
 view
 
-# %% [markdown]
-# The same evolution as a stored animation, which plays without a kernel (for example in
-# an HTML export). In JupyterLab an untrusted notebook shows it after the cell is re-run.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The run for $K = 3$ as a moving picture: an animated PNG, which plays in any viewer, with no
+# kernel and no script.
 
-# %%
-display(HTML(view.to_jshtml(K=3, max_frames=7)))
+# %% slideshow={"slide_type": "-"}
+view.animation(K=3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
+#
+# 1. The histogram · 2. The threshold · 3. Another start · 4. Six thresholds for five
+#    components · 5. Your own EM on the histogram.
 #
 # The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint; a function that runs longer than 5 s is stopped.
 # Stuck? Worked solutions, with the reasoning, are in
 # [`solutions/05_cameraman_solutions.ipynb`](solutions/05_cameraman_solutions.ipynb).
-#
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 1 · The histogram
 #
 # The function below computes the histogram with `np.histogram`. Run the check: on which image
 # does it go wrong, and why? Fix it.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_histogram(image):
     counts, _ = np.histogram(image, bins=256)
     return counts
@@ -300,42 +413,39 @@ def my_histogram(image):
 check_histogram(my_histogram)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 2 · The threshold
 #
 # For a two-component 1-D mixture given as arrays `weights`, `means`, `variances`, return the
 # first intensity between the two means where the brighter component has the larger posterior
-# $\pi_k \mathcal N(t \mid \mu_k, \sigma_k^2)$. Then check your function against
+# $\pi_k\, \mathcal N(t \mid \mu_k, \sigma_k^2)$. Then check your function against
 # `segs[2].thresholds` on the cameraman.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_threshold(weights, means, variances):
     raise NotImplementedError("your code here")
 
 
 check_threshold(my_threshold)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 3 · Another start
 #
-# Run `histogram_em(img, 3, init="kmeans")` and compare its thresholds and log-likelihood with
-# the equal-range start. Does EM always end at the same place?
+# Run `histogram_em(img, 3, init="kmeans", prior=0)` and compare its thresholds
+# (`segment_gray(img, 3, init="kmeans", prior=0)`) and log-likelihood with the equal-range
+# start of `segs[3]`. Does EM always end at the same place? Try $K = 4$ and 5, and a much smaller
+# `tol`.
 #
 # ### Exercise 4 · Six thresholds for five components
 #
-# Why can EM with K = 5 produce six thresholds, while Otsu's K = 5 always gives four? Find the
-# component that owns more than one interval in the K = 5 figure.
+# Why can EM with $K = 5$ produce six thresholds, while Otsu's $K = 5$ always gives four? Find the
+# component that owns more than one interval in the $K = 5$ figure.
 #
 # ### Exercise 5 · Your own EM on the histogram
 #
 # Assemble the whole EM loop from your own E- and M-steps, and run it on the cameraman's
-# histogram: levels $x_i$ with counts $c_i$ (`levels` and `counts` above). Each level stands
-# for $c_i$ pixels, so every sum over points becomes a sum over levels weighted by $c_i$:
-#
-# $$N_k = \sum_i c_i\, r_{ik}, \quad \pi_k = \frac{N_k}{\sum_i c_i}, \quad
-#   \mu_k = \frac{1}{N_k}\sum_i c_i\, r_{ik}\, x_i, \quad
-#   \sigma_k^2 = \frac{1}{N_k}\sum_i c_i\, r_{ik}\,(x_i - \mu_k)^2, \quad
-#   L = \sum_i c_i \log p(x_i).$$
+# histogram: levels $x_i$ with counts $c_i$ (`levels` and `counts` above), with the formulas
+# of Step 2 and $\log L = \sum_i c_i \log p(x_i)$.
 #
 # - `my_e_step(x, weights, means, variances)` returns `(resp, log_p)`: the responsibilities
 #   $r_{ik}$, shape `(N, K)`, and $\log p(x_i)$, shape `(N,)` (stay in the log domain: the
@@ -347,11 +457,12 @@ check_threshold(my_threshold)
 #   otherwise an M-step. It returns `(weights, means, variances, log_likelihoods)`, the
 #   parameters $L_T$ was computed with and the list $[L_0, \dots, L_T]$.
 #
-# The checker tests your two steps first, then compares your loop with `gmmlib`'s EM from the
-# same start (for the cameraman, `histogram_em`'s equal-range start). Once it passes, run
-# `my_em(levels, counts, ...)` from `run2.history.mixture(0)` and compare with `run2`.
+# The checker tests your two steps first, then compares your loop with `gmmlib`'s plain EM
+# from the same start (for the cameraman, `histogram_em`'s equal-range start). Once it passes,
+# run `my_em(levels, counts, ...)` from `run2.history.mixture(0)` and compare with `run2` and
+# with the table of Step 3.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(x, weights, means, variances):
     raise NotImplementedError("your E-step here")
 
@@ -368,25 +479,27 @@ def my_em(x, c, weights, means, variances, max_iter=100, tol=1e-4):
 
 check_em_loop(my_em, e_step=my_e_step, m_step=my_m_step)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - The seed's recipe: K equal slices of [0, 255] give the start; EM refines the Gaussians on
-#   the normalised histogram; the max-posterior lookup table segments the image.
-# - On the cameraman with K = 2, EM cuts at intensity 67, Otsu at 102: EM accounts for the
+# - The seed's recipe: $K$ equal slices of [0, 255] give the start; EM refines the Gaussians on
+#   the histogram; the max-posterior lookup table segments the image.
+# - Weighted EM is ordinary EM with every sum over points weighted by the counts:
+#   $N_k = \sum_i c_i r_{ik}$, $\pi_k = N_k / \sum_i c_i$, and $c_i r_{ik}$-weighted means and
+#   variances. On the histogram it gives the per-pixel fit, at a cost set by 256 levels.
+# - EM stops when the gains become small; "converged" is a statement about the gains.
+# - With $K = 2$, EM cuts the cameraman at intensity 67, Otsu at 102: EM accounts for the
 #   different widths and weights of the two classes, Otsu does not.
-# - Histogram EM and per-pixel EM give the same mixture to about 1e-14 relative, in the same
-#   number of iterations, and the histogram version costs the same whatever the image size.
-# - Weighted EM is ordinary EM with every sum over points weighted by the counts $c_i$.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Quiz
 #
 # Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
 # shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"]
-ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pixels, from the "
-    "same start, end at",
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pixels, from "
+    "the same start, end at",
     ["different mixtures: the histogram loses information",
      "the same mixture, up to rounding",
      "the same mixture only for K = 2"],
@@ -398,23 +511,41 @@ ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pix
             "weighted EM does the same arithmetic in a different order, at a cost set by 256 "
             "levels instead of the number of pixels.")
 
-# %% tags=["quiz", "nbval-check-output"]
-ask("With K = 2, EM's threshold (67) is much darker than Otsu's (102). Why?",
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("With K = 2, EM's threshold is much darker than Otsu's (the figure of the thresholds "
+    "section). Why?",
     ["EM ignores the weights of the classes",
      "the bright class is a wide Gaussian, whose density stays higher far from its mean",
      "Otsu's method only looks at half of the levels"],
     response=None,
-    answer=2, why={1: "The posterior pi_k N(x | mu_k, sigma_k^2) includes the weights.",
+    answer=2, why={1: "The posterior π_k N(x | μ_k, σ_k²) includes the weights.",
                    3: "Otsu's method scans every level for the best cut."},
     explain="The dark coat is a narrow, tall peak and the rest a wide bump; a wide Gaussian keeps a "
             "higher density far from its mean, so it wins intensities close to the dark peak. "
-            "Otsu's cut treats the two classes as equally spread.")
+            "Otsu's cut is halfway between its two class means, whatever their spreads.")
 
-# %% tags=["quiz", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("In the weighted M-step on the cameraman's histogram, what is the sum over k of "
-    "N_k = sum_i c_i r_ik?",
+    "N_k = Σ_i c_i r_ik?",
     None,
     response=None,
     answer=262144,
-    explain="Each level's responsibilities sum to 1, so sum_k N_k = sum_i c_i, the number of pixels: "
-            "512 x 512 = 262,144. That is why pi_k = N_k / sum_i c_i.")
+    explain="Each level's responsibilities sum to 1, so Σ_k N_k = Σ_i c_i, the number of pixels: "
+            "512 x 512 = 262,144. That is why π_k = N_k / Σ_i c_i.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+#
+# - A. P. Dempster, N. M. Laird, D. B. Rubin (1977). Maximum likelihood from incomplete data via
+#   the EM algorithm. *Journal of the Royal Statistical Society B* 39(1), 1–38.
+# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9 (mixtures of
+#   Gaussians and EM). Springer.
+# - N. Otsu (1979). A threshold selection method from gray-level histograms. *IEEE Transactions
+#   on Systems, Man, and Cybernetics* 9(1), 62–66.
+# - P.-S. Liao, T.-S. Chen, P.-C. Chung (2001). A fast algorithm for multilevel thresholding.
+#   *Journal of Information Science and Engineering* 17(5), 713–727 (scikit-image's
+#   `threshold_multiotsu`).
+# - The project's seed outline "Image Segmentation and Background Modeling using GMM" (the
+#   equal-range start and the figures followed here).
+# - S. van der Walt et al. (2014). scikit-image: image processing in Python. *PeerJ* 2:e453
+#   (the cameraman image: `skimage.data.camera()`, photograph by Lav Varshney, CC0).

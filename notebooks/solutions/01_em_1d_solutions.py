@@ -34,7 +34,7 @@ from gmmlib.exercises import check_e_step, check_m_step
 
 np.set_printoptions(precision=3, suppress=True)
 X, true_labels = seed_1d(random_state=0)
-results = {K: painless_em(X, K, init="equal-range") for K in range(1, 5)}
+results = {K: painless_em(X, K, init="equal-range", prior=0) for K in range(1, 5)}  # as in the notebook
 
 # %% [markdown]
 # ## Exercise 1 · The M-step
@@ -137,7 +137,7 @@ print("BIC:", {K: round(float(b), 1) for K, b in bic.items()}, " lowest at K =",
 # grabbed.
 
 # %%
-kmeans_run = painless_em(X, 2, init="kmeans")
+kmeans_run = painless_em(X, 2, init="kmeans", prior=0)
 equal_run = results[2]
 print("iterations: equal-range", equal_run.n_iter, " k-means", kmeans_run.n_iter)
 same_means = np.allclose(np.sort(kmeans_run.mixture.means.ravel()), np.sort(equal_run.mixture.means.ravel()))
@@ -152,7 +152,8 @@ print("largest difference of the sorted means:",
 # disappears: same maximum, different paths.
 
 # %%
-tight = {init: painless_em(X, 2, init=init, tol=1e-10, max_iter=1000) for init in ("equal-range", "kmeans")}
+tight = {init: painless_em(X, 2, init=init, tol=1e-10, max_iter=1000, prior=0)
+         for init in ("equal-range", "kmeans")}
 for init, run in tight.items():
     print(f"{init:12s}: {run.n_iter:3d} iterations, sorted means {np.sort(run.mixture.means.ravel())}")
 print("same sorted means now:", np.allclose(*[np.sort(run.mixture.means.ravel()) for run in tight.values()]))

@@ -14,41 +14,56 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Solutions · 06 · Colour: full-covariance EM on RGB pixels
 #
-# Worked solutions to the exercises of [05 · Colour](../06_colour.ipynb), with the reasoning
+# Worked solutions to the exercises of [06 · Colour](../06_colour.ipynb), with the reasoning
 # behind each. Try an exercise before reading its solution. The coding solutions end with the
 # exercise's own checker call, and pass it.
 
-# %%
+# %% slideshow={"slide_type": "skip"} tags=["nbval-check-output"]
 # %matplotlib inline
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import Image, display
 from skimage import data
 
-from gmmlib import painless_em, segment_colour
+from gmmlib import painless_em, plotting, segment_colour
 from gmmlib.exercises import check_log_likelihood_ratio, check_whiten
 
+plt.rcParams.update(plotting.STYLE)
 np.set_printoptions(precision=2, suppress=True)
 SEED = 0
 img = data.astronaut()[::4, ::4]
 pixels = img.reshape(-1, 3)
+print(f"image: skimage.data.astronaut() every 4th row and column, {img.shape}")
 
-# %% [markdown]
+
+def show_jpeg(fig, quality=88):
+    """Display a figure of photographs as JPEG (a tenth of the PNG's size) and close it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="jpeg", pil_kwargs={"quality": quality})
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="jpeg"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 1 · Whitening
 #
 # Per feature (down each column, `axis=0`): subtract the mean, divide by the standard deviation
 # (the population one, `np.std`'s default `ddof=0`). Convert first: `uint8` pixels minus their
-# mean would wrap around.
+# mean would wrap around. (Painless EM divides by a robust spread, the interquartile range
+# divided by 1.349, so that a few extreme pixels cannot squeeze the rest together; the
+# mechanics are the same.)
 #
-# A constant feature has standard deviation 0, and dividing by it gives NaN (0/0). Its
+# A constant feature has standard deviation 0, and dividing by it gives NaN ($0/0$). Its
 # whitened values should simply be 0: every pixel sits exactly at the mean. Keeping `std = 1`
 # for that feature does this, and the returned `std` stays usable to map back,
 # `X = Z * std + mean`. Returning `std = 0` (or a tiny number) would break that inverse map
 # and every covariance mapped back with it.
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def my_whiten(X):
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=0)
@@ -59,30 +74,32 @@ def my_whiten(X):
 
 check_whiten(my_whiten)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2 · The log-likelihood ratio
 #
 # The given version exponentiates each component's log-density and sums. For a pixel far from
-# every component of a model, that density underflows to 0.0: the ratio becomes log(x / 0) =
-# inf, or log(0 / 0) = NaN when the pixel is far from both models. Stay in logs: each mixture's
-# log-density is a logsumexp over its components, which `Mixture.log_density` computes, and
-# the log of a ratio of densities is a difference of log-densities. Pure green on the
-# notebook's two models:
+# every component of a model, that density underflows to 0.0: the ratio becomes
+# $\log(p / 0) = \infty$, or $\log(0 / 0)$ = NaN when the pixel is far from both models. Stay in
+# logs: each mixture's log-density is a logsumexp over its components, which
+# `Mixture.log_density` computes, and the log of a ratio of densities is a difference of
+# log-densities. Pure green on the notebook's two models:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fg_box = (slice(23, 125), slice(40, 75))
 bg_box = (slice(0, 62), slice(83, 128))
 foreground = painless_em(img[fg_box].reshape(-1, 3), 4, random_state=SEED).mixture
 background = painless_em(img[bg_box].reshape(-1, 3), 4, random_state=SEED).mixture
 green = np.array([[0.0, 255.0, 0.0]])
+log_fg, log_bg = foreground.log_density(green)[0], background.log_density(green)[0]
 with np.errstate(all="ignore"):
-    p_fg, p_bg = np.exp(foreground.log_density(green)[0]), np.exp(background.log_density(green)[0])
-    print(f"densities: foreground {p_fg:.3g}, background {p_bg:.3g}; linear ratio log(p_fg / p_bg) = {np.log(p_fg / p_bg)}")
-print(f"log-densities: foreground {foreground.log_density(green)[0]:.1f}, background "
-      f"{background.log_density(green)[0]:.1f}; log ratio {(foreground.log_density(green) - background.log_density(green))[0]:.1f}")
+    p_fg, p_bg = np.exp(log_fg), np.exp(log_bg)
+    print(f"densities: foreground {p_fg:.3g}, background {p_bg:.3g}; "
+          f"in the linear domain log(p_fg / p_bg) = {np.log(p_fg / p_bg)}")
+print(f"log-densities: foreground {log_fg:.1f}, background {log_bg:.1f}; "
+      f"log ratio {log_fg - log_bg:.1f}")
 
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def my_log_likelihood_ratio(X, foreground, background):
     return foreground.log_density(X) - background.log_density(X)
 
@@ -90,7 +107,7 @@ def my_log_likelihood_ratio(X, foreground, background):
 check_log_likelihood_ratio(my_log_likelihood_ratio)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 3 · Other boxes
 #
 # The colour model only knows the colours in its boxes. Its two big mistakes in the notebook
@@ -98,16 +115,21 @@ check_log_likelihood_ratio(my_log_likelihood_ratio)
 # and nothing dark is in the background box, and the white straps, called background because
 # they look like the white shuttle. Give the background model a second box on the black
 # backdrop, then also give the foreground a box on the face, and follow the share of
-# foreground pixels in each region:
+# foreground pixels in each region (every fit is checked to have converged):
 
-# %%
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 backdrop = (slice(66, 90), slice(100, 128))
 face = (slice(10, 40), slice(45, 72))
 
 
+def fit_boxes(boxes):
+    result = painless_em(np.vstack([img[b].reshape(-1, 3) for b in boxes]), 4, random_state=SEED)
+    assert result.converged, result.stop_reason
+    return result.mixture
+
+
 def classify(fg_boxes, bg_boxes):
-    fg = painless_em(np.vstack([img[b].reshape(-1, 3) for b in fg_boxes]), 4, random_state=SEED).mixture
-    bg = painless_em(np.vstack([img[b].reshape(-1, 3) for b in bg_boxes]), 4, random_state=SEED).mixture
+    fg, bg = fit_boxes(fg_boxes), fit_boxes(bg_boxes)
     return (fg.log_density(pixels) - bg.log_density(pixels)).reshape(img.shape[:2])
 
 
@@ -120,46 +142,71 @@ for name, ratio in ratios.items():
              (("backdrop", backdrop), ("face", face), ("suit box", fg_box))}
     print(f"{name:34s} foreground share: " + ", ".join(f"{k} {v:.2f}" for k, v in share.items()))
 
-# %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 4.4), layout="constrained")
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
 for ax, (name, ratio) in zip(axes, ratios.items()):
     ax.imshow(np.where(ratio[:, :, None] > 0, img, 255 - (255 - img) // 4))
     ax.imshow(np.ma.masked_where(np.abs(ratio) >= 2, np.ones(ratio.shape)), cmap="autumn", alpha=0.8,
               vmin=0, vmax=1)
-    ax.set_title(name, fontsize=12)
+    ax.set_title(name)
     ax.set_axis_off()
 fig.suptitle("Foreground (ratio > 0) in colour, background faded; |ratio| < 2 in yellow")
-plt.show()
+show_jpeg(fig)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A box of dark background pixels teaches the background model that dark is common there too,
-# and most of the backdrop moves to the background, at the price of some dark pixels of the
-# face and the suit (hair, shadows), which now look like the backdrop; a face box wins back
-# some of them. The hardest pixels (yellow, $|\log p_{fg} - \log p_{bg}| < 2$) are those
-# whose colour occurs in both regions: dark collar and black backdrop, white straps and white
-# shuttle, edges where two colours mix in one pixel. No choice of boxes separates them by colour
-# alone; that takes information about *where* a pixel is (its neighbours), as GrabCut adds.
-#
-# ## Exercise 4 · Which K?
+# and most of the backdrop moves to the background (its foreground share falls from 0.84 to
+# 0.10), at the price of some dark pixels of the face and the suit (hair, shadows), which now
+# look like the backdrop; a face box wins some of them back. The hardest pixels (yellow,
+# $|\log p_{fg}(x_i) - \log p_{bg}(x_i)| < 2$) are those whose colour occurs in both regions:
+# dark collar and black backdrop, white straps and white shuttle, edges where two colours mix
+# in one pixel. No choice of boxes separates them by colour alone; that takes information
+# about *where* a pixel is (its neighbours), as GrabCut adds.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 4 · Which K?
+#
+# Before comparing fits, check that each one is a fit: BIC,
+# $-2 \log L + p \ln N$ with $p$ free parameters, compares the maximised likelihoods of
+# models, so every run must have converged honestly (status `converged`, no guard event at its
+# end).
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 fits = {K: segment_colour(img, K, random_state=SEED) for K in (3, 5, 8)}
 for K, seg in fits.items():
-    print(f"K = {K}: BIC {seg.result.mixture.bic(pixels):10.1f}, {seg.result.mixture.n_parameters} parameters")
+    result = seg.result
+    print(f"K = {K}: {result.status} after {result.n_iter} iterations, {len(result.guard_events)} "
+          f"guard events; BIC {result.mixture.bic(pixels):,.0f} with "
+          f"{result.mixture.n_parameters} parameters")
 
-# %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 4.4), layout="constrained")
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
 for ax, (K, seg) in zip(axes, fits.items()):
     ax.imshow(seg.mean_colour_image())
-    ax.set_title(f"K = {K}", fontsize=12)
+    ax.set_title(f"K = {K}")
     ax.set_axis_off()
-plt.show()
+show_jpeg(fig)
 
-# %% [markdown]
-# BIC keeps falling as $K$ grows, so among these it picks the largest. That is a fair answer to
-# the question BIC asks, which model describes the *distribution* of these 16,384 colours best
-# for its number of parameters: a photograph's colours are not a few Gaussian blobs, and with
-# this many pixels each extra component pays for itself. It is not the question a
-# segmentation asks. For regions a person would name (suit, skin, wall, shuttle, backdrop) a
-# small $K$ reads best; for a faithful mean-colour compression a larger one. Pick $K$ for the
-# use, and read BIC as one piece of evidence, not as the answer.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# All three runs converged with no guard event, so their BICs can be compared. BIC keeps
+# falling as $K$ grows, so among these it picks the largest. That is a fair answer to the
+# question BIC asks, which model describes the *distribution* of these 16384 colours best for
+# its number of parameters: a photograph's colours are not a few Gaussian blobs, and with this
+# many pixels each extra component pays for itself. It is not the question a segmentation
+# asks. For regions a person would name (suit, skin, wall, shuttle, backdrop) a small $K$ reads
+# best; for a faithful mean-colour compression a larger one. Pick $K$ for the use, and read
+# BIC as one piece of evidence, not as the answer.
+#
+# And the `prior=0` run of the notebook? Its BIC beats every honest fit, even $K = 8$:
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+spike = painless_em(pixels, 5, prior=0.0, max_iter=20, random_state=SEED)
+print(f"K = 5, prior=0: {spike.status}, guard events in iterations {spike.history.guard_iterations()}; "
+      f"BIC {spike.mixture.bic(pixels):,.0f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Do not believe it. That run never converged (the guard acted in every one of its last
+# iterations), and its likelihood comes from a spike on the 1704 identical black pixels whose
+# width is the variance floor: lower the floor and the BIC falls further, without limit. BIC
+# inherits the unboundedness of the likelihood; it is only meaningful between honest fits,
+# which is what the covariance prior gives.
