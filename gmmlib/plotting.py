@@ -143,6 +143,20 @@ def _values_1d(X, name="X"):
     return x
 
 
+def _bin_edges(x, bins, range):
+    """np.histogram_bin_edges, with an error naming X when float64 cannot split the range."""
+    try:
+        with np.errstate(invalid="ignore", over="ignore"):
+            edges = np.histogram_bin_edges(x, bins=bins, range=range)
+    except ValueError:  # e.g. values near 1e18 whose spread is below their float64 spacing
+        low, high = (x.min(), x.max()) if range is None else range
+        raise ValueError(f"X (values from {low:.6g} to {high:.6g}) cannot be split into "
+                         f"{bins if np.ndim(bins) == 0 else len(bins) - 1} bins of finite width in "
+                         "float64: the range is too narrow for the size of the values; subtract "
+                         "an offset first (e.g. X - np.median(X)) or pass a wider range") from None
+    return edges
+
+
 def _mesh(xx, yy):
     """xx, yy: two finite 2-D float arrays of the same shape, at least 2 x 2."""
     xx = check_array(xx, "xx", ndim=2, dtype=np.float64, max_abs=1e150,
@@ -286,8 +300,9 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
             raise ValueError("weights must be counts >= 0 with a positive sum")
     bins, range = _check_bins(bins), _check_range(range)
     label = _check_str(label, "label")
+    edges = _bin_edges(x, bins, range)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        density, edges = np.histogram(x, bins=bins, range=range, weights=weights, density=True)
+        density, edges = np.histogram(x, bins=edges, weights=weights, density=True)
     if not np.isfinite(density).all():
         raise ValueError(f"no value of X (with positive weight) falls inside the bins (range "
                          f"{edges[0]:.3g} to {edges[-1]:.3g}); widen range or bins")
@@ -334,7 +349,7 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
                          f"{resp.min():.3g} to {resp.max():.3g}")
     bins, range = _check_bins(bins), _check_range(range)
     K = resp.shape[1]
-    edges = np.histogram_bin_edges(x, bins=bins, range=range)
+    edges = _bin_edges(x, bins, range)
     width = np.diff(edges)
     bottom = np.zeros(width.size)
     bars = []
@@ -397,8 +412,10 @@ def weighted_log_densities_2d(mixture, points):
     b = mixture.covariances[:, 0, 1][:, None]
     c = mixture.covariances[:, 1, 1][:, None]
     det = a * c - b * b
-    if not np.all(det > 1e-12 * a * c) or not points.size:  # ill-conditioned: the written-out
-        return mixture.weighted_log_density(points).T        # inverse loses digits
+    if not points.size:
+        return np.empty((mixture.n_components, 0))
+    if not np.all(det > 1e-12 * a * c):  # ill-conditioned: the written-out inverse loses digits
+        return mixture.weighted_log_density(points).T
     dx = points[None, :, 0] - mixture.means[:, 0][:, None]
     dy = points[None, :, 1] - mixture.means[:, 1][:, None]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
