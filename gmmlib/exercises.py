@@ -36,11 +36,12 @@ responsibilities r_ik, weights pi_k, means mu_k, covariances Sigma_k, N_k = sum_
 
 Which notebook uses which checker:
 01 ``check_m_step``, ``check_e_step``;
-02 ``check_logsumexp``, ``check_log_gaussian``, ``check_e_step``, ``check_rcond``;
-03 ``check_bic``, ``check_n_parameters``;
-04 ``check_histogram``, ``check_threshold``, ``check_em_loop``;
-05 ``check_whiten``, ``check_log_likelihood_ratio``;
-06 ``check_frames_to_absorb``, ``check_first_match``, ``check_mog2_masks``.
+02 ``check_lower_bound``;
+03 ``check_logsumexp``, ``check_log_gaussian``, ``check_e_step``, ``check_rcond``;
+04 ``check_bic``, ``check_n_parameters``;
+05 ``check_histogram``, ``check_threshold``, ``check_em_loop``;
+06 ``check_whiten``, ``check_log_likelihood_ratio``;
+07 ``check_frames_to_absorb``, ``check_first_match``, ``check_mog2_masks``.
 """
 import copy
 import ctypes
@@ -65,7 +66,8 @@ from .mixture import Mixture
 
 __all__ = ["DEFAULT_TIMEOUT", "ExerciseError", "Feedback", "check_bic", "check_e_step",
            "check_em_loop", "check_first_match", "check_frames_to_absorb", "check_histogram",
-           "check_log_gaussian", "check_log_likelihood_ratio", "check_logsumexp", "check_m_step",
+           "check_log_gaussian", "check_log_likelihood_ratio", "check_logsumexp",
+           "check_lower_bound", "check_m_step",
            "check_mog2_masks", "check_n_parameters", "check_rcond", "check_threshold",
            "check_whiten"]
 
@@ -1358,7 +1360,11 @@ def check_whiten(s, fn):
 
     X (N, d); mean and std (d,) are the per-feature mean and standard deviation (np.std,
     ddof=0). A constant feature has std 0: keep std = 1 for it so nothing divides by zero
-    (its Z column is then 0). This is what ``gmmlib.painless.Whitener`` does for unweighted data.
+    (its Z column is then 0). This is the textbook transform, and the reference here.
+    ``gmmlib.painless.Whitener`` centres the same way but divides by a robust spread, the
+    interquartile range / 1.349 (``gmmlib.painless.robust_scale``): for Gaussian data it
+    estimates the same sigma, yet one outlier cannot inflate it. A constant feature there
+    takes the typical spread of the other features rather than 1.
     """
     rng = np.random.default_rng(3)
     cases = [
@@ -1649,10 +1655,9 @@ def check_mog2_masks(s, fn):
         raise _Fail(hint, f"{int(expected.sum())} foreground pixels", f"{int(a.sum())} ({wrong} pixels differ)")
 
 
-# --- notebook 02 (phase 2) ---
-# The lower bound of notebook 02 (02_em_theory). Not in __all__ yet: tests/test_exercises.py
-# requires reference and wrong answers for every name there; tests/test_exercises_02.py holds
-# this checker's. Import it by name: ``from gmmlib.exercises import check_lower_bound``.
+# --- notebook 02 ---
+# Jensen's lower bound of notebook 02 (02_em_theory); tests/test_exercises_02.py holds its
+# detailed tests, tests/test_exercises.py the reference and wrong answers shared by every checker.
 
 def _bound_terms(q, log_joint, counts, entropy=1.0, weighted=True):
     """sum_i c_i sum_k q_ik (log_joint_ik - entropy * log q_ik), with 0 log 0 = 0.
