@@ -576,9 +576,9 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
     spread = robust_scale(X, c)
     if spread.min() < MIN_SPREAD:
         raise ValueError(f"X has a spread of only {spread.min():.3g} (feature {int(spread.argmin())}): "
-                         f"variances on the order of its square ({spread.min() ** 2:.3g}) and "
-                         "smaller would underflow float64 (its smallest normal number is 2.2e-308). "
-                         "Rescale X first, e.g. X / np.abs(X).max()")
+                         f"its variance, the square of that (below {MIN_SPREAD ** 2:.0e}), is too "
+                         "small for float64 (whose smallest normal number is 2.2e-308). Rescale X "
+                         "first, e.g. X / np.abs(X).max()")
     W = Whitener(X, c, enabled=whiten, scale=spread, isotropic=covariance_type == "spherical")
     if not whiten and not (spread.min() > 1e-100 and spread.max() < 1e100):
         raise ValueError(f"whiten=False fits in the data's own units, but their spread (from "
