@@ -15,8 +15,8 @@ from matplotlib.collections import PolyCollection
 from . import plotting
 from ._checks import check_array, check_float, check_image, show
 from .background import BackgroundModel
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
-                         check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
+                         check_figsize, check_int, evenly_spaced, new_figure)
 
 BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
@@ -423,6 +423,9 @@ class BackgroundView(SliderView):
         p = self.current_pixel if pixel is None else check_int(
             pixel, "pixel", 0, len(self.run.pixels) - 1, hint="an index into run.pixels")
         max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+        # every argument is checked before the frames are drawn (seconds of work)
+        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
+        tolerance = check_int(tolerance, "tolerance", 0, 64, hint="grey levels, e.g. 16")
         figure = BackgroundFigure(self.run, figsize=check_figsize(
             BACKGROUND_ANIMATION_FIGSIZE if figsize is None else figsize))
         steps = evenly_spaced(len(self.run) - 1, max_frames)

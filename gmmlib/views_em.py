@@ -16,8 +16,8 @@ from matplotlib.colors import Normalize, to_rgba_array
 from . import plotting
 from ._checks import as_data, as_weights, show
 from .history import EMResult
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
-                         check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
+                         check_figsize, check_int, evenly_spaced, new_figure)
 
 EM_FIGSIZE = (8.75, 3.6)        # 840 x 346 px: shown 1:1 in JupyterLab on a 1280 px screen
 EM_ANIMATION_FIGSIZE = (8, 3.2)  # 768 x 307 px
@@ -283,6 +283,8 @@ class KIterationView(SliderView):
         """
         K = self.current_K if K is None else self.figure._check_K(K)
         max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+        # every argument is checked before the frames are drawn (seconds of work)
+        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
         figure = self._make_figure(figsize=check_figsize(
             self.animation_figsize if figsize is None else figsize))
         steps = evenly_spaced(self.last_iteration(K), max_frames)
