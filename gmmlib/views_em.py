@@ -58,6 +58,14 @@ def as_results(results, name="results"):
     return {K: results[K] for K in Ks}
 
 
+def check_K(results, K):
+    """``K`` as an int, one of the computed K (the keys of ``results``)."""
+    K = check_int(K, "K", hint=f"one of the computed K {list(results)}")
+    if K not in results:
+        raise ValueError(f"K={K} was not computed; pick one of {list(results)}")
+    return K
+
+
 def caption(result, t):
     """The one-line summary under a view: "K=3 iteration=5 log-likelihood=-1234.5" (+ guard events)."""
     if not isinstance(result, EMResult):
@@ -169,10 +177,7 @@ class EMFigure(BlitFigure):
         self.moving += [self.ax_data.title, self.ll_marker]
 
     def _check_K(self, K):
-        K = check_int(K, "K", hint=f"one of the computed K {list(self.results)}")
-        if K not in self.results:
-            raise ValueError(f"K={K} was not computed; pick one of {list(self.results)}")
-        return K
+        return check_K(self.results, K)
 
     # --- every slider step --------------------------------------------------------------
     def draw(self, K, t):
@@ -207,20 +212,25 @@ class KIterationView(SliderView):
     """A K slider and an iteration slider over a figure with ``results`` and ``draw(K, t)``.
 
     Shared by :class:`EMView` and ``SegmentationView``; ``make_figure(figsize)`` builds the
-    figure (again, at another size, for :meth:`animation`).
+    figure (again, at another size, for :meth:`animation`). ``results``, the {K: EMResult}
+    the figure will show, lets a bad K be refused before the figure is built.
     """
 
     animation_figsize = EM_ANIMATION_FIGSIZE
     kind = "EM"
 
-    def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE):
+    def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE, results=None):
+        # the arguments are checked before the figure is built and drawn (the slow part)
+        figsize = check_figsize(figsize)
+        iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
+        if results is not None and K is not None:
+            K = check_K(results, K)
         self._make_figure = make_figure
-        self.figure = make_figure(figsize=check_figsize(figsize))
+        self.figure = make_figure(figsize=figsize)
         self.results = self.figure.results
         Ks = list(self.results)
         K = Ks[0] if K is None else self.figure._check_K(K)
         last = self.last_iteration(K)
-        iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
         self._K = K
         self.K = None
         if len(Ks) > 1:
@@ -342,4 +352,4 @@ class EMView(KIterationView):
             weights = as_weights(weights, X.shape[0])
         self.kind = f"EM on {d}-D data"
         make = partial(EMFigure, X, results, weights)
-        super().__init__(make, K=K, iteration=iteration, figsize=figsize)
+        super().__init__(make, K=K, iteration=iteration, figsize=figsize, results=results)

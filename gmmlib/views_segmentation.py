@@ -112,4 +112,4 @@ class SegmentationView(KIterationView):
                              "histogram EM on gray levels: pass {K: histogram_em(image, K) ...}")
         self.kind = "histogram EM on the image"
         make = partial(SegmentationFigure, image, results)
-        super().__init__(make, K=K, iteration=iteration, figsize=figsize)
+        super().__init__(make, K=K, iteration=iteration, figsize=figsize, results=results)

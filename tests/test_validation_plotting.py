@@ -165,3 +165,33 @@ def test_check_init_wants_whole_numbers_for_K_and_d():
 def test_data_at_1e_300_is_refused_with_the_fix():
     with raises(ValueError, "X has a spread of only", "Rescale X"):
         gmmlib.painless_em(np.arange(30.0) * 1e-300, 2)
+
+
+def test_animation_durations_are_checked_before_any_frame_is_drawn(X1, runs, run, monkeypatch):
+    from gmmlib import views_base
+
+    def no_drawing(self):
+        raise AssertionError("a frame was drawn before the arguments were checked")
+    em_view = views.EMView(X1, runs, figsize=(6.7, 1.5))
+    background_view = views.BackgroundView(run, figsize=(6.7, 1.5))
+    monkeypatch.setattr(views_base.BlitFigure, "render", no_drawing)
+    with raises(ValueError, "frame_ms"):
+        em_view.animation(K=1, frame_ms="fast")
+    with raises(ValueError, "hold_ms"):
+        background_view.animation(hold_ms=1e9)
+    with raises((TypeError, ValueError), "tolerance"):
+        background_view.animation(tolerance=-1)
+
+
+def test_a_view_checks_K_and_iteration_before_building_its_figure(X1, runs, monkeypatch):
+    from gmmlib import views_em
+    built = []
+    real = views_em.EMFigure
+    monkeypatch.setattr(views_em, "EMFigure", lambda *a, **k: built.append(1) or real(*a, **k))
+    with raises(ValueError, "K=9 was not computed"):
+        views.EMView(X1, runs, K=9, figsize=(6.7, 1.5))
+    with raises(TypeError, "iteration must be a whole number"):
+        views.EMView(X1, runs, iteration="last", figsize=(6.7, 1.5))
+    assert not built
+    views.EMView(X1, runs, K=2, figsize=(6.7, 1.5))
+    assert built == [1]
