@@ -58,7 +58,7 @@ def as_results(results, name="results"):
     return {K: results[K] for K in Ks}
 
 
-def check_K(results, K):
+def _check_computed_K(results, K):
     """``K`` as an int, one of the computed K (the keys of ``results``)."""
     K = check_int(K, "K", hint=f"one of the computed K {list(results)}")
     if K not in results:
@@ -177,7 +177,7 @@ class EMFigure(BlitFigure):
         self.moving += [self.ax_data.title, self.ll_marker]
 
     def _check_K(self, K):
-        return check_K(self.results, K)
+        return _check_computed_K(self.results, K)
 
     # --- every slider step --------------------------------------------------------------
     def draw(self, K, t):
@@ -224,7 +224,7 @@ class KIterationView(SliderView):
         figsize = check_figsize(figsize)
         iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
         if results is not None and K is not None:
-            K = check_K(results, K)
+            K = _check_computed_K(results, K)
         self._make_figure = make_figure
         self.figure = make_figure(figsize=figsize)
         self.results = self.figure.results
