@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import plotting
-from ._checks import check_path, show
+from ._checks import check_float, check_path, show
 from .plotting import DPI
 
 MIN_WIDTH_PX = 640     # the narrowest figure or animation frame a view makes
@@ -89,10 +89,9 @@ def check_figsize(figsize, name="figsize"):
 
 
 def check_duration(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or not 20 <= value <= 60_000:
-        raise ValueError(f"{name} must be a number of milliseconds between 20 and 60000, got {value!r}")
-    return int(round(value))
+    """``value`` milliseconds as an int in [20, 60000] (a frame's or the final hold's)."""
+    return int(round(check_float(value, name, "[20, 60000]", expected="a number of milliseconds "
+                                 "between 20 and 60000", hint="e.g. 400")))
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -179,6 +179,8 @@ def test_animation_durations_are_checked_before_any_frame_is_drawn(X1, runs, run
         em_view.animation(K=1, frame_ms="fast")
     with raises(ValueError, "hold_ms"):
         background_view.animation(hold_ms=1e9)
+    with raises(ValueError, "frame_ms", "too large"):  # np.isfinite(10**400) is a numpy TypeError
+        background_view.animation(frame_ms=10 ** 400)
     with raises((TypeError, ValueError), "tolerance"):
         background_view.animation(tolerance=-1)
 
