@@ -82,7 +82,8 @@ def record_background(model, frames, pixels, truths=None):
     n, H, W = frames.shape
     pixels = _pixel_list(pixels, H, W)
     if truths is not None:
-        truths = np.asarray(truths)
+        truths = check_array(truths, "truths", allow_empty=True,
+                             hint="pass one foreground mask per frame, or truths=None")
         if truths.shape != frames.shape:
             raise ValueError(f"truths has shape {truths.shape} but the frames {frames.shape}: "
                              "pass one foreground mask per frame, or truths=None")
