@@ -222,7 +222,8 @@ def robust_scale(X, weights=None):
     is constant (a single distinct point) each takes the size of the largest value (or 1).
 
     "Constant" is judged at float64's resolution: a spread of a few units in the last place
-    of the feature's values (``CONSTANT_ULPS``) is rounding, not data. Taken at face value
+    of the feature's central values, its quartiles (``CONSTANT_ULPS``), is rounding, not data
+    (an outlier does not count: a spread far below its own last place is still data). Taken at face value
     it would make the feature's variance, and with it the prior and the variance floor in
     that direction, vanish next to the others': a covariance that is not positive definite
     once mapped back to data units.
@@ -238,16 +239,17 @@ def robust_scale(X, weights=None):
     Xp, w = X[keep], weights[keep]
     c = w / w.sum()
     d = X.shape[1]
-    scale = np.zeros(d)
+    scale, center = np.zeros(d), np.zeros(d)
     for j in range(d):
         q1, q3 = _weighted_quantile_pair(Xp[:, j], w)
         scale[j] = (q3 - q1) / 1.3489795003921634
+        center[j] = max(abs(q1), abs(q3))
         if not scale[j] > 0:
             # about the median, a data value: a constant feature gives exactly 0 (its mean,
             # rounded, would leave a spread of rounding noise)
             _, median = _weighted_quantile_pair(Xp[:, j], w, 0.5, 0.5)
             scale[j] = np.sqrt(c @ (Xp[:, j] - median) ** 2)
-    resolution = CONSTANT_ULPS * EPS * np.abs(Xp).max(axis=0)
+    resolution = CONSTANT_ULPS * EPS * center  # the rounding of values near the quartiles
     constant = ~(scale > resolution)
     if constant.all():  # one distinct point: one size for every feature keeps the fit round
         size = float(np.abs(Xp).max())
@@ -574,16 +576,7 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
                          "start or init='equal-range' gives the same run every time: use n_init=1")
 
     spread = robust_scale(X, c)
-    if spread.min() < MIN_SPREAD:
-        raise ValueError(f"X has a spread of only {spread.min():.3g} (feature {int(spread.argmin())}): "
-                         f"its variance, the square of that (below {MIN_SPREAD ** 2:.0e}), is too "
-                         "small for float64 (whose smallest normal number is 2.2e-308). Rescale X "
-                         "first, e.g. X / np.abs(X).max()")
     W = Whitener(X, c, enabled=whiten, scale=spread, isotropic=covariance_type == "spherical")
-    if not whiten and not (spread.min() > 1e-100 and spread.max() < 1e100):
-        raise ValueError(f"whiten=False fits in the data's own units, but their spread (from "
-                         f"{spread.min():.3g} to {spread.max():.3g}) puts variances outside what "
-                         "float64 holds safely; use whiten=True")
     Z = W.forward(X)
     reach = float(np.abs(Z).max())
     if whiten and not reach < 1e100:
@@ -591,6 +584,16 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
             f"X reaches {reach:.3g} times its typical spread from its centre (spread {spread.min():.3g}"
             f" in the narrowest feature): squares of such numbers overflow float64. Remove the extreme "
             "points, or fit them separately")
+    # after the reach: next to an extreme point, rescaling X (the advice below) would not help
+    if spread.min() < MIN_SPREAD:
+        raise ValueError(f"X has a spread of only {spread.min():.3g} (feature {int(spread.argmin())}): "
+                         f"its variance, the square of that (below {MIN_SPREAD ** 2:.0e}), is too "
+                         "small for float64 (whose smallest normal number is 2.2e-308). Rescale X "
+                         "first, e.g. X / np.abs(X).max()")
+    if not whiten and not (spread.min() > 1e-100 and spread.max() < 1e100):
+        raise ValueError(f"whiten=False fits in the data's own units, but their spread (from "
+                         f"{spread.min():.3g} to {spread.max():.3g}) puts variances outside what "
+                         "float64 holds safely; use whiten=True")
     if whiten and n_distinct(Z, c, enough=K) < K:
         raise ValueError(
             f"whitening (x - mean) / spread maps distinct points of X onto the same values, leaving "
