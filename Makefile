@@ -48,15 +48,15 @@ test: test-unit test-notebooks test-browser
 # The commands of the test targets are README's commands without make, word for word
 # (tests/test_readme_route.py checks, and runs README's in a fresh venv).
 test-unit: $(STAMP)
-	$(PYTEST) --doctest-modules gmmlib tests --ignore=tests/browser
+	$(PYTEST) -n auto --dist loadfile --doctest-modules gmmlib tests --ignore=tests/browser
 
 # Twice: the default BLAS kernel, then another kernel on one thread. A checked output that prints
 # round-off differs between the two, as it would on another CPU. OPENBLAS_CORETYPE is read by every
 # OpenBLAS in the venv, numpy's and scipy's bundled scipy-openblas included (notebooks/conftest.py
 # prints the kernel each run really used).
 test-notebooks: $(STAMP)
-	$(PYTEST) --nbval-lax --nbval-current-env notebooks
-	OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval-lax --nbval-current-env notebooks
+	$(PYTEST) -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks
+	OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 $(PYTEST) -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks
 
 # The browser stage: JupyterLab over a temporary copy of the repo, driven in Chromium
 # (tests/browser/). tests/ensure_browser.py finds a Chromium or installs one (apt-get as root or
@@ -79,6 +79,8 @@ screenshots: $(STAMP) $(OVERRIDES)
 # dependency (uv's lowest-direct resolution) and for the build backend, in their own venv, pass
 # the unit tests and nbval. The README route test is left out here: it builds its own venv with
 # pip's newest versions whatever venv runs it, so here it would only repeat what make test ran.
+# Every other test runs; the hypothesis suites draw 40 examples per test instead of 250 (the long
+# search ran in make test: here the question is whether these versions work, not new inputs).
 # `make test-lowest-browser` runs the browser suite there too (not in CI: see README).
 LOWEST := .venv-lowest
 LOWEST_BIN := $(LOWEST)/$(VENV_BIN)
@@ -104,19 +106,29 @@ LOWEST_VERSIONS = $(LOWEST_BIN)/python -c "import re, tomllib, importlib.metadat
 
 test-lowest: $(LOWEST)/.installed
 	@$(LOWEST_VERSIONS)
-	$(LOWEST_BIN)/python -m pytest --doctest-modules gmmlib tests --ignore=tests/browser --ignore=tests/test_readme_route.py
-	$(LOWEST_BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
+	GMMLIB_GARBAGE_EXAMPLES=40 GMMLIB_HYPOTHESIS_EXAMPLES=40 \
+		$(LOWEST_BIN)/python -m pytest -n auto --dist loadfile --doctest-modules gmmlib tests --ignore=tests/browser --ignore=tests/test_readme_route.py
+	$(LOWEST_BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks
 
 test-lowest-browser: $(LOWEST)/.installed
 	@$(LOWEST_VERSIONS)
 	$(FIND_BROWSER) && $(LOWEST_BIN)/python -m pytest tests/browser
 
-# Re-execute every notebook from its paired .py and store the outputs (they render on GitHub).
+# Re-execute every notebook and its solutions from the paired .py and store the outputs (they
+# render before anything runs: GitHub, untrusted JupyterLab). No widget state is stored (every view
+# stores a PNG of itself instead) and a stale `widgets` entry left by an older run is dropped; the
+# second jupytext --sync writes the .py back in jupytext's own form, so the pair stays in step.
+NB_SOURCES = notebooks/[0-9]*.py notebooks/solutions/[0-9]*.py
+DROP_WIDGET_STATE = $(BIN)/python -c "import sys, nbformat; nb = nbformat.read(sys.argv[1], 4); \
+	nb.metadata.pop('widgets', None); nbformat.write(nb, sys.argv[1])"
+
 notebooks: $(STAMP)
-	for py in notebooks/[0-9]*.py; do \
+	for py in $(NB_SOURCES); do \
 		$(BIN)/jupytext --quiet --sync "$$py" && \
 		$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
-			--ExecutePreprocessor.store_widget_state=False "$${py%.py}.ipynb" || exit 1; \
+			--ExecutePreprocessor.store_widget_state=False "$${py%.py}.ipynb" && \
+		$(DROP_WIDGET_STATE) "$${py%.py}.ipynb" && \
+		$(BIN)/jupytext --quiet --sync "$$py" || exit 1; \
 	done
 
 bench: $(STAMP)

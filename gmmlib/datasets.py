@@ -98,3 +98,64 @@ def _uint8_overflow():
 def failure_cases():
     """The five failures of ALGORITHMS.md section 1, in the order notebook 03 shows them."""
     return [_underflow(), _zero_likelihood(), _singular(), _empty_component(), _uint8_overflow()]
+
+
+# --- notebook 03 (phase 2): data for the singularity, guard-event and whitening lessons ---
+
+def isolated_point(random_state=0):
+    """``seed_1d`` plus one point at 33.0, far from the rest, and a start that puts a narrow
+    third component on that point.
+
+    From this start with ``prior=0`` the third component shrinks onto the lone point and the
+    likelihood grows without bound (notebook 03, "the likelihood has no maximum").
+    ``random_state``: an integer seed >= 0, None or a numpy Generator (for ``seed_1d``).
+    Returns (X (301,), start: a Mixture with K = 3).
+    """
+    X, _ = seed_1d(random_state)
+    start = Mixture([0.3, 0.6, 0.1], [[10.0], [20.0], [33.0]], [[[1.0]], [[9.0]], [[1.0]]])
+    return np.append(X, 33.0), start
+
+
+def repeated_value(random_state=1):
+    """60 points from N(0, 1), 60 from N(8, 1) and five copies of 11.0 (one reading repeated,
+    as a stuck sensor or a saturated pixel gives).
+
+    With K = 3 some K-means starts give the five copies a component of their own, which then
+    collapses onto them; others do not (notebook 03, restarts).
+    ``random_state``: an integer seed >= 0, None or a numpy Generator. Returns X (125,).
+    """
+    rng = check_random_state(random_state)
+    return np.concatenate([rng.normal(0, 1, 60), rng.normal(8, 1, 60), np.full(5, 11.0)])
+
+
+def points_on_a_line(random_state=0):
+    """200 points from N(0, I) in 2-D and 40 points exactly on the line x_2 = x_1 (x_1 uniform
+    in [2, 5]), like pixels whose two channels are equal.
+
+    A component that takes the 40 points has a covariance of rank 1: with ``prior=0`` the guard
+    must replace it, again and again (notebook 03, what a guard event does to the curve).
+    ``random_state``: an integer seed >= 0, None or a numpy Generator.
+    Returns (X (240, 2), labels (240,): 0 for the cloud, 1 for the line).
+    """
+    rng = check_random_state(random_state)
+    cloud = rng.normal(0.0, 1.0, (200, 2))
+    t = rng.uniform(2.0, 5.0, 40)
+    return np.vstack([cloud, np.column_stack([t, t])]), np.repeat([0, 1], [200, 40])
+
+
+def crossing_clusters(random_state=0, scale=1.0):
+    """Two clusters of 150 points that cross like an X: unit variances, correlations +0.98 and
+    -0.98, means (0, 0) and (0.5, 0.5); the second feature is then multiplied by ``scale``
+    (``scale=1e6``: measured in micro-units).
+
+    Both clusters have the same variances, so only the correlation tells them apart: a fit
+    that loses it (a diagonal covariance) cannot separate them (notebook 03, whitening).
+    ``random_state``: an integer seed >= 0, None or a numpy Generator.
+    Returns (X (300, 2), labels (300,)).
+    """
+    rng = check_random_state(random_state)
+    a = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.98], [0.98, 1.0]], 150)
+    b = rng.multivariate_normal([0.5, 0.5], [[1.0, -0.98], [-0.98, 1.0]], 150)
+    return np.vstack([a, b]) * [1.0, scale], np.repeat([0, 1], 150)
+
+# --- end of notebook 03 (phase 2) ---

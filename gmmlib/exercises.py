@@ -1748,3 +1748,94 @@ def check_lower_bound(s, fn):
         if _close(g, expected, rtol=1e-9, atol=1e-9):
             continue
         raise _Fail(_lower_bound_hint(g, q, a, c, expected, log_L), f"{_num(expected)}  (log L = {_num(log_L)})", g)
+
+
+# --- notebook 04 (phase 2) ---
+# Counting the free parameters of each covariance type (notebook 04, exercise 3).
+
+def _typed_mixture(K, d, covariance_type):
+    """A valid mixture of the type (the reference count is its ``n_parameters``)."""
+    return Mixture(np.full(K, 1.0 / K), np.zeros((K, d)), np.broadcast_to(np.eye(d), (K, d, d)),
+                   covariance_type=covariance_type)
+
+
+_TYPE_RULES = {
+    "full": "each component has its own symmetric d x d matrix: K d (d + 1) / 2 free numbers",
+    "diag": "each component has its own d variances (a diagonal matrix): K d free numbers",
+    "spherical": "each component has ONE variance, the same in every direction: K free numbers",
+    "tied": "all K components share ONE symmetric d x d matrix: d (d + 1) / 2 free numbers, whatever K",
+}
+
+
+def _typed_count_mistakes(ctype):
+    """[(hint, count(K, d))]: the usual wrong counts for a covariance type, each as a formula."""
+    rule = f"for {ctype!r}, {_TYPE_RULES[ctype]}."
+    cov = {"full": lambda K, d: K * d * (d + 1) // 2, "diag": lambda K, d: K * d,
+           "spherical": lambda K, d: K, "tied": lambda K, d: d * (d + 1) // 2}
+    own = cov[ctype]
+    mistakes = [
+        ("the count is for the whole mixture: (K - 1) weights + K d means + the covariances; "
+         "you returned the covariances alone.", own),
+        ("off by one: the K weights sum to 1, so only K - 1 of them are free.",
+         lambda K, d: K + K * d + own(K, d)),
+        ("do not forget the means: K d free numbers.", lambda K, d: (K - 1) + own(K, d)),
+    ]
+    for other, what in (("full", "that is the count for 'full' covariances"),
+                        ("diag", "that counts a diagonal per component (that is 'diag')"),
+                        ("spherical", "that counts one variance per component (that is 'spherical')"),
+                        ("tied", "that counts one shared matrix (that is 'tied')")):
+        if other != ctype:
+            mistakes.append((f"{what}; {rule}", lambda K, d, c=cov[other]: (K - 1) + K * d + c(K, d)))
+    if ctype in ("full", "tied"):
+        mistakes.append(("a covariance is symmetric: only d (d + 1) / 2 of its d^2 entries are free.",
+                         lambda K, d: (K - 1) + K * d + (K if ctype == "full" else 1) * d * d))
+    if ctype == "spherical":
+        mistakes.append(("one variance shared by every component is not a type here; 'spherical' "
+                         "gives each component its own: K.", lambda K, d: (K - 1) + K * d + 1))
+    return mistakes
+
+
+@_checker("n_parameters_by_type", 10)
+def check_n_parameters_by_type(s, fn):
+    """Check ``fn(K, d, covariance_type) -> int``: free parameters of a mixture of that type.
+
+    p = (K - 1) weights + K d mean entries + the covariance type's own count: ``full``
+    K d (d + 1) / 2, ``diag`` K d, ``spherical`` K, ``tied`` d (d + 1) / 2 (scikit-learn's
+    ``_n_parameters``). The reference is ``Mixture(..., covariance_type=...).n_parameters``.
+    The cases with K = 3, d = 2 come first, one per type, so the first failure names the type;
+    the hint names the mistake whose formula explains every answer given for that type.
+    """
+    cases = [(3, 2, "full"), (3, 2, "diag"), (3, 2, "spherical"), (3, 2, "tied"),
+             (2, 4, "diag"), (2, 4, "spherical"), (2, 4, "tied"), (2, 4, "full"),
+             (1, 3, "tied"), (4, 1, "spherical")]
+
+    def case(K, d, ctype):
+        return _Case(f"{ctype}, K = {K}, d = {d}", [("K", K), ("d", d), ("covariance_type", ctype)])
+
+    for K, d, ctype in cases:
+        expected = _typed_mixture(K, d, ctype).n_parameters
+        failing = case(K, d, ctype)
+        got = s.call(fn, failing)
+        if got is None:
+            raise _Fail(f"your function returned None for covariance_type={ctype!r}: handle all four "
+                        "types ('full', 'diag', 'spherical', 'tied') and return the count.", expected, got)
+        g = _integer(got, "your count", low=0)
+        if g == expected:
+            continue
+        # The same type at other sizes tells mistakes apart that give the same number here.
+        answers = {(K, d): g}
+        for K2, d2, t2 in cases:
+            if t2 == ctype and (K2, d2) != (K, d):
+                try:
+                    answers[K2, d2] = _integer(s.call(fn, case(K2, d2, t2)), "your count")
+                except _Fail:
+                    pass
+        s.case = failing
+        mistakes = [(h, f) for h, f in _typed_count_mistakes(ctype) if f(K, d) == g]
+        hint = next((h for h, f in mistakes if all(f(*kd) == a for kd, a in answers.items())),
+                    mistakes[0][0] if mistakes else
+                    f"p = (K - 1) + K d + the covariances; for {ctype!r}, {_TYPE_RULES[ctype]}.")
+        raise _Fail(hint, expected, g)
+
+
+# --- end of notebook 04 (phase 2) ---

@@ -171,7 +171,11 @@ def fetch_clip(name, routes=ROUTES):
                 tried.append(f"{label}: wrong sha256 {got}")
                 _say("  failed: the file's sha256 does not match")
                 continue
-            shutil.move(part, target)
+            # Into the cache under a name of its own, then renamed in one step: a notebook or
+            # test fetching the same clip in parallel sees either no file or the whole file.
+            staged = folder / f".{name}.{os.getpid()}.part"
+            shutil.move(part, staged)
+            os.replace(staged, target)
             _say(f"  {name} ({size:,} bytes, sha256 checked) from {source} -> {target}")
             return target
     raise RuntimeError(

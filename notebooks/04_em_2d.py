@@ -14,203 +14,392 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # 04 · EM in two dimensions: ellipses, choosing K, sampling
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 04 · EM in two dimensions: ellipses, covariance types, choosing K
 #
-# In two dimensions each Gaussian has a $2 \times 2$ covariance matrix, and the picture of a
-# component becomes an ellipse: its size, its elongation and its tilt are all in $\Sigma_k$.
-# The EM steps are the same as in notebook 01, with vectors and matrices in place of numbers.
-# This notebook fits the seed's `GMMExample_2D` data, chooses $K$ with BIC and AIC, draws new
-# points from the fitted model and checks the result against scikit-learn.
-#
+# In two dimensions each Gaussian has a $2 \times 2$ covariance matrix $\Sigma_k$, and the
+# picture of a component becomes an ellipse: its size, its elongation and its tilt are all in
+# $\Sigma_k$. The EM steps are those of notebooks 01 and 02, with vectors and matrices in place
+# of numbers. This notebook fits the seed's `GMMExample_2D` data, compares the four covariance
+# types of scikit-learn, chooses $K$ and the type with BIC and AIC, draws new points from the
+# fitted model and checks the result against scikit-learn.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning goals**
 #
-# - read a covariance matrix as an ellipse (axes = eigenvectors, half-lengths = $\sqrt{\text{eigenvalues}}$)
+# - read a covariance matrix as an ellipse (axes = eigenvectors, half-lengths $\propto \sqrt{\text{eigenvalues}}$)
 #   and a mixture as density contours;
 # - follow EM iteration by iteration with sliders for $K$ and the iteration;
-# - choose $K$ with the Bayesian and Akaike information criteria;
+# - say what the covariance types `full`, `diag`, `spherical` and `tied` allow, and count the
+#   free parameters each costs;
+# - choose $K$ and the covariance type with the Bayesian and Akaike information criteria, and
+#   explain the choice as fit against parameters;
 # - use the fitted mixture as a generator of new data;
 # - compare with `sklearn.mixture.GaussianMixture`, allowing for the arbitrary order of components.
+#
+# **Notation** (as in every notebook): points $x_i \in \mathbb{R}^d$ ($d = 2$ here), weights
+# $\pi_k$, means $\mu_k$, covariances $\Sigma_k$, responsibilities $r_{ik}$, $N$ points.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
+import textwrap
+import warnings
+from collections import Counter
+
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML
+from IPython.display import Image, display
 from scipy.optimize import linear_sum_assignment
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from gmmlib import painless_em, plotting
 from gmmlib.datasets import seed_2d
-from gmmlib.exercises import check_bic, check_n_parameters
+from gmmlib.exercises import check_bic, check_n_parameters, check_n_parameters_by_type
 from gmmlib.quiz import ask
 from gmmlib.views import EMView
+from gmmlib.views_base import encode_small_png
 
+plt.rcParams.update(plotting.STYLE)  # 12 pt text, constrained layout, colour-blind-safe colours
 np.set_printoptions(precision=3, suppress=True)
-rng = np.random.default_rng(0)  # the data, the fits and the samples below are all seeded
-X, true_labels = seed_2d(random_state=0)
+X, true_labels = seed_2d(random_state=0)  # seeded: the same 300 points on every machine
+TYPES = ["full", "diag", "spherical", "tied"]
 
-# %% [markdown]
+
+def show(fig):
+    """Display a figure as a 255-colour PNG and close it: the same to the eye as plt.show(),
+    about three times smaller, so the stored notebook stays quick to open."""
+    fig.canvas.draw()
+    display(Image(data=encode_small_png(np.asarray(fig.canvas.buffer_rgba()))))
+    plt.close(fig)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data
 #
 # 200 points around $\mu_1 = (1, 2)$ with $\Sigma_1 = \begin{pmatrix} 3 & 0.2 \\ 0.2 & 2 \end{pmatrix}$
 # and 100 around $\mu_2 = (-1, -2)$ with $\Sigma_2 = \mathrm{diag}(2, 1)$. The two clouds
 # overlap: some points could belong to either.
 
-# %%
-fig, ax = plt.subplots(figsize=(5, 4))
-plotting.scatter_2d(ax, X)
-ax.set(title="The seed's 2-D data (labels hidden)", xlabel="$x_1$", ylabel="$x_2$")
-plt.show()
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.7), sharex=True, sharey=True)
+plotting.scatter_2d(axes[0], X)
+axes[0].set(title="what EM sees", xlabel="$x_1$", ylabel="$x_2$")
+plotting.scatter_2d(axes[1], X, labels=true_labels)
+axes[1].set(title="the hidden labels", xlabel="$x_1$")
+show(fig)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
+# EM sees only the left picture.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fit every K from 1 to 6, once
 #
-# Everything below (pictures, sliders, BIC) reads these six runs; nothing is refitted later.
+# One run of `painless_em` per $K$ (full covariances, the default). Everything below (the
+# pictures, the sliders, the information criteria) reads these runs; nothing is refitted later.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 results = {K: painless_em(X, K, random_state=0) for K in range(1, 7)}
+print(" K  iterations  status     log L")
 for K, run in results.items():
-    print(run)
+    print(f"{K:2d}  {run.n_iter:10d}  {run.status:9s}  {run.log_likelihood:7.1f}")
+print(textwrap.fill("K = 2 stopped because: " + results[2].stop_reason, 88))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
+# Every run converged: its last iteration raised the objective by less than `tol` (relative)
+# with no guard event. $K = 2$ took 13 iterations.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Ellipses and contours
 #
 # For component $k$ the ellipse is the set of points at two "standard deviations" from
 # $\mu_k$, i.e. $(x - \mu_k)^\top \Sigma_k^{-1} (x - \mu_k) = 2^2$. Its axes point along the
 # eigenvectors of $\Sigma_k$ and its half-lengths are $2\sqrt{\lambda}$ for the eigenvalues
-# $\lambda$. The thin lines are contours of the mixture's log-density $\log p(x)$, and each point is
-# coloured by its most probable component.
+# $\lambda$ (so the printed width and height are $4\sqrt{\lambda}$).
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 fit = results[2].mixture
 for k in range(2):
-    eigvals, eigvecs = np.linalg.eigh(fit.covariances[k])
+    eigvals = np.linalg.eigvalsh(fit.covariances[k])
     width, height, angle = plotting.ellipse_geometry(fit.covariances[k])
     print(f"component {k}: mean {fit.means[k]}, eigenvalues {eigvals}, "
-          f"ellipse {width:.2f} x {height:.2f} at {angle:.1f} degrees")
+          f"ellipse {width:.2f} x {height:.2f} at {angle:.0f} degrees")
 
-# %%
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# $K = 2$: points coloured by their most probable component, $2\sigma$ ellipses, contours of $\log p(x)$.
+
+# %% slideshow={"slide_type": "-"}
 xx, yy, _ = plotting.grid_2d(X)
-fig, ax = plt.subplots(figsize=(5.5, 4.5))
+fig, ax = plt.subplots(figsize=(7.5, 3.9))
 plotting.scatter_2d(ax, X, labels=fit.predict(X))
 plotting.covariance_ellipses(ax, fit)
 contours = plotting.density_contours(ax, fit, xx, yy)
-fig.colorbar(contours, ax=ax, label="log p(x)")
-ax.set(title="K = 2 after EM: 2-sigma ellipses and log-density contours",
-       xlabel="$x_1$", ylabel="$x_2$")
-plt.show()
+fig.colorbar(contours, ax=ax, label="$\\log p(x)$")
+ax.set(title="K = 2 after EM", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+show(fig)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Every iteration, every K
 #
-# Move **iteration** to watch the ellipses settle and **K** to switch between the six runs
-# (▶ plays the iterations). The right panel is the log-likelihood of the run, with the current
-# iteration in red. The sliders need a running kernel; the animation after it does not.
+# Move **iteration** to watch the ellipses settle, **K** to switch runs (▶ plays); right: the
+# run's log-likelihood. Without a running kernel the view shows its picture as saved.
 
-# %%
-view = EMView(X, results, K=2)
+# %% slideshow={"slide_type": "-"}
+view = EMView(X, results, K=2, figsize=(8.75, 3.3))  # lower than the default, so its slide fits 720 px
 view
 
-# %%
-HTML(view.to_jshtml(K=2))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same $K = 2$ run as a moving picture, which plays in any viewer, with or without a kernel:
 
-# %% [markdown]
-# ## Choosing K: BIC and AIC
+# %% slideshow={"slide_type": "-"}
+view.animation(K=2)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Four covariance types
 #
-# The log-likelihood keeps rising with $K$ (more components can only fit better), so it
-# cannot choose $K$ by itself. Both criteria add a penalty for the number of free parameters
-# $p$ (for full covariances in $d$ dimensions $p = (K-1) + Kd + K\,d(d+1)/2$):
+# A full $\Sigma_k$ can take any size, shape and tilt. Constraining it saves parameters, as
+# scikit-learn's `covariance_type` (and `painless_em`'s) does:
+#
+# | type | each $\Sigma_k$ | its ellipse | free numbers in the covariances |
+# |---|---|---|---|
+# | `full` | any (symmetric, positive definite) | any shape and tilt | $K\,d(d+1)/2$ |
+# | `diag` | diagonal | axes along $x_1$ and $x_2$ | $K\,d$ |
+# | `spherical` | $\sigma_k^2 I$ | a circle | $K$ |
+# | `tied` | one full $\Sigma$ shared by all $k$ | the same ellipse everywhere | $d(d+1)/2$ |
+#
+# Every type adds $K - 1$ weights (they sum to 1) and $K d$ mean coordinates.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
+for ctype in TYPES[1:]:
+    fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
+print("status of the 24 runs:", dict(Counter(run.status for runs in fits.values() for run in runs.values())))
+for ctype in TYPES:
+    m = fits[ctype][2].mixture
+    print(f"K = 2, {ctype:9s}: {m.n_parameters:2d} free parameters, log L {m.log_likelihood(X):8.2f}")
+
+
+# %% slideshow={"slide_type": "skip"}
+def draw_types(fits, K):
+    """One panel per covariance type: the K-component fit's points, ellipses and means."""
+    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.2), sharex=True, sharey=True)
+    for ax, ctype in zip(axes.flat, TYPES):
+        m = fits[ctype][K].mixture
+        plotting.scatter_2d(ax, X, labels=m.predict(X))
+        plotting.covariance_ellipses(ax, m)
+        ax.plot(*m.means.T, "kx", markersize=9, markeredgewidth=2)
+        ax.set(title=f"{ctype}: p = {m.n_parameters}, log L = {m.log_likelihood(X):.1f}", aspect="equal")
+    for ax in axes[1]:
+        ax.set_xlabel("$x_1$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$x_2$")
+    show(fig)
+
+
+# %% slideshow={"slide_type": "subslide"}
+draw_types(fits, K=2)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Full and diag draw nearly the same ellipses: the data's clouds are almost aligned with the
+# axes. Spherical must use circles, tied one shape for both clouds.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Choosing K and the type: BIC and AIC
+#
+# The best log-likelihood can only rise with $K$ (splitting a component in two can keep the
+# same density), and a full covariance always fits at least as well as a constrained one. So
+# the log-likelihood alone always asks for more. Both criteria add a price for the number of
+# free parameters $p$:
 #
 # $$\mathrm{BIC} = -2 \log L + p \log N, \qquad \mathrm{AIC} = -2 \log L + 2p .$$
 #
-# Lower is better. BIC's penalty grows with the amount of data and is the harsher of the two.
+# Lower is better. BIC charges $\log N$ per parameter ($\log 300 \approx 5.7$ here), AIC a flat
+# 2: BIC is the harsher once $N > e^2 \approx 7.4$.
 
-# %% tags=["nbval-check-output"]
-Ks = np.array(list(results))
-bic = np.array([results[K].mixture.bic(X) for K in Ks])
-aic = np.array([results[K].mixture.aic(X) for K in Ks])
-for K, b, a in zip(Ks, bic, aic):
-    print(f"K = {K}: parameters {results[K].mixture.n_parameters:2d}, "
-          f"log L {results[K].log_likelihood:9.2f}, BIC {b:8.2f}, AIC {a:8.2f}")
-print("best K by BIC:", Ks[bic.argmin()], " by AIC:", Ks[aic.argmin()])
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+Ks = np.arange(1, 7)
+bic = {ctype: np.array([fits[ctype][K].mixture.bic(X) for K in Ks]) for ctype in TYPES}
+aic = {ctype: np.array([fits[ctype][K].mixture.aic(X) for K in Ks]) for ctype in TYPES}
+print("BIC   " + "".join(f"{ctype:>11s}" for ctype in TYPES))
+for i, K in enumerate(Ks):
+    print(f"K = {K} " + "".join(f"{bic[ctype][i]:11.1f}" for ctype in TYPES))  # 0.1 is all the choice needs
+for name, table in (("BIC", bic), ("AIC", aic)):
+    print(f"K with the lowest {name} for each type:", {c: int(Ks[table[c].argmin()]) for c in TYPES})
+    ctype = min(TYPES, key=lambda c: table[c].min())
+    print(f"lowest {name} overall: K = {Ks[table[ctype].argmin()]}, covariance_type={ctype!r} "
+          f"({table[ctype].min():.1f})")
 
-# %%
-fig, ax = plt.subplots(figsize=(5, 3.2))
-ax.plot(Ks, bic, "o-", label="BIC")
-ax.plot(Ks, aic, "s-", label="AIC")
-ax.axvline(Ks[bic.argmin()], color="0.6", linestyle=":", label="lowest BIC")
-ax.set(title="Information criteria over K (lower is better)", xlabel="K", ylabel="criterion")
-ax.legend()
-plt.show()
 
-# %% [markdown]
-# Both pick $K = 2$, the number of clouds the data came from. Move the view's **K** slider to
-# 4, 5 or 6 to see what the extra components do: they split a cloud, which buys a little
-# likelihood for many more parameters.
-#
+# %% slideshow={"slide_type": "skip"}
+def draw_criteria(Ks, tables):
+    """BIC and AIC against K, one line per covariance type, the lowest value ringed."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.9), sharex=True)
+    markers = ["o", "s", "^", "D"]  # shapes as well as colours tell the types apart
+    for ax, (name, table) in zip(axes, tables.items()):
+        for i, ctype in enumerate(TYPES):
+            ax.plot(Ks, table[ctype], marker=markers[i], color=plotting.colour(i), label=ctype)
+        best = min(TYPES, key=lambda c: table[c].min())
+        ax.plot(Ks[table[best].argmin()], table[best].min(), "o", markersize=18, markerfacecolor="none",
+                markeredgecolor="k", markeredgewidth=1.5, label="lowest")
+        ax.set(title=f"{name} (lower is better)", xlabel="K", ylabel=name)
+    axes[1].legend(ncols=2)
+    show(fig)
+
+
+# %% slideshow={"slide_type": "subslide"}
+draw_criteria(Ks, {"BIC": bic, "AIC": aic})
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# For every type BIC is lowest at $K = 2$, the number of clouds the data came from: beyond it
+# a new component splits a cloud, which buys a little likelihood for several parameters.
+# AIC's lighter price lets spherical drift to $K = 5$ (circles need more of themselves to cover
+# elongated clouds), but its lowest value overall is also $K = 2$ with diag.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Why diag?** At $K = 2$, BIC's two terms, fit $-2 \log L$ and price $p \log N$:
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+N = len(X)
+lines = ["K = 2          p      log L   fit -2 log L   price p log N      BIC"]
+for ctype in TYPES:
+    m = fits[ctype][2].mixture
+    ll = m.log_likelihood(X)
+    lines.append(f"{ctype:9s}   {m.n_parameters:4d}   {ll:8.2f}   {-2 * ll:12.1f}   "
+                 f"{m.n_parameters * np.log(N):13.1f}   {m.bic(X):6.1f}")
+full, diag = fits["full"][2].mixture, fits["diag"][2].mixture
+extra = full.n_parameters - diag.n_parameters
+lines.append(f"full over diag: log L higher by {full.log_likelihood(X) - diag.log_likelihood(X):.2f}, "
+             f"{extra} more parameters cost {extra * np.log(N):.2f} in BIC")
+print("\n".join(lines))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Full fits best, but its log-likelihood beats diag's by only 0.45: the two off-diagonal
+# covariances (one per component) describe a correlation the data hardly have ($\Sigma_1$'s is
+# $0.2 / \sqrt{3 \cdot 2} \approx 0.08$, $\Sigma_2$'s is 0). They cost 11.41 in BIC, so diag
+# wins. Spherical and tied are cheaper still but fit worse: the clouds are neither round nor of
+# one shape. AIC's lighter price makes the same choice here.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sampling from the fitted mixture
 #
 # A mixture is a generative model: pick a component with probabilities $\pi_k$, then draw from
 # its Gaussian. `Mixture.sample(n, random_state)` does exactly that and also returns the
 # component of each point. If the fit is good, the samples look like the data.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 samples, sample_labels = fit.sample(300, random_state=1)
 print("fraction from each component:", np.bincount(sample_labels) / len(sample_labels),
       " weights:", fit.weights)
 print("sample mean", samples.mean(axis=0), " data mean", X.mean(axis=0))
 
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharex=True, sharey=True)
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.3), sharex=True, sharey=True)
 plotting.scatter_2d(axes[0], X, labels=fit.predict(X))
 axes[0].set(title="the data, coloured by the fit", xlabel="$x_1$", ylabel="$x_2$")
 plotting.scatter_2d(axes[1], samples, labels=sample_labels)
 axes[1].set(title="300 new points drawn from the fit", xlabel="$x_1$")
 for ax in axes:
     plotting.covariance_ellipses(ax, fit)
-plt.show()
+show(fig)
 
-# %% [markdown]
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Our result beside scikit-learn's
 #
-# `GaussianMixture(covariance_type="full")` runs the same EM. Both are stopped with a tight
-# tolerance and no regularisation so that they must reach the same maximum. Its component 0
-# need not be our component 0, though: EM has no preferred order, and each library's start
-# decides which cluster gets which number (**label permutation**). So we first match
-# components by their means (the pairing with the smallest total distance), then compare.
+# `GaussianMixture` runs the same EM. Given the same start and the same number of iterations,
+# both must give the same numbers, for every type. One difference must be switched off:
+# `painless_em` adds a tiny prior to each covariance by default (notebook 03: it keeps a
+# component from collapsing onto a point), scikit-learn does not; `prior=0` is plain maximum
+# likelihood. scikit-learn's own `reg_covar` is set to 0 for the same reason.
 
-# %% tags=["nbval-check-output"]
-ours = painless_em(X, 2, tol=1e-10, max_iter=1000, random_state=0)
-sk = GaussianMixture(n_components=2, covariance_type="full", tol=1e-10, max_iter=1000,
-                     reg_covar=0.0, random_state=0).fit(X)
-distance = np.linalg.norm(ours.mixture.means[:, None, :] - sk.means_[None, :, :], axis=2)
-_, match = linear_sum_assignment(distance)  # our component k <-> scikit-learn's match[k]
-print("scikit-learn component for each of ours:", match)
-print("largest difference in weights:    ", f"{np.abs(ours.mixture.weights - sk.weights_[match]).max():.4f}")
-print("largest difference in means:      ", f"{np.abs(ours.mixture.means - sk.means_[match]).max():.4f}")
-print("largest difference in covariances:", f"{np.abs(ours.mixture.covariances - sk.covariances_[match]).max():.4f}")
-print(f"log-likelihood: ours {ours.log_likelihood:.3f}, scikit-learn {sk.score(X) * len(X):.3f}")
+# %% slideshow={"slide_type": "skip"}
+def precisions(mixture):
+    """scikit-learn's precisions_init: the inverse covariances, in its layout for the type."""
+    c = mixture.compact_covariances
+    return np.linalg.inv(c) if mixture.covariance_type in ("full", "tied") else 1 / c
 
-# %% [markdown]
-# The parameters agree to at least four decimals; what is left is the difference between two
-# stopping rules.
-# The same permutation issue hits any comparison of labels: `fit.predict(X)` and
-# `true_labels` may agree on the clusters and still swap the numbers 0 and 1.
 
-# %% [markdown]
+def largest_difference(ours, sk):
+    return max(np.abs(ours.weights - sk.weights_).max(), np.abs(ours.means - sk.means_).max(),
+               np.abs(ours.compact_covariances - sk.covariances_).max())
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+lines = ["30 iterations from the same start; largest difference in weights, means, covariances:",
+         "type        prior=0 (maximum likelihood)   prior=1e-6 (the default)   log L (ours, scikit-learn)"]
+for ctype in TYPES:
+    start = painless_em(X, 2, max_iter=0, covariance_type=ctype).mixture  # our K-means start
+    sk = GaussianMixture(2, covariance_type=ctype, max_iter=30, tol=0, reg_covar=0,
+                         weights_init=start.weights, means_init=start.means,
+                         precisions_init=precisions(start),
+                         init_params="random_from_data", random_state=0)  # ours replaces its start
+    with warnings.catch_warnings():  # tol=0 asks for all 30 iterations: no need to warn
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sk.fit(X)
+    ml = painless_em(X, 2, init=start, max_iter=30, tol=None, prior=0, covariance_type=ctype)
+    map_ = painless_em(X, 2, init=start, max_iter=30, tol=None, covariance_type=ctype)
+    same = largest_difference(ml.mixture, sk)
+    lines.append(f"{ctype:9s}   {'below 1e-10' if same < 1e-10 else f'{same:.0e}':>28s}"
+                 f"   {largest_difference(map_.mixture, sk):24.0e}"
+                 f"   {ml.log_likelihood:.2f}, {sk.score(X) * N:.2f}")
+print("\n".join(lines))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# With `prior=0` the two agree to rounding error for all four types; the default prior moves
+# the covariances by a few $10^{-5}$, a price paid for never collapsing.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Label permutation.** From its *own* start (k-means, seeded by `random_state`) scikit-learn
+# reaches the same maximum, but its component 0 need not be ours: the start decides which
+# cluster gets which number. So we match components by their means before comparing.
+
+# %% slideshow={"slide_type": "skip"}
+def own_starts(seeds):
+    """Fit scikit-learn from its own start for each seed; match its components to ours."""
+    run = painless_em(X, 2, prior=0, tol=1e-10, max_iter=1000)
+    ours, lines, converged = run.mixture, [], []
+    for seed in seeds:
+        sk = GaussianMixture(2, tol=1e-10, max_iter=1000, reg_covar=0, random_state=seed).fit(X)
+        distance = np.linalg.norm(ours.means[:, None, :] - sk.means_[None, :, :], axis=2)
+        _, match = linear_sum_assignment(distance)  # match[k]: its number for our k (least total distance)
+        close = np.allclose(ours.means, sk.means_[match], atol=1e-3) and \
+            np.allclose(ours.covariances, sk.covariances_[match], atol=1e-3)
+        lines.append(f"random_state={seed}: its numbers for our 0, 1: {match}; "
+                     f"equal within 1e-3 after matching: {close}")
+        converged.append(sk.converged_)
+    lines.append(f"scikit-learn converged from every start: {all(converged)}")
+    lines.append(textwrap.fill("ours stopped because: " + run.stop_reason, 88))
+    return "\n".join(lines)
+
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+print(own_starts(seeds=(0, 3)))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Both scikit-learn runs converged to our mixture; with `random_state=3` the numbers are
+# swapped. Any comparison of labels meets the same issue: `fit.predict(X)` and `true_labels`
+# can agree on the clusters and still swap the numbers 0 and 1.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The coding exercises end with a checker from `gmmlib.exercises` that prints ✓ or the case
 # that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
 # [`solutions/04_em_2d_solutions.ipynb`](solutions/04_em_2d_solutions.ipynb).
 #
+# 1. BIC by hand
+# 2. Counting parameters
+# 3. Parameters of each covariance type
+# 4. A turn that diag cannot follow
+# 5. Refit from samples
+# 6. Label agreement
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 1 · BIC by hand
 #
 # Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`, `mixture.n_parameters` and
 # `len(X)`. The checker compares it with `mixture.bic(X)` on mixtures of its own.
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_bic(mixture, X):
     raise NotImplementedError("your code here")
 
@@ -218,7 +407,7 @@ def my_bic(mixture, X):
 check_bic(my_bic)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 2 · Counting parameters
 #
 # Write `n_free(K, d)`, the number of free parameters of a full-covariance mixture of $K$
@@ -226,50 +415,92 @@ check_bic(my_bic)
 # covariance?). The checker compares with `Mixture.n_parameters`. How many parameters would a
 # 3-component mixture of RGB colours ($d = 3$) have? (The quiz asks.)
 
-# %% tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def n_free(K, d):
     raise NotImplementedError("your code here")
 
 
 check_n_parameters(n_free)
 
-# %% [markdown]
-# ### Exercise 3 · Refit from samples
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ### Exercise 3 · Parameters of each covariance type
+#
+# Extend the count to the four types: `n_free_typed(K, d, covariance_type)` with
+# `covariance_type` one of `"full"`, `"diag"`, `"spherical"`, `"tied"`. Start from what every
+# type shares (weights and means), then count the free numbers of the covariances from the
+# table above, and explain each in a sentence: why does `tied` not grow with $K$? The checker
+# compares with `Mixture(..., covariance_type=...).n_parameters`, which equals scikit-learn's.
+
+# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+def n_free_typed(K, d, covariance_type):
+    raise NotImplementedError("your code here")
+
+
+check_n_parameters_by_type(n_free_typed)
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ### Exercise 4 · A turn that diag cannot follow
+#
+# Turn the data by 45 degrees: `a = np.radians(45)`,
+# `R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])`, `X_turned = X @ R.T`.
+# Fit $K = 1, \dots, 4$ of each type to `X_turned` and find the lowest BIC. Which types keep
+# (about) the same log-likelihood at $K = 2$, which one loses, and which type does BIC choose
+# now? Explain with the table of the four types: which of them can describe a turned ellipse?
+#
+# ### Exercise 5 · Refit from samples
 #
 # Draw 3000 points from `fit` with `fit.sample(3000, random_state=2)`, fit
 # `painless_em(..., 2)` to them and match the components as above. Are the recovered means
 # within 0.2 of `fit.means` (`np.allclose(..., atol=0.2)`)? What happens with 100 points?
 #
-# ### Exercise 4 · Label agreement
+# ### Exercise 6 · Label agreement
 #
 # Compute the fraction of points where `fit.predict(X)` equals `true_labels`, taking the
 # permutation into account. Which points disagree, and where are they on the scatter plot?
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - In $d$ dimensions a component is a mean and a covariance; its 2-sigma ellipse shows the
+# - In $d$ dimensions a component is a mean and a covariance; its $2\sigma$ ellipse shows the
 #   covariance's eigenvectors and eigenvalues, and the mixture's contours show $\log p(x)$.
 # - EM in 2-D is the 1-D algorithm with vectors and matrices; the history lets the sliders show
 #   any iteration of any $K$ without refitting.
-# - The log-likelihood cannot choose $K$; BIC and AIC trade it against the parameter count, and
-#   both choose $K = 2$ here.
+# - `covariance_type` trades freedom for parameters: full (any ellipse), diag (axis-aligned),
+#   spherical (circles), tied (one shared ellipse).
+# - The log-likelihood cannot choose $K$ or the type; BIC and AIC trade it against the parameter
+#   count. Here both choose $K = 2$ with diagonal covariances: a full covariance's extra
+#   parameters would describe a correlation the data hardly have.
 # - A fitted mixture generates new data with `sample`.
-# - Our EM and scikit-learn's agree once components are matched: component numbers are arbitrary.
-#
+# - From the same start, our EM with `prior=0` and scikit-learn's agree to rounding error;
+#   from different starts they agree once components are matched (component numbers are arbitrary).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz
 #
 # Set `response=` to the number of an option (or a number) and run the cell; `response="?"`
 # shows the answer.
 
-# %% tags=["quiz", "nbval-check-output"]
-ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6)?",
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6, any covariance type)?",
     None,
     response=None,
     answer=2,
-    explain="K = 2, the number of clouds the data came from: beyond it the log-likelihood still "
-            "rises a little, but each extra component costs 6 parameters times log N in BIC.")
+    explain="K = 2 for every type, the number of clouds the data came from: beyond it the "
+            "log-likelihood still rises a little, but each extra component costs several "
+            "parameters at log N each.")
 
-# %% tags=["quiz", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("At K = 2, which covariance type gives the lowest BIC for the seed's data?",
+    ["full", "diag", "spherical", "tied"],
+    response=None,
+    answer=2, why={1: "Full fits best, but by only 0.45 in log L: not worth 2 parameters at log 300 each.",
+                   3: "Circles fit the elongated clouds much worse (log L about 11 lower).",
+                   4: "The two clouds have different shapes; one shared ellipse fits worse."},
+    explain="diag: the clouds are almost aligned with the axes, so the off-diagonal covariances "
+            "of full buy almost no likelihood for their price in BIC.")
+
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
 ask("How many free parameters has a full-covariance mixture of K = 3 components in d = 3 "
     "dimensions (RGB colours)?",
     None,
@@ -278,12 +509,30 @@ ask("How many free parameters has a full-covariance mixture of K = 3 components 
     explain="(K - 1) + K d + K d (d + 1) / 2 = 2 + 9 + 18 = 29: two free weights (the third is "
             "1 minus the others), three 3-D means, three symmetric 3 x 3 covariances of 6 entries each.")
 
-# %% tags=["quiz", "nbval-check-output"]
-ask("Our component 0 matches scikit-learn's component 1 (and 1 matches 0). What does that tell you?",
+# %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
+ask("From its own start (random_state=3), scikit-learn's component 1 is our component 0, and its "
+    "0 is our 1. What does that tell you?",
     ["the two fits disagree", "nothing: component numbers are arbitrary",
      "scikit-learn sorts components by weight"],
     response=None,
-    answer=2, why={1: "Once matched, the weights, means and covariances agree to four decimals.",
+    answer=2, why={1: "Once matched, the weights, means and covariances agree within 1e-3.",
                    3: "It does not sort them: the order comes from each library's start."},
     explain="A mixture is the same model whatever order its components are listed in (label "
             "permutation); each library's start decides the numbering, so compare after matching.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## References
+#
+# - A. P. Dempster, N. M. Laird, D. B. Rubin (1977). Maximum likelihood from incomplete data via
+#   the EM algorithm. *Journal of the Royal Statistical Society B* 39(1), 1–38.
+# - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, Springer, chapter 9
+#   (mixtures of Gaussians and EM) and section 4.4.1 (BIC).
+# - G. Schwarz (1978). Estimating the dimension of a model. *The Annals of Statistics* 6(2),
+#   461–464 (BIC).
+# - H. Akaike (1974). A new look at the statistical model identification. *IEEE Transactions on
+#   Automatic Control* 19(6), 716–723 (AIC).
+# - J. VanderPlas (2016). *Python Data Science Handbook*, O'Reilly, "In Depth: Gaussian Mixture
+#   Models" (covariance types, BIC, a mixture as a generative model).
+# - F. Pedregosa et al. (2011). Scikit-learn: machine learning in Python. *JMLR* 12, 2825–2830
+#   (`sklearn.mixture.GaussianMixture`).
+# - The project's seed outline of EM segmentation (`GMMExample_2D`) and A. Collet, "Painless GMM".

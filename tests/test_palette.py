@@ -16,7 +16,7 @@ case (tritanopia). The gmmlib palette keeps 18 in every condition.
 import colorspacious
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgb
+from matplotlib.colors import TABLEAU_COLORS, to_rgb
 
 from gmmlib import plotting
 
@@ -67,7 +67,8 @@ def test_component_colours_stand_out_from_background_histogram_and_mixture_curve
 
 
 def test_the_test_rejects_a_palette_that_protanopes_cannot_read():
-    tab10 = [f"C{k}" for k in range(10)]
+    # matplotlib's tab10 by value: "C0".."C9" follow rcParams, which another test may have restyled
+    tab10 = list(TABLEAU_COLORS.values())
     assert smallest_pair(tab10, None)[0] >= THRESHOLD          # fine in normal vision
     assert smallest_pair(tab10, "protanomaly")[0] < THRESHOLD  # orange and green merge
 

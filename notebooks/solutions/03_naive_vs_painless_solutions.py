@@ -14,14 +14,14 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Solutions · 03 · Naive versus painless EM
 #
-# Worked solutions to the exercises of [02 · Naive versus painless EM](../03_naive_vs_painless.ipynb),
+# Worked solutions to the exercises of [03 · Naive versus painless EM](../03_naive_vs_painless.ipynb),
 # with the reasoning behind each. Try an exercise before reading its solution. Every solution
 # ends with the exercise's own checker call, and passes it.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import numpy as np
 from scipy.linalg import solve_triangular
@@ -31,7 +31,7 @@ from gmmlib.exercises import check_e_step, check_log_gaussian, check_logsumexp, 
 
 np.set_printoptions(precision=4, suppress=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 1 · logsumexp
 #
 # The textbook version exponentiates first: $e^{-1000}$ underflows to 0.0 and $e^{1000}$
@@ -50,7 +50,7 @@ np.set_printoptions(precision=4, suppress=True)
 # $-\infty - (-\infty)$ = NaN; the maximum stays finite unless every term is $-\infty$, and then
 # the answer is simply $-\infty$ (no component can explain the point).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 with np.errstate(over="ignore", invalid="ignore"):
     for a in (np.array([0.0, -1400.0]), np.array([0.0, -2000.0]), np.array([-np.inf, -2.0])):
         shifted = {name: m + np.log(np.sum(np.exp(a - m)))
@@ -58,7 +58,7 @@ with np.errstate(over="ignore", invalid="ignore"):
         print(f"a = {a}: " + ", ".join(f"shift by the {name} -> {value}" for name, value in shifted.items()))
 
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_logsumexp(a):
     m = np.max(a)
     if not np.isfinite(m):       # every term is -inf (or there is an inf): nothing to shift by
@@ -68,7 +68,7 @@ def my_logsumexp(a):
 
 check_logsumexp(my_logsumexp)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2 · The log-density of one Gaussian
 #
 # Write $\Sigma = L L^\top$ with $L$ lower triangular (Cholesky). Then
@@ -83,7 +83,7 @@ check_logsumexp(my_logsumexp)
 # density is 0.0 in float64. Solving for all points at once, with the points as columns, keeps
 # it to one call.
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_log_gaussian(X, mean, cov):
     d = X.shape[1]
     L = np.linalg.cholesky(cov)
@@ -94,7 +94,7 @@ def my_log_gaussian(X, mean, cov):
 
 check_log_gaussian(my_log_gaussian)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 3 · A log-domain E-step
 #
 # With the two functions above the E-step is three lines: the log numerators
@@ -103,7 +103,7 @@ check_log_gaussian(my_log_gaussian)
 # responsibilities $r_{ik} = \exp(a_{ik} - \ell_i)$, whose exponents are all $\le 0$. The total
 # log-likelihood $\sum_i \ell_i$ comes out of the same computation, so we return it too.
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_e_step(X, weights, means, covariances):
     a = np.column_stack([np.log(w) + my_log_gaussian(X, m, c)
                          for w, m, c in zip(weights, means, covariances)])
@@ -113,7 +113,7 @@ def my_e_step(X, weights, means, covariances):
 
 check_e_step(my_e_step)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 4 · RCOND
 #
 # The 1-norm of a matrix is its largest absolute column sum, $\lVert A\rVert_1 = \max_j \sum_i |a_{ij}|$:
@@ -126,7 +126,7 @@ check_e_step(my_e_step)
 # $\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1$ is `np.linalg.cond(cov, 1)`; RCOND is its
 # reciprocal, 1 for a round covariance and 0 for a singular one.)
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution", "nbval-check-output"]
 def my_rcond(cov):
     try:
         inverse = np.linalg.inv(cov)

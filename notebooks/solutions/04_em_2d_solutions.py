@@ -14,14 +14,14 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Solutions · 04 · EM in two dimensions
 #
-# Worked solutions to the exercises of [03 · EM in two dimensions](../04_em_2d.ipynb), with the
+# Worked solutions to the exercises of [04 · EM in two dimensions](../04_em_2d.ipynb), with the
 # reasoning behind each. Try an exercise before reading its solution. The coding solutions end
 # with the exercise's own checker call, and pass it.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,11 +29,13 @@ from scipy.optimize import linear_sum_assignment
 
 from gmmlib import painless_em, plotting
 from gmmlib.datasets import seed_2d
-from gmmlib.exercises import check_bic, check_n_parameters
+from gmmlib.exercises import check_bic, check_n_parameters, check_n_parameters_by_type
 
+plt.rcParams.update(plotting.STYLE)
 np.set_printoptions(precision=3, suppress=True)
 X, true_labels = seed_2d(random_state=0)
 fit = painless_em(X, 2, random_state=0).mixture
+TYPES = ["full", "diag", "spherical", "tied"]
 
 
 def match(a, b):
@@ -42,7 +44,7 @@ def match(a, b):
     return order
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 1 · BIC by hand
 #
 # $\mathrm{BIC} = -2 \log L + p \log N$ with the natural logarithm, $p$ the number of free
@@ -51,14 +53,14 @@ def match(a, b):
 # BIC comes from an approximation of the evidence $p(\text{data} \mid K)$ for large $N$, which
 # is why its penalty involves $N$.
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def my_bic(mixture, X):
     return -2 * mixture.log_likelihood(X) + mixture.n_parameters * np.log(len(X))
 
 
 check_bic(my_bic)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2 · Counting parameters
 #
 # - Weights: $K$ numbers, but they sum to 1, so the last is fixed by the others: $K - 1$.
@@ -69,23 +71,85 @@ check_bic(my_bic)
 #
 # For RGB colours ($d = 3$) and $K = 3$: $2 + 9 + 3 \cdot 6 = 29$.
 
-# %% tags=["solution", "nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
 def n_free(K, d):
     return (K - 1) + K * d + K * d * (d + 1) // 2
 
 
 check_n_parameters(n_free)
 
-# %%
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("K = 3 components of RGB colours:", n_free(3, 3), "free parameters")
 
-# %% [markdown]
-# ## Exercise 3 · Refit from samples
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 3 · Parameters of each covariance type
+#
+# Weights ($K - 1$) and means ($K d$) are the same for every type; only the covariances differ:
+#
+# - `full`: every component has its own symmetric matrix, $d(d+1)/2$ numbers each: $K\,d(d+1)/2$.
+# - `diag`: every component has its own $d$ variances and no covariances: $K d$.
+# - `spherical`: every component has one variance, the same in every direction: $K$.
+# - `tied`: one symmetric matrix shared by all components: $d(d+1)/2$, whatever $K$. A tied
+#   mixture pays for one shape and then only for where each component sits and how much it
+#   weighs, which is why a tied model can afford more components than a full one.
+#
+# With $d = 1$ full, diag and spherical coincide (a $1 \times 1$ matrix is one variance), and
+# with $K = 1$ tied is full; the checker's last cases try both.
+
+# %% slideshow={"slide_type": "-"} tags=["solution", "nbval-check-output"]
+def n_free_typed(K, d, covariance_type):
+    covariances = {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
+                   "tied": d * (d + 1) // 2}
+    return (K - 1) + K * d + covariances[covariance_type]
+
+
+check_n_parameters_by_type(n_free_typed)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 4 · A turn that diag cannot follow
+#
+# Turning the data turns every covariance: $\Sigma \mapsto R \Sigma R^\top$. A full matrix
+# stays a full matrix, $\sigma^2 I$ stays $\sigma^2 I$ (a circle has no direction), and a
+# shared matrix stays shared, so full, spherical and tied can describe the turned clouds exactly
+# as well as the original ones: their best log-likelihood does not change. A diagonal matrix
+# turned by 45 degrees is no longer diagonal: diag must describe tilted clouds with axis-aligned
+# ellipses, and it fits worse.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+a = np.radians(45)
+R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+X_turned = X @ R.T
+lines = ["           log L at K = 2       lowest BIC, K = 1..4",
+         "type        data    turned          K      BIC"]
+best = {}
+for ctype in TYPES:
+    before = painless_em(X, 2, covariance_type=ctype).mixture.log_likelihood(X)
+    turned = {K: painless_em(X_turned, K, covariance_type=ctype).mixture for K in range(1, 5)}
+    bic = {K: m.bic(X_turned) for K, m in turned.items()}
+    K = min(bic, key=bic.get)
+    best[ctype] = (bic[K], K)
+    lines.append(f"{ctype:9s} {before:8.2f}  {turned[2].log_likelihood(X_turned):8.2f}   {K:8d}  {bic[K]:6.1f}")
+ctype = min(best, key=best.get)
+lines.append(f"BIC chooses K = {best[ctype][1]} with covariance_type={ctype!r}")
+print("\n".join(lines))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Full, spherical and tied keep their log-likelihood at $K = 2$ to within a few hundredths (the
+# runs start from different points, stop by the `tol` rule and carry a small prior set per
+# axis, so they are not bit-for-bit turned copies). Diag loses about 25: it is the only type
+# that cannot tilt. Its best BIC now needs a third component, and it still loses. BIC's
+# choice moves to tied: one shared tilted ellipse fits the turned clouds well enough, with 8
+# parameters against full's 11. The lesson: diag's advantage on the original data came from
+# the data happening to be aligned with the axes; a rotation (or a change of features) can
+# take it away.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 5 · Refit from samples
 #
 # A fitted mixture is a generator: draw from it, fit again, and compare the recovered means with
 # the ones we drew from (after matching the components, whose order is arbitrary).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for n in (3000, 100):
     samples, _ = fit.sample(n, random_state=2)
     refit = painless_em(samples, 2).mixture
@@ -93,14 +157,14 @@ for n in (3000, 100):
     print(f"{n:5d} points: largest error of a mean coordinate {np.abs(recovered - fit.means).max():.3f}, "
           f"within 0.2: {np.allclose(recovered, fit.means, atol=0.2)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With 3000 points the means come back within 0.2; with 100 they need not. A mean estimated
 # from $n$ points has a standard error of about $\sigma / \sqrt n$, and here the two clouds
 # overlap, so some points are shared between the components and the effective $n$ is smaller
 # still. One draw is one draw: repeat over several seeds to see the trend, which falls roughly
 # like $1 / \sqrt n$.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for n in (100, 300, 1000, 3000, 10000):
     errors = []
     for seed in range(2, 7):
@@ -108,13 +172,13 @@ for n in (100, 300, 1000, 3000, 10000):
         errors.append(np.abs(refit.means[match(fit, refit)] - fit.means).max())
     print(f"{n:6d} points: median error {np.median(errors):.3f} over 5 draws")
 
-# %% [markdown]
-# ## Exercise 4 · Label agreement
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 6 · Label agreement
 #
 # `fit.predict(X)` numbers the components in its own way, so we count the agreement both ways
 # and keep the better one (with two components there are only two ways to match them).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 labels = fit.predict(X)
 if np.mean(labels == true_labels) < 0.5:
     labels = 1 - labels                 # the other numbering of the two components
@@ -124,17 +188,17 @@ print(f"agreement {np.mean(~disagree):.1%}: {disagree.sum()} points disagree")
 print(f"mean largest responsibility: {confidence[disagree].mean():.2f} where they disagree, "
       f"{confidence[~disagree].mean():.2f} elsewhere")
 
-# %%
-fig, ax = plt.subplots(figsize=(5.5, 4.5))
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(7, 4.6))
 plotting.scatter_2d(ax, X, labels=labels)
 plotting.covariance_ellipses(ax, fit)
 ax.scatter(*X[disagree].T, s=160, facecolors="none", edgecolors="black", linewidths=1.5,
            label="label differs from the truth")
 ax.set(title="Where the fitted labels and the truth disagree", xlabel="$x_1$", ylabel="$x_2$")
-ax.legend(loc="lower right", fontsize="small")
+ax.legend(loc="upper left")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # The disagreements sit where the two clouds overlap, between the ellipses, and the fit is
 # much less sure of them than of the rest. A point drawn from one Gaussian can land where the
 # other is more likely; the maximum-posterior label then names the other cloud, and no method
