@@ -38,7 +38,7 @@ Which notebook uses which checker:
 01 ``check_m_step``, ``check_e_step``;
 02 ``check_lower_bound``;
 03 ``check_logsumexp``, ``check_log_gaussian``, ``check_e_step``, ``check_rcond``;
-04 ``check_bic``, ``check_n_parameters``;
+04 ``check_bic``, ``check_n_parameters``, ``check_n_parameters_by_type``;
 05 ``check_histogram``, ``check_threshold``, ``check_em_loop``;
 06 ``check_whiten``, ``check_log_likelihood_ratio``;
 07 ``check_frames_to_absorb``, ``check_first_match``, ``check_mog2_masks``.
@@ -67,7 +67,7 @@ from .mixture import Mixture
 __all__ = ["DEFAULT_TIMEOUT", "ExerciseError", "Feedback", "check_bic", "check_e_step",
            "check_em_loop", "check_first_match", "check_frames_to_absorb", "check_histogram",
            "check_log_gaussian", "check_log_likelihood_ratio", "check_logsumexp",
-           "check_lower_bound", "check_m_step",
+           "check_lower_bound", "check_m_step", "check_n_parameters_by_type",
            "check_mog2_masks", "check_n_parameters", "check_rcond", "check_threshold",
            "check_whiten"]
 
@@ -1750,8 +1750,9 @@ def check_lower_bound(s, fn):
         raise _Fail(_lower_bound_hint(g, q, a, c, expected, log_L), f"{_num(expected)}  (log L = {_num(log_L)})", g)
 
 
-# --- notebook 04 (phase 2) ---
-# Counting the free parameters of each covariance type (notebook 04, exercise 3).
+# --- notebook 04 ---
+# Counting the free parameters of each covariance type (notebook 04, exercise 3);
+# tests/test_exercises_04.py holds its detailed tests.
 
 def _typed_mixture(K, d, covariance_type):
     """A valid mixture of the type (the reference count is its ``n_parameters``)."""

@@ -162,6 +162,10 @@ GOOD = {
     "check_frames_to_absorb": [good_frames_to_absorb],
     "check_first_match": [good_first_match],
     "check_mog2_masks": [good_mog2_masks],
+    "check_n_parameters_by_type": [
+        lambda K, d, t: (K - 1) + K * d + {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
+                                           "tied": d * (d + 1) // 2}[t],
+        lambda K, d, t: ex._typed_mixture(K, d, t).n_parameters],
     "check_lower_bound": [good_lower_bound,
                           lambda q, a, c: float(c @ scipy_logsumexp(a, axis=1)
                                                 - c @ (xlogy(q, q) - q * (a - scipy_logsumexp(
@@ -368,6 +372,11 @@ WRONG = [
     ("check_log_likelihood_ratio", lambda X, fg, bg: bg.log_density(X) - fg.log_density(X), "pixels near", "sign"),
     ("check_log_likelihood_ratio", lambda X, fg, bg: fg.component_log_density(X)[:, 0] - bg.component_log_density(X)[:, 0],
      "pixels near", "all its components"),
+    # notebook 04: parameters by covariance type
+    ("check_n_parameters_by_type", lambda K, d, t: (K - 1) + K * d + K * d * (d + 1) // 2, "diag, K = 3, d = 2",
+     "count for 'full'"),
+    ("check_n_parameters_by_type", lambda K, d, t: K + K * d + ex._typed_mixture(K, d, t).n_parameters - (K - 1) - K * d,
+     "full, K = 3, d = 2", "K - 1 of them"),
     # notebook 02: the lower bound
     ("check_lower_bound", lambda q, a, c: float(c @ (q * a).sum(axis=1)), "three points, two components, q = r",
      "without the entropy of q"),

@@ -593,6 +593,14 @@ def _specs():
                                      "warmup": ("masks", "truths")})
     S["seed_1d"] = Spec(datasets.seed_1d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
     S["seed_2d"] = Spec(datasets.seed_2d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
+    S["isolated_point"] = Spec(datasets.isolated_point, lambda: dict(random_state=0),
+                               lambda r, kw: (finite(r[0]), check_mixture(r[1])))
+    S["repeated_value"] = Spec(datasets.repeated_value, lambda: dict(random_state=1),
+                               lambda r, kw: finite(r))
+    S["points_on_a_line"] = Spec(datasets.points_on_a_line, lambda: dict(random_state=0),
+                                 lambda r, kw: finite(r[0]))
+    S["crossing_clusters"] = Spec(datasets.crossing_clusters, lambda: dict(random_state=0, scale=1.0),
+                                  lambda r, kw: finite(r[0]))
     S["read_frames"] = Spec(video.read_frames, lambda: dict(path=tiny_clip(), gray=False, scale=None,
                                                             max_frames=None, start=0),
                             check_frames, allowed=(FileNotFoundError,),

@@ -197,3 +197,9 @@ def test_a_view_checks_K_and_iteration_before_building_its_figure(X1, runs, monk
     assert not built
     views.EMView(X1, runs, K=2, figsize=(6.7, 1.5))
     assert built == [1]
+
+
+@pytest.mark.parametrize("scale", [None, "micro", float("nan"), 0.0, -1.0, 1e301])
+def test_crossing_clusters_checks_its_scale(scale):
+    with raises((TypeError, ValueError), "scale"):
+        gmmlib.datasets.crossing_clusters(scale=scale)
