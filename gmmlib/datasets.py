@@ -27,7 +27,6 @@ def seed_2d(random_state=0):
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     """
-    scale = check_float(scale, "scale", "(0, 1e300]", hint="e.g. 1e6 for micro-units")
     rng = check_random_state(random_state)
     a = rng.multivariate_normal([1, 2], [[3, 0.2], [0.2, 2]], 200)
     b = rng.multivariate_normal([-1, -2], [[2, 0], [0, 1]], 100)
