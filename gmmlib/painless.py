@@ -69,7 +69,7 @@ EPS = np.finfo(np.float64).eps
 ROUNDING = 1e-10
 #: The smallest spread of a feature: the variances of a narrower one underflow float64.
 MIN_SPREAD = 1e-140
-#: A feature whose spread is at most this many float64 spacings of its values is constant:
+#: A feature whose spread is at most this many float64 spacings of its quartiles is constant:
 #: such a spread is rounding (robust_scale).
 CONSTANT_ULPS = 64
 
@@ -222,11 +222,11 @@ def robust_scale(X, weights=None):
     is constant (a single distinct point) each takes the size of the largest value (or 1).
 
     "Constant" is judged at float64's resolution: a spread of a few units in the last place
-    of the feature's central values, its quartiles (``CONSTANT_ULPS``), is rounding, not data
-    (an outlier does not count: a spread far below its own last place is still data). Taken at face value
-    it would make the feature's variance, and with it the prior and the variance floor in
-    that direction, vanish next to the others': a covariance that is not positive definite
-    once mapped back to data units.
+    of the feature's central values, its quartiles (``CONSTANT_ULPS``), is rounding, not data.
+    Taken at face value it would make the feature's variance, and with it the prior and the
+    variance floor in that direction, vanish next to the others': a covariance that is not
+    positive definite once mapped back to data units. An outlier does not set the resolution:
+    next to a point at 1e10, a real spread of 1e-200 is still data.
 
     Examples
     --------
