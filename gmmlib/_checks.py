@@ -291,6 +291,8 @@ def check_path(path, name="path"):
                              f"{show(path)}")
     if str(path) == "":
         raise ValueError(f"{name} is an empty string; pass the path of a file")
+    if "\x00" in str(path):  # the operating system cannot open such a name
+        raise ValueError(f"{name} {show(path)} contains a null character; pass the path of a file")
     return Path(path)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_random_state
+from ._checks import check_float, check_random_state
 from .mixture import Mixture
 
 
@@ -153,6 +153,7 @@ def crossing_clusters(random_state=0, scale=1.0):
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300, 2), labels (300,)).
     """
+    scale = check_float(scale, "scale", "(0, 1e300]", hint="e.g. 1e6 for micro-units")
     rng = check_random_state(random_state)
     a = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.98], [0.98, 1.0]], 150)
     b = rng.multivariate_normal([0.5, 0.5], [[1.0, -0.98], [-0.98, 1.0]], 150)

@@ -36,11 +36,12 @@ responsibilities r_ik, weights pi_k, means mu_k, covariances Sigma_k, N_k = sum_
 
 Which notebook uses which checker:
 01 ``check_m_step``, ``check_e_step``;
-02 ``check_logsumexp``, ``check_log_gaussian``, ``check_e_step``, ``check_rcond``;
-03 ``check_bic``, ``check_n_parameters``;
-04 ``check_histogram``, ``check_threshold``, ``check_em_loop``;
-05 ``check_whiten``, ``check_log_likelihood_ratio``;
-06 ``check_frames_to_absorb``, ``check_first_match``, ``check_mog2_masks``.
+02 ``check_lower_bound``;
+03 ``check_logsumexp``, ``check_log_gaussian``, ``check_e_step``, ``check_rcond``;
+04 ``check_bic``, ``check_n_parameters``, ``check_n_parameters_by_type``;
+05 ``check_histogram``, ``check_threshold``, ``check_em_loop``;
+06 ``check_whiten``, ``check_log_likelihood_ratio``;
+07 ``check_frames_to_absorb``, ``check_first_match``, ``check_mog2_masks``.
 """
 import copy
 import ctypes
@@ -60,11 +61,13 @@ import numpy as np
 from scipy.special import logsumexp as scipy_logsumexp
 from scipy.stats import multivariate_normal, norm
 
+from ._checks import check_bool, check_float
 from .mixture import Mixture
 
 __all__ = ["DEFAULT_TIMEOUT", "ExerciseError", "Feedback", "check_bic", "check_e_step",
            "check_em_loop", "check_first_match", "check_frames_to_absorb", "check_histogram",
-           "check_log_gaussian", "check_log_likelihood_ratio", "check_logsumexp", "check_m_step",
+           "check_log_gaussian", "check_log_likelihood_ratio", "check_logsumexp",
+           "check_lower_bound", "check_m_step", "check_n_parameters_by_type",
            "check_mog2_masks", "check_n_parameters", "check_rcond", "check_threshold",
            "check_whiten"]
 
@@ -550,13 +553,9 @@ class _Session:
 
 
 def _check_timeout(timeout):
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)) \
-            or not (0 < float(timeout) < 1e6):
-        raise ValueError(f"timeout must be a number of seconds > 0 (or None for no limit), got "
-                         f"{timeout!r}; the default is {DEFAULT_TIMEOUT:g}")
-    return float(timeout)
+    return check_float(timeout, "timeout", "(0, 1e6)", allow_none=True,
+                       expected="a number of seconds > 0 (below 1e6)",
+                       hint=f"None waits for ever; the default is {DEFAULT_TIMEOUT:g}")
 
 
 def _checker(name, n_cases):
@@ -575,6 +574,7 @@ def _checker(name, n_cases):
                 checker.__signature__.bind(fn, *args, quiet=quiet, strict=strict, timeout=timeout, **kwargs)
             except TypeError as exc:
                 raise TypeError(f"{body.__name__}: {exc}") from None
+            quiet, strict = check_bool(quiet, "quiet"), check_bool(strict, "strict")
             session = _Session(name, _check_timeout(timeout))
             session.n_cases = n_cases
             try:
@@ -1360,7 +1360,11 @@ def check_whiten(s, fn):
 
     X (N, d); mean and std (d,) are the per-feature mean and standard deviation (np.std,
     ddof=0). A constant feature has std 0: keep std = 1 for it so nothing divides by zero
-    (its Z column is then 0). This is what ``gmmlib.painless.Whitener`` does for unweighted data.
+    (its Z column is then 0). This is the textbook transform, and the reference here.
+    ``gmmlib.painless.Whitener`` centres the same way but divides by a robust spread, the
+    interquartile range / 1.349 (``gmmlib.painless.robust_scale``): for Gaussian data it
+    estimates the same sigma, yet one outlier cannot inflate it. A constant feature there
+    takes the typical spread of the other features rather than 1.
     """
     rng = np.random.default_rng(3)
     cases = [
@@ -1651,10 +1655,9 @@ def check_mog2_masks(s, fn):
         raise _Fail(hint, f"{int(expected.sum())} foreground pixels", f"{int(a.sum())} ({wrong} pixels differ)")
 
 
-# --- notebook 02 (phase 2) ---
-# The lower bound of notebook 02 (02_em_theory). Not in __all__ yet: tests/test_exercises.py
-# requires reference and wrong answers for every name there; tests/test_exercises_02.py holds
-# this checker's. Import it by name: ``from gmmlib.exercises import check_lower_bound``.
+# --- notebook 02 ---
+# Jensen's lower bound of notebook 02 (02_em_theory); tests/test_exercises_02.py holds its
+# detailed tests, tests/test_exercises.py the reference and wrong answers shared by every checker.
 
 def _bound_terms(q, log_joint, counts, entropy=1.0, weighted=True):
     """sum_i c_i sum_k q_ik (log_joint_ik - entropy * log q_ik), with 0 log 0 = 0.
@@ -1747,8 +1750,9 @@ def check_lower_bound(s, fn):
         raise _Fail(_lower_bound_hint(g, q, a, c, expected, log_L), f"{_num(expected)}  (log L = {_num(log_L)})", g)
 
 
-# --- notebook 04 (phase 2) ---
-# Counting the free parameters of each covariance type (notebook 04, exercise 3).
+# --- notebook 04 ---
+# Counting the free parameters of each covariance type (notebook 04, exercise 3);
+# tests/test_exercises_04.py holds its detailed tests.
 
 def _typed_mixture(K, d, covariance_type):
     """A valid mixture of the type (the reference count is its ``n_parameters``)."""

@@ -67,6 +67,11 @@ EPS = np.finfo(np.float64).eps
 #: A gain above -ROUNDING * (|F| + total weight) counts as non-negative (F is a sum of N terms,
 #: each exact to about 1e-13 relative, so smaller changes are rounding, not a decrease).
 ROUNDING = 1e-10
+#: The smallest spread of a feature: the variances of a narrower one underflow float64.
+MIN_SPREAD = 1e-140
+#: A feature whose spread is at most this many float64 spacings of its quartiles is constant:
+#: such a spread is rounding (robust_scale).
+CONSTANT_ULPS = 64
 
 
 def _rcond(cov):
@@ -212,8 +217,21 @@ def robust_scale(X, weights=None):
     For Gaussian data this estimates the standard deviation (the quartiles lie 0.674 sigma
     from the mean), but a single point at 1e6 among unit-scale data barely moves it, while
     it would multiply the standard deviation by thousands. A feature whose middle half is one
-    value falls back to its standard deviation; a constant feature to the typical spread of
-    the others (or to its own size, when every feature is constant).
+    value falls back to its root-mean-square distance from its median; a constant feature to
+    the typical spread of the others (the geometric mean of their spreads). When every feature
+    is constant (a single distinct point) each takes the size of the largest value (or 1).
+
+    "Constant" is judged at float64's resolution: a spread of a few units in the last place
+    of the feature's central values, its quartiles (``CONSTANT_ULPS``), is rounding, not data.
+    Taken at face value it would make the feature's variance, and with it the prior and the
+    variance floor in that direction, vanish next to the others': a covariance that is not
+    positive definite once mapped back to data units. An outlier does not set the resolution:
+    next to a point at 1e10, a real spread of 1e-200 is still data.
+
+    Examples
+    --------
+    >>> robust_scale(np.column_stack([np.arange(8.0), np.full(8, 0.1 * 3)])).round(3).tolist()
+    [2.965, 2.965]
     """
     X = as_data(X)
     weights = as_weights(weights, X.shape[0])
@@ -221,17 +239,21 @@ def robust_scale(X, weights=None):
     Xp, w = X[keep], weights[keep]
     c = w / w.sum()
     d = X.shape[1]
-    scale = np.zeros(d)
+    scale, center = np.zeros(d), np.zeros(d)
     for j in range(d):
         q1, q3 = _weighted_quantile_pair(Xp[:, j], w)
         scale[j] = (q3 - q1) / 1.3489795003921634
+        center[j] = max(abs(q1), abs(q3))
         if not scale[j] > 0:
-            mean = c @ Xp[:, j]
-            scale[j] = np.sqrt(c @ (Xp[:, j] - mean) ** 2)
-    constant = ~(scale > 0)
-    if constant.all():
-        size = np.abs(Xp[0])
-        scale = np.where(size > 0, size, 1.0)
+            # about the median, a data value: a constant feature gives exactly 0 (its mean,
+            # rounded, would leave a spread of rounding noise)
+            _, median = _weighted_quantile_pair(Xp[:, j], w, 0.5, 0.5)
+            scale[j] = np.sqrt(c @ (Xp[:, j] - median) ** 2)
+    resolution = CONSTANT_ULPS * EPS * center  # the rounding of values near the quartiles
+    constant = ~(scale > resolution)
+    if constant.all():  # one distinct point: one size for every feature keeps the fit round
+        size = float(np.abs(Xp).max())
+        scale = np.full(d, size if size > 0 else 1.0)
     elif constant.any():
         scale[constant] = np.exp(np.mean(np.log(scale[~constant])))
     return scale
@@ -430,6 +452,8 @@ def resolve_init(init, X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, lo
 def check_init(init, K, d):
     """``init`` as a method name, a Mixture with K components in d dimensions, or a (K, d) float
     array of starting means (scikit-learn's ``means_init``); a clear error otherwise."""
+    K = check_int(K, "K", "[1, inf)", hint="the number of components")
+    d = check_int(d, "d", "[1, inf)", hint="the number of features of the data")
     if isinstance(init, Mixture):
         if init.n_components != K or init.n_features != d:
             raise ValueError(f"init is a starting mixture with K={init.n_components}, d={init.n_features} "
@@ -553,10 +577,6 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
 
     spread = robust_scale(X, c)
     W = Whitener(X, c, enabled=whiten, scale=spread, isotropic=covariance_type == "spherical")
-    if not whiten and not (spread.min() > 1e-100 and spread.max() < 1e100):
-        raise ValueError(f"whiten=False fits in the data's own units, but their spread (from "
-                         f"{spread.min():.3g} to {spread.max():.3g}) puts variances outside what "
-                         "float64 holds safely; use whiten=True")
     Z = W.forward(X)
     reach = float(np.abs(Z).max())
     if whiten and not reach < 1e100:
@@ -564,6 +584,16 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
             f"X reaches {reach:.3g} times its typical spread from its centre (spread {spread.min():.3g}"
             f" in the narrowest feature): squares of such numbers overflow float64. Remove the extreme "
             "points, or fit them separately")
+    # after the reach: next to an extreme point, rescaling X (the advice below) would not help
+    if spread.min() < MIN_SPREAD:
+        raise ValueError(f"X has a spread of only {spread.min():.3g} (feature {int(spread.argmin())}): "
+                         f"its variance, the square of that (below {MIN_SPREAD ** 2:.0e}), is too "
+                         "small for float64 (whose smallest normal number is 2.2e-308). Rescale X "
+                         "first, e.g. X / np.abs(X).max()")
+    if not whiten and not (spread.min() > 1e-100 and spread.max() < 1e100):
+        raise ValueError(f"whiten=False fits in the data's own units, but their spread (from "
+                         f"{spread.min():.3g} to {spread.max():.3g}) puts variances outside what "
+                         "float64 holds safely; use whiten=True")
     if whiten and n_distinct(Z, c, enough=K) < K:
         raise ValueError(
             f"whitening (x - mean) / spread maps distinct points of X onto the same values, leaving "

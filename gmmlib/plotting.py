@@ -14,13 +14,20 @@ Colours and sizes are chosen for a projector and for every viewer:
   figures (``with plotting.projector_style(): fig, ax = plt.subplots()``).
 """
 import contextlib
+import numbers
 
 import contourpy
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import FigureBase
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+
+from ._checks import (InputTypeError, check_array, check_bool, check_float, check_int,
+                      check_options, show)
+from .mixture import Mixture
 
 # Picked by computation (not by eye) among the Okabe-Ito, Paul Tol and IBM colour-blind
 # palettes: the six whose smallest pairwise CAM02-UCS distance, taken over normal vision and
@@ -57,15 +64,138 @@ STYLE = {
 }
 
 
+MAX_COMPONENTS = 256  # colours a colormap holds: more components than anyone can tell apart
+MAX_BINS = 10_000      # histogram bars: more than a figure has pixels
+MAX_GRID = 1_000_000   # points of a 1-D grid
+MAX_MESH = 1_000       # points per side of a 2-D mesh (a million points in all)
+MAX_LEVELS = 1_000     # contour levels
+LINESTYLES = ("-", "--", "-.", ":", "solid", "dashed", "dashdot", "dotted", "none", "None", "")
+
+
+# --- argument checks: a drawing helper says what is wrong with its input, at the call ---------
+
+def _check_ax(ax, name="ax"):
+    if not isinstance(ax, Axes):
+        fix = ("a Figure holds Axes: pass fig.add_subplot() or the ax of fig, ax = plt.subplots()"
+               if isinstance(ax, FigureBase) else "e.g. fig, ax = plt.subplots()")
+        raise InputTypeError(f"{name} must be a matplotlib Axes, got {show(ax)}; {fix}")
+    return ax
+
+
+def _check_mixture(mixture, d=None, name="mixture"):
+    if not isinstance(mixture, Mixture):
+        raise InputTypeError(f"{name} must be a gmmlib.Mixture (e.g. painless_em(X, K).mixture), "
+                             f"got {show(mixture)}")
+    if d is not None and mixture.n_features != d:
+        raise ValueError(f"{name} has d={mixture.n_features} features but this draws a {d}-D "
+                         f"mixture; pass a mixture fitted on {d}-D data")
+    return mixture
+
+
+def _check_str(value, name):
+    if not isinstance(value, str):
+        raise InputTypeError(f"{name} must be a string, got {show(value)}")
+    return value
+
+
+def _check_bins(bins):
+    """A number of bins (1 to MAX_BINS) or increasing finite bin edges."""
+    if isinstance(bins, (numbers.Real, np.generic)) and np.ndim(bins) == 0:
+        return check_int(bins, "bins", f"[1, {MAX_BINS}]",
+                         hint="a number of bins, or a 1-D array of increasing bin edges")
+    edges = check_array(bins, "bins", ndim=1, dtype=np.float64,
+                        hint="bins is a number of bins or a 1-D array of increasing bin edges")
+    if not 2 <= edges.size <= MAX_BINS + 1 or not (np.diff(edges) > 0).all():
+        raise ValueError(f"bins as an array holds bin edges: 2 to {MAX_BINS + 1} increasing "
+                         f"numbers, got {show(bins)}; e.g. np.arange(257) - 0.5 for 8-bit levels")
+    if not np.isfinite(edges[-1] - edges[0]):
+        raise ValueError(f"bins spans from {edges[0]:.3g} to {edges[-1]:.3g}, a width float64 "
+                         "cannot hold; use edges closer together")
+    return edges
+
+
+def _check_range(value, name="range"):
+    """None, or (low, high) finite with low < high and a finite width."""
+    if value is None:
+        return None
+    example = f"e.g. {name}=(0, 255), or None for the data's range"
+    if isinstance(value, (str, bytes, dict, set)):
+        raise InputTypeError(f"{name} must be a pair (low, high) or None, got {show(value)}; {example}")
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise InputTypeError(f"{name} must be a pair (low, high) or None, got {show(value)}; "
+                             f"{example}") from None
+    low = check_float(low, f"{name}[0]", hint=example)
+    high = check_float(high, f"{name}[1]", hint=example)
+    if not low < high or not np.isfinite(high - low):
+        raise ValueError(f"{name} must be (low, high) with low < high and a finite width, got "
+                         f"({low!r}, {high!r}); {example}")
+    return low, high
+
+
+def _values_1d(X, name="X"):
+    """Finite real values, flattened, whose range float64 can hold."""
+    x = check_array(X, name, dtype=np.float64).ravel()
+    if not np.isfinite(x.max() - x.min()):
+        raise ValueError(f"{name} spans from {x.min():.3g} to {x.max():.3g}, a range float64 "
+                         f"cannot hold; rescale {name} (e.g. divide by its largest value)")
+    return x
+
+
+def _bin_edges(x, bins, range):
+    """np.histogram_bin_edges, with an error naming X when float64 cannot split the range."""
+    try:
+        with np.errstate(invalid="ignore", over="ignore"):
+            edges = np.histogram_bin_edges(x, bins=bins, range=range)
+    except ValueError:  # e.g. values near 1e18 whose spread is below their float64 spacing
+        low, high = (x.min(), x.max()) if range is None else range
+        raise ValueError(f"X (values from {low:.6g} to {high:.6g}) cannot be split into "
+                         f"{bins if np.ndim(bins) == 0 else len(bins) - 1} bins of finite width in "
+                         "float64: the range is too narrow for the size of the values; subtract "
+                         "an offset first (e.g. X - np.median(X)) or pass a wider range") from None
+    return edges
+
+
+def _mesh(xx, yy):
+    """xx, yy: two finite 2-D float arrays of the same shape, at least 2 x 2."""
+    xx = check_array(xx, "xx", ndim=2, dtype=np.float64, max_abs=1e150,
+                     hint="xx, yy come from np.meshgrid")
+    yy = check_array(yy, "yy", ndim=2, dtype=np.float64, max_abs=1e150,
+                     hint="xx, yy come from np.meshgrid")
+    if xx.shape != yy.shape:
+        raise ValueError(f"xx and yy must have the same shape (from np.meshgrid), got {xx.shape} "
+                         f"and {yy.shape}")
+    if min(xx.shape) < 2 or xx.size > MAX_MESH ** 2:
+        raise ValueError(f"xx and yy must be a mesh of at least 2 x 2 and at most {MAX_MESH} x "
+                         f"{MAX_MESH} points, got shape {xx.shape}; e.g. grid_2d(X)")
+    return xx, yy
+
+
+def _check_levels(levels, name="levels", allow_count=False):
+    """Contour levels: finite increasing numbers (or, with ``allow_count``, how many)."""
+    if allow_count and isinstance(levels, (numbers.Real, np.generic)) and np.ndim(levels) == 0:
+        return check_int(levels, name, f"[1, {MAX_LEVELS}]",
+                         hint="a number of levels, or an increasing array of log-density values")
+    values = check_array(levels, name, ndim=(0, 1), dtype=np.float64, allow_empty=True,
+                         hint="levels are values of log p(x), e.g. [-8.0, -5.0]").ravel()
+    if values.size > MAX_LEVELS or not (np.diff(values) > 0).all() or (allow_count and not values.size):
+        raise ValueError(f"{name} must be at most {MAX_LEVELS} increasing values of log p(x), got "
+                         f"{show(levels)}; e.g. np.sort(np.unique({name}))")
+    return values
+
+
 def colour(k):
     """The colour of component k (``COLOURS``; more than six components repeat them)."""
+    k = check_int(k, "k", "[0, inf)", hint="components are numbered from 0")
     return COLOURS[k % len(COLOURS)]
 
 
 def component_colormap(K):
     """A colormap with one entry per component, for label images: ``imshow(labels, cmap=...,
     vmin=-0.5, vmax=K - 0.5)``."""
-    return ListedColormap([colour(k) for k in range(K)], name=f"gmmlib{K}")
+    K = check_int(K, "K", f"[1, {MAX_COMPONENTS}]", hint="the number of components")
+    return ListedColormap([COLOURS[k % len(COLOURS)] for k in range(K)], name=f"gmmlib{K}")
 
 
 @contextlib.contextmanager
@@ -80,23 +210,37 @@ def projector_style():
 def readable(ax, size=FONT_PT):
     """Make tick labels created from now on ``size`` pt too (matplotlib reads the tick size from
     the rc parameters when a tick is created, which may happen long after the axes)."""
-    ax.tick_params(labelsize=size)
+    _check_ax(ax)
+    ax.tick_params(labelsize=check_float(size, "size", "(0, 200]", hint="a font size in points"))
     return ax
 
 
 def grid_1d(X, n=400, margin=0.1):
     """n evenly spaced points covering the data range plus ``margin`` of it on each side."""
-    x = np.asarray(X, dtype=np.float64).ravel()
+    x = _values_1d(X)
+    n = check_int(n, "n", f"[2, {MAX_GRID}]", hint="the number of grid points, e.g. 400")
+    margin = check_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
     lo, hi = x.min(), x.max()
     pad = margin * (hi - lo) if hi > lo else 1.0
+    if not np.isfinite([lo - pad, hi + pad]).all():
+        raise ValueError(f"X spans from {lo:.3g} to {hi:.3g}: with margin={margin:g} the grid's ends "
+                         "overflow float64; rescale X or use a smaller margin")
     return np.linspace(lo - pad, hi + pad, n)
 
 
 def grid_2d(X, n=80, margin=0.1):
     """(xx, yy, points): an n x n mesh covering 2-D data, and the mesh as an (n*n, 2) table."""
-    X = np.asarray(X, dtype=np.float64)
+    X = check_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
+                    hint="grid_2d covers 2-D data, one point per row")
+    n = check_int(n, "n", f"[2, {MAX_MESH}]", hint="points per side of the mesh, e.g. 80")
+    margin = check_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
     lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = margin * np.where(hi > lo, hi - lo, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        pad = margin * np.where(hi > lo, hi - lo, 1.0)
+        ends = np.r_[lo - pad, hi + pad]
+    if not np.isfinite(ends).all():
+        raise ValueError(f"X spans from {lo.min():.3g} to {hi.max():.3g}: with margin={margin:g} the "
+                         "mesh's ends overflow float64; rescale X or use a smaller margin")
     xx, yy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], n),
                          np.linspace(lo[1] - pad[1], hi[1] + pad[1], n))
     return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
@@ -108,10 +252,13 @@ def component_pdfs(mixture, grid):
     Their sum over k is the mixture density p(x). Written out for one dimension (it is
     evaluated for every iteration a view can show, so it should be cheap).
     """
-    x = np.asarray(grid, dtype=np.float64)[None, :]
+    _check_mixture(mixture, d=1)
+    x = check_array(grid, "grid", ndim=1, dtype=np.float64, allow_empty=True,
+                    hint="grid is a 1-D array of x values, e.g. grid_1d(X)")[None, :]
     mu = mixture.means[:, :1]
     var = mixture.covariances[:, 0, :1]
-    return mixture.weights[:, None] * np.exp(-0.5 * (x - mu) ** 2 / var) / np.sqrt(2 * np.pi * var)
+    with np.errstate(over="ignore", under="ignore"):  # far from a mean the density is 0, not NaN
+        return mixture.weights[:, None] * np.exp(-0.5 * (x - mu) ** 2 / var) / np.sqrt(2 * np.pi * var)
 
 
 def ellipse_geometry(cov, n_std=2.0):
@@ -120,8 +267,14 @@ def ellipse_geometry(cov, n_std=2.0):
     The axes of the ellipse are the eigenvectors of the covariance; its half-lengths are
     n_std times the square roots of the eigenvalues.
     """
+    cov = check_array(cov, "cov", shape=(2, 2), dtype=np.float64, hint="a 2 x 2 covariance matrix")
+    n_std = check_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
     eigvals, eigvecs = np.linalg.eigh(cov)  # ascending; the last vector is the long axis
-    width, height = 2 * n_std * np.sqrt(np.maximum(eigvals[::-1], 0.0))
+    if not (np.isfinite(eigvals).all() and np.isfinite(eigvecs).all()):
+        raise ValueError(f"cov has entries up to {np.abs(cov).max():.3g}, too large for its "
+                         "eigenvalues to be computed in float64; rescale the data")
+    with np.errstate(over="ignore"):
+        width, height = 2 * n_std * np.sqrt(np.maximum(eigvals[::-1], 0.0))
     angle = np.degrees(np.arctan2(eigvecs[1, -1], eigvecs[0, -1]))
     angle = (angle + 90.0) % 180.0 - 90.0  # an axis has no direction: report it in [-90, 90)
     return width, height, angle
@@ -133,10 +286,26 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
     """A density-normalised (weighted) histogram drawn as one filled step artist.
 
     For an image pass the 256 levels as X and the pixel counts as weights: the bars are then
-    the normalised intensity histogram, i.e. the intensity pdf. Returns the StepPatch.
+    the normalised intensity histogram, i.e. the intensity pdf. ``bins`` is a number of bins
+    or the bin edges; ``range`` (low, high) or None for the data's range. Returns the StepPatch.
     """
-    density, edges = np.histogram(np.ravel(X), bins=bins, range=range, weights=weights,
-                                  density=True)
+    _check_ax(ax)
+    x = _values_1d(X)
+    if weights is not None:
+        weights = check_array(weights, "weights", dtype=np.float64, max_abs=1e300).ravel()
+        if weights.size != x.size:
+            raise ValueError(f"weights has {weights.size} values but X has {x.size}; pass one "
+                             "weight (count) per value of X")
+        if (weights < 0).any() or not weights.sum() > 0:
+            raise ValueError("weights must be counts >= 0 with a positive sum")
+    bins, range = _check_bins(bins), _check_range(range)
+    label = _check_str(label, "label")
+    edges = _bin_edges(x, bins, range)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        density, edges = np.histogram(x, bins=edges, weights=weights, density=True)
+    if not np.isfinite(density).all():
+        raise ValueError(f"no value of X (with positive weight) falls inside the bins (range "
+                         f"{edges[0]:.3g} to {edges[-1]:.3g}); widen range or bins")
     return ax.stairs(density, edges, fill=True, color="0.8", label=label)
 
 
@@ -146,7 +315,12 @@ def mixture_curves_1d(ax, mixture, grid, linestyle="-", label_prefix="", total=T
     Use ``linestyle="--"`` for a starting mixture (as in the seed's Fig. 2).
     Returns (component_lines, total_line or None).
     """
+    _check_ax(ax)
+    linestyle = check_options(linestyle, "linestyle", LINESTYLES)
+    label_prefix = _check_str(label_prefix, "label_prefix")
+    total = check_bool(total, "total")
     pdfs = component_pdfs(mixture, grid)
+    grid = np.asarray(grid, dtype=np.float64)
     lines = [ax.plot(grid, p, color=colour(k), linestyle=linestyle,
                      label=f"{label_prefix}component {k}")[0] for k, p in enumerate(pdfs)]
     line = None
@@ -162,9 +336,20 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
     Point i contributes resp[i, k] to the bar of component k: this is what the E-step hands
     to the M-step. Normalised so that the stacked bars have area 1, like ``histogram_1d``.
     """
-    x = np.ravel(X)
+    _check_ax(ax)
+    x = _values_1d(X)
+    resp = check_array(resp, "resp", ndim=2, dtype=np.float64,
+                       hint="resp holds one row of responsibilities per value of X, shape (N, K)")
+    if resp.shape[0] != x.size:
+        raise ValueError(f"resp has {resp.shape[0]} rows but X has {x.size} values; pass the "
+                         "responsibilities of these points, e.g. mixture.responsibilities(X)")
+    if resp.shape[1] > MAX_COMPONENTS or (resp < 0).any() or (resp > 1 + 1e-9).any():
+        raise ValueError(f"resp must hold responsibilities: values in [0, 1], at most "
+                         f"{MAX_COMPONENTS} columns; got {show(resp)} with values from "
+                         f"{resp.min():.3g} to {resp.max():.3g}")
+    bins, range = _check_bins(bins), _check_range(range)
     K = resp.shape[1]
-    edges = np.histogram_bin_edges(x, bins=bins, range=range)
+    edges = _bin_edges(x, bins, range)
     width = np.diff(edges)
     bottom = np.zeros(width.size)
     bars = []
@@ -172,7 +357,7 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
         counts, _ = np.histogram(x, bins=edges, weights=resp[:, k])
         height = counts / (x.size * width)
         bars.append(ax.bar(edges[:-1], height, width=width, bottom=bottom, align="edge",
-                           color=colour(k), alpha=0.6, label=f"responsibility of {k}"))
+                           color=colour(int(k)), alpha=0.6, label=f"responsibility of {k}"))
         bottom = bottom + height
     ax.set_ylim(0, max(ax.get_ylim()[1], 1.05 * bottom.max()))
     return bars
@@ -182,13 +367,26 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
 
 def scatter_2d(ax, X, labels=None, s=10):
     """The points, grey or coloured by a given label per point. Returns the PathCollection."""
-    X = np.asarray(X)
-    c = "0.5" if labels is None else [colour(k) for k in labels]
+    _check_ax(ax)
+    X = check_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
+                    hint="scatter_2d draws 2-D points, one per row")
+    s = check_float(s, "s", "(0, 10000]", hint="the marker area in points^2, e.g. 10")
+    c = "0.5"
+    if labels is not None:
+        labels = check_array(labels, "labels", ndim=1, allow_bool=False,
+                             hint="one component number per point, e.g. mixture.predict(X)")
+        if labels.dtype.kind not in "iu" or labels.shape[0] != X.shape[0] or (labels < 0).any():
+            raise ValueError(f"labels must hold one component number >= 0 per point ({X.shape[0]} "
+                             f"whole numbers), got {show(labels)}; e.g. mixture.predict(X)")
+        c = [COLOURS[k % len(COLOURS)] for k in labels.tolist()]
     return ax.scatter(X[:, 0], X[:, 1], s=s, c=c, alpha=0.7, linewidths=0)
 
 
 def covariance_ellipses(ax, mixture, n_std=2.0):
     """One ellipse per component at n_std standard deviations around its mean. Returns the patches."""
+    _check_ax(ax)
+    _check_mixture(mixture, d=2)
+    n_std = check_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
     patches = []
     for k, (mu, cov) in enumerate(zip(mixture.means, mixture.covariances)):
         width, height, angle = ellipse_geometry(cov, n_std)
@@ -204,19 +402,27 @@ def weighted_log_densities_2d(mixture, points):
     The same numbers as ``mixture.weighted_log_density(points).T``, with the 2 x 2 inverse and
     determinant written out: a view evaluates this on a 6400-point mesh at every slider step,
     and element-wise numpy is about ten times faster there than a Cholesky solve per component.
-    Falls back to the Cholesky form if a covariance is too close to singular for the formula.
+    Falls back to the Cholesky form if a covariance is too close to singular for the formula,
+    or if the written-out form overflows (points very far from a component).
     """
+    _check_mixture(mixture, d=2)
+    points = check_array(points, "points", ndim=2, shape=(None, 2), dtype=np.float64,
+                         allow_empty=True, max_abs=1e150, hint="one 2-D point per row")
     a = mixture.covariances[:, 0, 0][:, None]
     b = mixture.covariances[:, 0, 1][:, None]
     c = mixture.covariances[:, 1, 1][:, None]
     det = a * c - b * b
+    if not points.size:
+        return np.empty((mixture.n_components, 0))
     if not np.all(det > 1e-12 * a * c):  # ill-conditioned: the written-out inverse loses digits
         return mixture.weighted_log_density(points).T
     dx = points[None, :, 0] - mixture.means[:, 0][:, None]
     dy = points[None, :, 1] - mixture.means[:, 1][:, None]
-    quad = (c * dx * dx - 2 * b * dx * dy + a * dy * dy) / det
-    with np.errstate(divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        quad = (c * dx * dx - 2 * b * dx * dy + a * dy * dy) / det
         log_w = np.log(mixture.weights)[:, None]
+    if not np.isfinite(quad).all():
+        return mixture.weighted_log_density(points).T
     return log_w - np.log(2 * np.pi) - 0.5 * np.log(det) - 0.5 * quad
 
 
@@ -224,7 +430,9 @@ def log_density_2d(mixture, points):
     """log p(x) = logsumexp_k (log pi_k + log N(x | k)) at 2-D points, shape (n,)."""
     w = weighted_log_densities_2d(mixture, points)
     top = w.max(axis=0)
-    return top + np.log(np.exp(w - top).sum(axis=0))
+    top = np.where(np.isfinite(top), top, 0.0)  # a point every component gives -inf stays -inf
+    with np.errstate(divide="ignore", under="ignore"):
+        return top + np.log(np.exp(w - top).sum(axis=0))
 
 
 def contour_lines(mixture, xx, yy, levels):
@@ -235,6 +443,9 @@ def contour_lines(mixture, xx, yy, levels):
     algorithm); a view redraws them at every step, and building a ContourSet each time costs
     more than computing them.
     """
+    _check_mixture(mixture, d=2)
+    xx, yy = _mesh(xx, yy)
+    levels = _check_levels(levels)
     logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
     generator = contourpy.contour_generator(xx, yy, logp, name="mpl2014", line_type="SeparateCode")
     lines, level_of_line = [], []
@@ -246,7 +457,14 @@ def contour_lines(mixture, xx, yy, levels):
 
 
 def density_contours(ax, mixture, xx, yy, levels=8):
-    """Contours of the mixture's log-density log p(x) on a mesh. Returns the ContourSet."""
+    """Contours of the mixture's log-density log p(x) on a mesh. Returns the ContourSet.
+
+    ``levels`` is a number of levels or an increasing array of log p values.
+    """
+    _check_ax(ax)
+    _check_mixture(mixture, d=2)
+    xx, yy = _mesh(xx, yy)
+    levels = _check_levels(levels, allow_count=True)
     logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
     return ax.contour(xx, yy, logp, levels=levels, cmap="viridis", linewidths=1)
 
@@ -255,7 +473,13 @@ def density_contours(ax, mixture, xx, yy, levels=8):
 
 def log_likelihood_curve(ax, log_likelihood, t=None):
     """log L against the iteration, with a marker on iteration t. Returns (line, marker)."""
-    ll = np.asarray(log_likelihood, dtype=np.float64)
+    _check_ax(ax)
+    ll = _log_likelihoods(log_likelihood)
+    if t is not None:
+        if not ll.size:
+            raise ValueError(f"t={show(t)} marks an iteration, but log_likelihood is empty; pass t=None")
+        t = check_int(t, "t", f"[0, {ll.size - 1}]",
+                      hint=f"an iteration of the {ll.size} in log_likelihood, or None")
     line, = ax.plot(np.arange(ll.size), ll, color="k", marker=".", linewidth=1)
     marker, = ax.plot([], [], "o", color=MARKER_COLOUR, markersize=9)
     if t is not None:
@@ -270,7 +494,8 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
 def log_likelihood_units(ax, log_likelihood):
     """Label the log L axis so that large values read as short ticks: -1.38 with
     "log L (x 10^6)" on the axis, rather than matplotlib's offset text squeezed by the title."""
-    ll = np.asarray(log_likelihood, dtype=np.float64)
+    _check_ax(ax)
+    ll = _log_likelihoods(log_likelihood)
     ll = ll[np.isfinite(ll)]
     top = np.abs(ll).max() if ll.size else 0.0
     power = 3 * int(np.log10(top) // 3) if top >= 1e4 else 0
@@ -284,8 +509,26 @@ def log_likelihood_units(ax, log_likelihood):
         ax.set_ylabel("log L")
 
 
+def _log_likelihoods(log_likelihood):
+    """One log L per iteration; NaN and infinities allowed (a failed run leaves gaps)."""
+    return check_array(log_likelihood, "log_likelihood", ndim=1, dtype=np.float64, allow_nan=True,
+                       allow_empty=True, hint="one log-likelihood per iteration, e.g. "
+                       "result.history.log_likelihood")
+
+
 def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
     """A grayscale panel (labels painted with their mean intensity, or any image). Returns the AxesImage."""
+    _check_ax(ax)
+    image = check_array(labels_or_image, "labels_or_image", ndim=(2, 3),
+                        hint="an (H, W) gray image or an (H, W, 3) colour image")
+    if image.ndim == 3 and image.shape[2] not in (3, 4):
+        raise ValueError(f"labels_or_image must be (H, W) gray or (H, W, 3) colour, got shape "
+                         f"{image.shape}")
+    if min(image.shape[:2]) == 0:
+        raise ValueError(f"labels_or_image is empty (shape {image.shape})")
+    title = _check_str(title, "title")
+    vmax = check_float(vmax, "vmax", "(0, 1e300]", hint="the grey level shown white, e.g. 255")
+    labels_or_image = image
     im = ax.imshow(labels_or_image, cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")
     ax.set_title(title)
     ax.set_axis_off()

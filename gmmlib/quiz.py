@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_bool, check_float, check_int, show
+
 __all__ = ["Verdict", "ask"]
 
 REVEAL = ("?", "show", "answer")
@@ -59,26 +61,38 @@ def _wrap(text, first, rest):
 
 
 def _check_question(question, options, answer, explain, why, tol):
-    """The quiz author's mistakes are errors (the student's never are)."""
+    """The quiz author's mistakes are errors (the student's never are).
+
+    Returns (options, answer, why, tol): options as a tuple or None, the answer as an option
+    number or a float, why as a dict, tol as a float.
+    """
     if not isinstance(question, str) or not question.strip():
-        raise TypeError(f"question must be a non-empty string, got {question!r}")
+        raise TypeError(f"question must be a non-empty string, got {show(question)}")
     if not isinstance(explain, str):
-        raise TypeError(f"explain must be a string (shown once the answer is right), got {explain!r}")
+        raise TypeError(f"explain must be a string (shown once the answer is right), got {show(explain)}")
+    if why is not None and not isinstance(why, dict):
+        raise TypeError(f"why must be a dict {{wrong option number: hint}} or None, got {show(why)}")
     if options is None:
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-            raise ValueError(f"a numeric question (options=None) needs a finite number as answer, got {answer!r}")
-        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
-            raise ValueError(f"tol must be a number >= 0 (the accepted distance to the answer), got {tol!r}")
-        return
-    if isinstance(options, str) or not all(isinstance(o, str) for o in options) or len(options) < 2:
+        if why:
+            raise ValueError("why gives hints for wrong options, but options=None (a numeric question); "
+                             "drop why or give the options")
+        answer = check_float(answer, "answer", expected="a finite number (options=None makes a numeric question)")
+        tol = check_float(tol, "tol", "[0, inf)", hint="the accepted distance to the answer")
+        return None, answer, {}, tol
+    if not isinstance(options, (list, tuple)) or len(options) < 2 \
+            or not all(isinstance(o, str) for o in options):
         raise TypeError(f"options must be a list of at least two strings (or None for a numeric "
-                        f"question), got {options!r}")
-    if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= len(options):
-        raise ValueError(f"answer must be the number of the right option, 1 to {len(options)}, got {answer!r}")
-    for key in (why or {}):
-        if isinstance(key, bool) or not isinstance(key, int) or not 1 <= key <= len(options) or key == answer:
+                        f"question), got {show(options)}")
+    answer = check_int(answer, "answer", f"[1, {len(options)}]",
+                       expected=f"the number of the right option, 1 to {len(options)}")
+    for key, hint in (why or {}).items():
+        if isinstance(key, (bool, np.bool_)) or not isinstance(key, (int, np.integer)) \
+                or not 1 <= key <= len(options) or key == answer:
             raise ValueError(f"why must map wrong option numbers (1 to {len(options)}, not the answer "
-                             f"{answer}) to a hint, got the key {key!r}")
+                             f"{answer}) to a hint, got the key {show(key)}")
+        if not isinstance(hint, str):
+            raise TypeError(f"why[{key}] must be a string (the hint for that option), got {show(hint)}")
+    return tuple(options), answer, dict(why or {}), 0.0
 
 
 def _read_choice(response, options):
@@ -160,7 +174,8 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
     Verdict
         Truthy when the answer is right.
     """
-    _check_question(question, options, answer, explain, why, tol)
+    options, answer, why, tol = _check_question(question, options, answer, explain, why, tol)
+    quiet = check_bool(quiet, "quiet")
     lines = [_wrap(question, "Question: ", "          ")]
     for i, option in enumerate(options or [], 1):
         lines.append(_wrap(option, f"  {i}. ", "     "))
@@ -180,7 +195,7 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
             verdict = f"Your answer: {read if options else f'{read:g}'}. ✓ Right. {explain}"
         else:
             correct = False
-            hint = (why or {}).get(read, "") if options else ""
+            hint = why.get(read, "") if options else ""
             shown = read if options else f"{read:g}"
             again = "another option" if options else "again"
             verdict = (f"Your answer: {shown}. ✗ Not this one" + (f": {hint} Try {again}" if hint else

@@ -13,13 +13,15 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from . import plotting
+from ._checks import check_array, check_float, check_image, show
 from .background import BackgroundModel
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
-                         check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
+                         check_figsize, check_int, evenly_spaced, new_figure)
 
 BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
 BACKGROUND_ANIMATION_FRAMES = 20
+MAX_PIXELS = 100      # recorded pixels: each costs 3 K floats per frame
 NOISE_TOLERANCE = 16  # grey levels: four times the typical frame-to-frame change of a still pixel
 
 
@@ -80,7 +82,8 @@ def record_background(model, frames, pixels, truths=None):
     n, H, W = frames.shape
     pixels = _pixel_list(pixels, H, W)
     if truths is not None:
-        truths = np.asarray(truths)
+        truths = check_array(truths, "truths", allow_empty=True,
+                             hint="pass one foreground mask per frame, or truths=None")
         if truths.shape != frames.shape:
             raise ValueError(f"truths has shape {truths.shape} but the frames {frames.shape}: "
                              "pass one foreground mask per frame, or truths=None")
@@ -140,21 +143,28 @@ def _gray_frames(frames):
 
 def _pixel_list(pixels, H, W):
     """A tuple of (row, col) int pairs inside an H x W frame."""
+    example = "e.g. pixels=[(40, 60)]"
+    if isinstance(pixels, (str, bytes, dict, set, frozenset)):
+        raise TypeError(f"pixels must be a list of (row, col) pairs, {example}, got {show(pixels)}")
     try:
         pairs = [tuple(p) for p in pixels]
     except TypeError:
-        raise TypeError(f"pixels must be a list of (row, col) pairs, e.g. [(40, 60)], got {pixels!r}") from None
+        raise TypeError(f"pixels must be a list of (row, col) pairs, {example}, got {show(pixels)}") from None
     if not pairs:
-        raise ValueError("pass at least one (row, col) pixel whose mixture to record, e.g. [(40, 60)]")
+        raise ValueError(f"pixels is empty; pass at least one (row, col) pixel whose mixture to "
+                         f"record, {example}")
+    if len(pairs) > MAX_PIXELS:
+        raise ValueError(f"pixels holds {len(pairs)} pixels; a view traces one at a time: record at "
+                         f"most {MAX_PIXELS}")
     out = []
-    for p in pairs:
+    for i, p in enumerate(pairs):
         if len(p) != 2:
-            raise ValueError(f"each pixel must be a (row, col) pair, got {p!r}")
-        r, c = (check_int(v, "a pixel coordinate", hint="pixels are (row, col) pairs of whole numbers")
+            raise ValueError(f"each of pixels must be a (row, col) pair, got pixels[{i}] = {show(p)}")
+        r, c = (check_int(v, f"a pixel coordinate (pixels[{i}])", hint="pixels are (row, col) pairs of whole numbers")
                 for v in p)
         if not (0 <= r < H and 0 <= c < W):
-            raise ValueError(f"pixel ({r}, {c}) is outside the {H}x{W} frames; rows go from 0 to "
-                             f"{H - 1}, columns from 0 to {W - 1}")
+            raise ValueError(f"pixels[{i}] = ({r}, {c}) is outside the {H}x{W} frames; rows go from 0 "
+                             f"to {H - 1}, columns from 0 to {W - 1}")
         out.append((r, c))
     return tuple(out)
 
@@ -176,6 +186,7 @@ def background_caption(run, t, p=0):
     ``iteration=`` repeats the frame number on purpose: the browser suite reads every view's
     caption as ``K=<K> iteration=<slider value>``; here the slider steps through frames.
     """
+    t, p = _check_run_step(run, t, p)
     r, c = run.pixels[p]
     text = (f"K={run.K} iteration={t} frame={t} pixel=({r}, {c}) "
             f"foreground={100 * run.masks[t].mean():.1f}%")
@@ -185,18 +196,49 @@ def background_caption(run, t, p=0):
     return text
 
 
+def _check_run_step(run, t, p):
+    """(t, p) as ints: a frame of ``run`` and an index into its recorded pixels."""
+    if not isinstance(run, BackgroundRun):
+        raise TypeError(f"run must be the BackgroundRun returned by record_background(model, "
+                        f"frames, pixels), got {show(run)}")
+    t = check_int(t, "t", 0, len(run) - 1, hint=f"a frame of the {len(run)} in the run")
+    p = check_int(p, "p", 0, len(run.pixels) - 1,
+                  hint=f"an index into the {len(run.pixels)} recorded pixels {list(run.pixels)}")
+    return t, p
+
+
 def band_polygons(x, low, high, where):
     """The polygons between ``low`` and ``high`` over each run of consecutive ``where``
-    (what ``fill_between(x, low, high, where=where)`` fills)."""
-    edges = np.flatnonzero(np.diff(np.r_[0, np.asarray(where, int), 0]))
+    (what ``fill_between(x, low, high, where=where)`` fills). ``x``, ``low``, ``high`` and
+    ``where`` are 1-D of one length; NaN in ``low`` or ``high`` is drawn as nothing."""
+    x = check_array(x, "x", ndim=1, dtype=np.float64, allow_empty=True)
+    n = x.shape[0]
+    low, high = (check_array(v, name, ndim=1, shape=(n,), dtype=np.float64, allow_empty=True,
+                             allow_nan=True, hint="one value per x")
+                 for v, name in ((low, "low"), (high, "high")))
+    where = check_array(where, "where", ndim=1, shape=(n,), allow_empty=True,
+                        hint="one True/False per x")
+    if where.dtype != bool and not np.isin(where, (0, 1)).all():
+        raise ValueError(f"where must hold True/False (or 0/1) per x, got {show(where)}")
+    edges = np.flatnonzero(np.diff(np.r_[0, where.astype(int), 0]))
     return [np.column_stack([np.r_[x[a:b], x[a:b][::-1]], np.r_[low[a:b], high[a:b][::-1]]])
             for a, b in zip(edges[::2], edges[1::2])]
 
 
 def mask_overlay(frame, mask, colour=(255, 40, 40), opacity=0.6):
     """A gray frame as RGB with the foreground pixels tinted (uint8, shape (H, W, 3))."""
+    frame = check_image(frame, "frame", channels=(1,), dtype=np.uint8)
+    mask = check_array(mask, "mask", shape=frame.shape, hint="one True/False per pixel of frame")
+    if mask.dtype != bool:
+        if not np.isin(mask, (0, 1)).all():
+            raise ValueError(f"mask must be a foreground mask (bool, or 0/1), got {show(mask)}")
+        mask = mask.astype(bool)
+    colour = check_array(colour, "colour", shape=(3,), dtype=np.float32, hint="an (R, G, B) colour")
+    if colour.min() < 0 or colour.max() > 255:
+        raise ValueError(f"colour must be (R, G, B) in 0..255, got {show(colour)}")
+    opacity = check_float(opacity, "opacity", "[0, 1]", hint="0 shows the frame, 1 the colour")
     rgb = np.repeat(frame[..., None], 3, axis=2).astype(np.float32)
-    rgb[mask] = (1 - opacity) * rgb[mask] + opacity * np.asarray(colour, np.float32)
+    rgb[mask] = (1 - opacity) * rgb[mask] + opacity * colour
     return rgb.astype(np.uint8)
 
 
@@ -208,8 +250,11 @@ class BackgroundFigure(BlitFigure):
     """
 
     def __init__(self, run, figsize=BACKGROUND_FIGSIZE):
+        if not isinstance(run, BackgroundRun):
+            raise TypeError(f"run must be the BackgroundRun returned by record_background(model, "
+                            f"frames, pixels), got {show(run)}")
         self.run = run
-        self.fig = new_figure(figsize)
+        self.fig = new_figure(check_figsize(figsize))
         with plotting.projector_style():
             self._build()
         self.moving = (self.bands + [self.frame_image, self.bg_image, self.pixel_marker, self.trace,
@@ -257,6 +302,7 @@ class BackgroundFigure(BlitFigure):
 
     def draw(self, t, p=0):
         """Show frame t and the mixture of recorded pixel p after that frame (nothing is rerun)."""
+        t, p = _check_run_step(self.run, t, p)
         run, ax = self.run, self.ax_pixel
         self.frame_image.set_data(mask_overlay(run.frames[t], run.masks[t]))
         self.bg_image.set_data(run.backgrounds[t])
@@ -378,7 +424,11 @@ class BackgroundView(SliderView):
         p = self.current_pixel if pixel is None else check_int(
             pixel, "pixel", 0, len(self.run.pixels) - 1, hint="an index into run.pixels")
         max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
-        figure = BackgroundFigure(self.run, figsize=check_figsize(figsize or BACKGROUND_ANIMATION_FIGSIZE))
+        # every argument is checked before the frames are drawn (seconds of work)
+        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
+        tolerance = check_int(tolerance, "tolerance", 0, 64, hint="grey levels, e.g. 16")
+        figure = BackgroundFigure(self.run, figsize=check_figsize(
+            BACKGROUND_ANIMATION_FIGSIZE if figsize is None else figsize))
         steps = evenly_spaced(len(self.run) - 1, max_frames)
         frames = []
         for t in steps:

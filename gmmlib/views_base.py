@@ -32,6 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import plotting
+from ._checks import check_float, check_path, show
 from .plotting import DPI
 
 MIN_WIDTH_PX = 640     # the narrowest figure or animation frame a view makes
@@ -52,26 +53,45 @@ def check_int(value, name, low=None, high=None, hint=""):
     return value
 
 
+MAX_SIZE_PX = 4000     # the widest and highest figure a view makes (a 4K screen)
+MIN_HEIGHT_PX = DPI    # one inch: room for a title and a row of tick labels
+
+
 def check_figsize(figsize, name="figsize"):
-    """(width, height) in inches, wide enough for ``MIN_WIDTH_PX`` at ``DPI``."""
+    """(width, height) in inches: at least ``MIN_WIDTH_PX`` wide (readable on a projector),
+    ``MIN_HEIGHT_PX`` high, and at most ``MAX_SIZE_PX`` either way at ``DPI``."""
+    example = "e.g. (10, 4)"
+    if isinstance(figsize, (str, bytes, dict, set)) or (isinstance(figsize, np.ndarray)
+                                                         and figsize.ndim != 1):
+        raise TypeError(f"{name} must be (width, height) in inches, {example}; got {show(figsize)}")
     try:
-        width, height = (float(v) for v in figsize)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be (width, height) in inches, e.g. (10, 4); got {figsize!r}") from None
+        values = list(figsize)
+    except TypeError:
+        raise TypeError(f"{name} must be (width, height) in inches, {example}; got {show(figsize)}") from None
+    if len(values) != 2 or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real)
+                               for v in values):
+        raise TypeError(f"{name} must be (width, height) in inches, {example}; got {show(figsize)}")
+    try:
+        width, height = (float(v) for v in values)
+    except OverflowError:  # an int beyond float64
+        raise ValueError(f"{name} must be two numbers of inches, {example}; got {show(figsize)}") from None
     if not (np.isfinite(width) and np.isfinite(height) and height > 0):
-        raise ValueError(f"{name} must be two positive finite numbers of inches, got {figsize!r}")
+        raise ValueError(f"{name} must be two positive finite numbers of inches, got {show(figsize)}")
     if width * DPI < MIN_WIDTH_PX:
-        raise ValueError(f"{name} {figsize!r} is {width * DPI:.0f} px wide at {DPI} dpi; use a width "
+        raise ValueError(f"{name} {show(figsize)} is {width * DPI:.0f} px wide at {DPI} dpi; use a width "
                          f"of at least {MIN_WIDTH_PX / DPI:.2f} in ({MIN_WIDTH_PX} px) so that the "
                          "figure reads on a projector")
+    if height * DPI < MIN_HEIGHT_PX or max(width, height) * DPI > MAX_SIZE_PX:
+        raise ValueError(f"{name} {show(figsize)} is {width * DPI:.0f} x {height * DPI:.0f} px at {DPI} "
+                         f"dpi; use at least {MIN_HEIGHT_PX / DPI:g} in ({MIN_HEIGHT_PX} px) of height "
+                         f"and at most {MAX_SIZE_PX / DPI:.1f} in ({MAX_SIZE_PX} px) either way, {example}")
     return width, height
 
 
 def check_duration(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or not 20 <= value <= 60_000:
-        raise ValueError(f"{name} must be a number of milliseconds between 20 and 60000, got {value!r}")
-    return int(round(value))
+    """``value`` milliseconds as an int in [20, 60000] (a frame's or the final hold's)."""
+    return int(round(check_float(value, name, "[20, 60000]", expected="a number of milliseconds "
+                                 "between 20 and 60000", hint="e.g. 400")))
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -341,6 +361,10 @@ class Animation:
 
     def save(self, path):
         """Write the APNG to ``path`` (e.g. ``imgs/em_1d.png`` for a markdown cell)."""
+        path = check_path(path)  # never an int: open(1, "wb") would write into stdout
+        if path.is_dir():
+            raise ValueError(f"path {str(path)!r} is a folder; pass a file name, e.g. "
+                             f"{str(path / 'animation.png')!r}")
         with open(path, "wb") as f:
             f.write(self.data)
 

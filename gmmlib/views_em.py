@@ -14,10 +14,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba_array
 
 from . import plotting
-from ._checks import as_data, as_weights
+from ._checks import as_data, as_weights, show
 from .history import EMResult
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_figsize,
-                         check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
+                         check_figsize, check_int, evenly_spaced, new_figure)
 
 EM_FIGSIZE = (8.75, 3.6)        # 840 x 346 px: shown 1:1 in JupyterLab on a 1280 px screen
 EM_ANIMATION_FIGSIZE = (8, 3.2)  # 768 x 307 px
@@ -58,8 +58,20 @@ def as_results(results, name="results"):
     return {K: results[K] for K in Ks}
 
 
+def _check_computed_K(results, K):
+    """``K`` as an int, one of the computed K (the keys of ``results``)."""
+    K = check_int(K, "K", hint=f"one of the computed K {list(results)}")
+    if K not in results:
+        raise ValueError(f"K={K} was not computed; pick one of {list(results)}")
+    return K
+
+
 def caption(result, t):
     """The one-line summary under a view: "K=3 iteration=5 log-likelihood=-1234.5" (+ guard events)."""
+    if not isinstance(result, EMResult):
+        raise TypeError(f"result must be an EMResult (what painless_em, naive_em or histogram_em "
+                        f"return), got {show(result)}")
+    t = check_int(t, "t", 0, len(result.history) - 1, hint="an iteration of the run")
     K = result.mixture.n_components
     text = f"K={K} iteration={t} log-likelihood={result.history.log_likelihood[t]:.1f}"
     n_events = sum(e.iteration <= t for e in result.history.events)
@@ -76,10 +88,17 @@ class EMFigure(BlitFigure):
     def __init__(self, X, results, weights=None, figsize=EM_FIGSIZE, bins=30):
         self.results = as_results(results)
         self.X = as_data(X)
-        self.weights = weights
         self.d = self.X.shape[1]
+        if self.d not in (1, 2):
+            raise ValueError(f"the figure draws 1-D or 2-D data, X has {self.d} features (shape "
+                             f"{self.X.shape}); project the data first, e.g. on two principal components")
+        fitted = next(iter(self.results.values())).mixture.means.shape[1]
+        if fitted != self.d:
+            raise ValueError(f"X has {self.d} feature(s) but the results were fitted on {fitted}: "
+                             "pass the data the runs were computed on")
+        self.weights = None if weights is None else as_weights(weights, self.X.shape[0])
         self.bins = bins
-        self.fig = new_figure(figsize)
+        self.fig = new_figure(check_figsize(figsize))
         self.K_shown = None
         self.moving = []
         with plotting.projector_style():  # every text made here is >= 12 pt
@@ -157,9 +176,14 @@ class EMFigure(BlitFigure):
             self.moving = [self.points, self.contours] + self.component_artists + [self.means_marker]
         self.moving += [self.ax_data.title, self.ll_marker]
 
+    def _check_K(self, K):
+        return _check_computed_K(self.results, K)
+
     # --- every slider step --------------------------------------------------------------
     def draw(self, K, t):
         """Show the mixture after t iterations of the K-component run (nothing is refitted)."""
+        K = self._check_K(K)
+        t = check_int(t, "t", 0, len(self.results[K].history) - 1, hint=f"an iteration of the K={K} run")
         if K != self.K_shown:
             self._set_K(K)
         history = self.results[K].history
@@ -188,22 +212,25 @@ class KIterationView(SliderView):
     """A K slider and an iteration slider over a figure with ``results`` and ``draw(K, t)``.
 
     Shared by :class:`EMView` and ``SegmentationView``; ``make_figure(figsize)`` builds the
-    figure (again, at another size, for :meth:`animation`).
+    figure (again, at another size, for :meth:`animation`). ``results``, the {K: EMResult}
+    the figure will show, lets a bad K be refused before the figure is built.
     """
 
     animation_figsize = EM_ANIMATION_FIGSIZE
     kind = "EM"
 
-    def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE):
+    def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE, results=None):
+        # the arguments are checked before the figure is built and drawn (the slow part)
+        figsize = check_figsize(figsize)
+        iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
+        if results is not None and K is not None:
+            K = _check_computed_K(results, K)
         self._make_figure = make_figure
-        self.figure = make_figure(figsize=check_figsize(figsize))
+        self.figure = make_figure(figsize=figsize)
         self.results = self.figure.results
         Ks = list(self.results)
-        K = Ks[0] if K is None else check_int(K, "K")
-        if K not in self.results:
-            raise ValueError(f"K={K} was not computed; pick one of {Ks}")
+        K = Ks[0] if K is None else self.figure._check_K(K)
         last = self.last_iteration(K)
-        iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
         self._K = K
         self.K = None
         if len(Ks) > 1:
@@ -218,7 +245,8 @@ class KIterationView(SliderView):
         self.redraw()
 
     def last_iteration(self, K):
-        return len(self.results[K].history) - 1
+        """The last iteration of the run for K (the iteration slider's maximum)."""
+        return len(self.figure.results[self.figure._check_K(K)].history) - 1
 
     @property
     def current_K(self):
@@ -263,11 +291,12 @@ class KIterationView(SliderView):
         shown ``frame_ms``; the last is held ``hold_ms`` before the loop starts again.
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
         """
-        K = self.current_K if K is None else check_int(K, "K")
-        if K not in self.results:
-            raise ValueError(f"K={K} was not computed; pick one of {list(self.results)}")
+        K = self.current_K if K is None else self.figure._check_K(K)
         max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
-        figure = self._make_figure(figsize=check_figsize(figsize or self.animation_figsize))
+        # every argument is checked before the frames are drawn (seconds of work)
+        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
+        figure = self._make_figure(figsize=check_figsize(
+            self.animation_figsize if figsize is None else figsize))
         steps = evenly_spaced(self.last_iteration(K), max_frames)
         frames = []
         for t in steps:
@@ -323,4 +352,4 @@ class EMView(KIterationView):
             weights = as_weights(weights, X.shape[0])
         self.kind = f"EM on {d}-D data"
         make = partial(EMFigure, X, results, weights)
-        super().__init__(make, K=K, iteration=iteration, figsize=figsize)
+        super().__init__(make, K=K, iteration=iteration, figsize=figsize, results=results)

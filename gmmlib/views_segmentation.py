@@ -9,7 +9,9 @@ from functools import partial
 import numpy as np
 
 from . import plotting
+from ._checks import check_array, check_int
 from .images import as_gray_uint8, intensity_histogram
+from .plotting import _check_mixture
 from .views_base import add_axes
 from .views_em import EMFigure, KIterationView, as_results
 
@@ -24,7 +26,9 @@ def display_stride(image, max_px=MAX_IMAGE_PX):
     The panel has fewer pixels than a 512 x 512 image anyway: matplotlib would throw the rest
     away at every redraw, after colour-mapping all of them.
     """
-    return max(1, int(np.ceil(max(image.shape) / max_px)))
+    shape = check_array(image, "image", ndim=(2, 3), hint="an (H, W) or (H, W, C) image").shape
+    max_px = check_int(max_px, "max_px", "[1, 1000000]", hint="pixels on a side, e.g. 320")
+    return max(1, int(np.ceil(max(shape[:2]) / max_px)))
 
 
 def painted_lut(mixture):
@@ -34,10 +38,12 @@ def painted_lut(mixture):
     domain, so that far in a tail (where every density underflows to 0) the argmax is still
     the right component.
     """
+    _check_mixture(mixture, d=1)
     x = np.arange(256.0)[None, :]
     mu = mixture.means[:, :1]
     var = mixture.covariances[:, 0, :1]
-    log_p = np.log(mixture.weights)[:, None] - 0.5 * np.log(2 * np.pi * var) - 0.5 * (x - mu) ** 2 / var
+    with np.errstate(divide="ignore", over="ignore"):  # a weight of 0 is log 0 = -inf: never chosen
+        log_p = np.log(mixture.weights)[:, None] - 0.5 * np.log(2 * np.pi * var) - 0.5 * (x - mu) ** 2 / var
     means = np.clip(np.rint(mixture.means[:, 0]), 0, 255).astype(np.uint8)
     return means[log_p.argmax(axis=0)]
 
@@ -106,4 +112,4 @@ class SegmentationView(KIterationView):
                              "histogram EM on gray levels: pass {K: histogram_em(image, K) ...}")
         self.kind = "histogram EM on the image"
         make = partial(SegmentationFigure, image, results)
-        super().__init__(make, K=K, iteration=iteration, figsize=figsize)
+        super().__init__(make, K=K, iteration=iteration, figsize=figsize, results=results)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import cv2
 import numpy as np
 import pytest
-from scipy.special import logsumexp as scipy_logsumexp
+from scipy.special import logsumexp as scipy_logsumexp, xlogy
 from scipy.stats import multivariate_normal
 
 import gmmlib
@@ -135,6 +135,11 @@ def good_mog2_masks(frames, shadows):
     return labels > 0 if shadows == "count" else labels == 255
 
 
+def good_lower_bound(q, log_joint, counts):
+    """B = sum_i c_i sum_k q_ik (log_joint_ik - log q_ik), with 0 log 0 = 0 (xlogy)."""
+    return float(counts @ (q * log_joint - xlogy(q, q)).sum(axis=1))
+
+
 GOOD = {
     "check_logsumexp": [good_logsumexp, scipy_logsumexp, gmmlib.logsumexp],
     "check_log_gaussian": [good_log_gaussian, lambda X, m, c: multivariate_normal(m, c).logpdf(X).reshape(-1)],
@@ -157,6 +162,14 @@ GOOD = {
     "check_frames_to_absorb": [good_frames_to_absorb],
     "check_first_match": [good_first_match],
     "check_mog2_masks": [good_mog2_masks],
+    "check_n_parameters_by_type": [
+        lambda K, d, t: (K - 1) + K * d + {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
+                                           "tied": d * (d + 1) // 2}[t],
+        lambda K, d, t: ex._typed_mixture(K, d, t).n_parameters],
+    "check_lower_bound": [good_lower_bound,
+                          lambda q, a, c: float(c @ scipy_logsumexp(a, axis=1)
+                                                - c @ (xlogy(q, q) - q * (a - scipy_logsumexp(
+                                                    a, axis=1, keepdims=True))).sum(axis=1))],
 }
 
 
@@ -359,6 +372,24 @@ WRONG = [
     ("check_log_likelihood_ratio", lambda X, fg, bg: bg.log_density(X) - fg.log_density(X), "pixels near", "sign"),
     ("check_log_likelihood_ratio", lambda X, fg, bg: fg.component_log_density(X)[:, 0] - bg.component_log_density(X)[:, 0],
      "pixels near", "all its components"),
+    # notebook 04: parameters by covariance type
+    ("check_n_parameters_by_type", lambda K, d, t: (K - 1) + K * d + K * d * (d + 1) // 2, "diag, K = 3, d = 2",
+     "count for 'full'"),
+    ("check_n_parameters_by_type", lambda K, d, t: K + K * d + ex._typed_mixture(K, d, t).n_parameters - (K - 1) - K * d,
+     "full, K = 3, d = 2", "K - 1 of them"),
+    # notebook 02: the lower bound
+    ("check_lower_bound", lambda q, a, c: float(c @ (q * a).sum(axis=1)), "three points, two components, q = r",
+     "without the entropy of q"),
+    ("check_lower_bound", lambda q, a, c: float(c @ (q * a + xlogy(q, q)).sum(axis=1)), "three points",
+     "wrong sign"),
+    ("check_lower_bound", lambda q, a, c: float(c @ (q * (a - np.log(q))).sum(axis=1)), "hard assignments",
+     "0 * log 0"),
+    ("check_lower_bound", lambda q, a, c: float((q * a - xlogy(q, q)).sum()), "a histogram",
+     "forgot the counts c_i"),
+    ("check_lower_bound", lambda q, a, c: float(c @ (q * np.log(np.exp(a)) - xlogy(q, q)).sum(axis=1)),
+     "far-away points", "underflowed to 0.0"),
+    ("check_lower_bound", lambda q, a, c: float(c @ scipy_logsumexp(a, axis=1)), "the same points, q uniform",
+     "log L itself"),
     # notebook 07
     ("check_frames_to_absorb", lambda a, T, w0: math.ceil(math.log(T) / math.log(1 - a)), "alpha = 0.01, T = 0.7",
      "forgets the new Gaussian"),
@@ -748,3 +779,22 @@ def test_quiz_author_mistakes_are_errors():
         ask("Q?", None, answer=None)
     with pytest.raises(ValueError, match="why must map wrong option"):
         ask("Q?", ["a", "b"], answer=1, why={1: "right one"})
+
+
+def test_module_docstring_maps_each_checker_to_the_notebooks_that_import_it():
+    """The docstring's "Which notebook uses which checker" list is what the notebooks import."""
+    import re
+    from pathlib import Path
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    imported = {}
+    for path in sorted(notebooks.glob("[0-9]*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("from gmmlib.exercises import"):
+                names = line.split("import", 1)[1].replace("(", "").replace(")", "")
+                imported[path.name[:2]] = sorted(n.strip() for n in names.split(",") if n.strip())
+    documented = {}
+    listing = ex.__doc__.split("Which notebook uses which checker:", 1)[1]
+    for number, names in re.findall(r"^(\d\d) (.*?)[;.]$", listing, flags=re.M):
+        documented[number] = sorted(re.findall(r"``(check_\w+)``", names))
+    assert imported and documented == imported
+    assert set().union(*imported.values()) == set(CHECKERS)

@@ -164,9 +164,21 @@ def _ragged(a):
 
 
 def damaged(value):
-    """The valid array ``value`` damaged in one way: what a careless caller passes."""
-    a = np.asarray(value)
-    ops = [
+    """The valid array ``value`` damaged in one way: what a careless caller passes.
+
+    Each draw damages its own copy of ``value`` (the strategy is built once per argument and
+    kept; a view such as ``a.T`` must not let one call's mischief reach the next example).
+    """
+    original = np.array(value)
+
+    def damage(k, i):
+        return ops(original.copy())[k](i)
+    return st.builds(damage, st.integers(0, N_DAMAGES - 1), st.integers(0, 10 ** 6))
+
+
+def ops(a):
+    """The ways to damage the array ``a``, each a function of an index ``i``."""
+    return [
         lambda i: _with(a, math.nan, i), lambda i: _with(a, math.inf, i),
         lambda i: _with(a, -math.inf, i), lambda i: _with(a, 1e300, i), lambda i: _with(a, 1e39, i),
         lambda i: _with(a, -1e-300, i), lambda i: _with(a, -1.0, i), lambda i: _with(a, 1e6, i),
@@ -185,7 +197,9 @@ def damaged(value):
         lambda i: np.concatenate([a, a]) if a.ndim else a,
         lambda i: a[..., ::-1], lambda i: np.asfortranarray(a),
     ]
-    return st.builds(lambda k, i: ops[k](i), st.integers(0, len(ops) - 1), st.integers(0, 10 ** 6))
+
+
+N_DAMAGES = len(ops(np.zeros(1)))
 
 
 def garbage_for(value, extra=None):
@@ -498,8 +512,8 @@ def _specs():
     S["Mixture.sample"] = Spec(method(mix2, "sample"), with_self(mix2, n=5, random_state=0),
                                lambda r, kw: finite(r[0]), fixed=self_self)
 
-    def history():
-        return painless_em(X1(), 2, max_iter=3).history
+    def history():  # one run for every example: History's methods only read it
+        return cached("history", lambda: painless_em(X1(), 2, max_iter=3).history)
     S["History.mixture"] = Spec(method(history, "mixture"), with_self(history, t=1),
                                 lambda m, kw: check_mixture(m), fixed=self_self)
 
@@ -579,6 +593,14 @@ def _specs():
                                      "warmup": ("masks", "truths")})
     S["seed_1d"] = Spec(datasets.seed_1d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
     S["seed_2d"] = Spec(datasets.seed_2d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
+    S["isolated_point"] = Spec(datasets.isolated_point, lambda: dict(random_state=0),
+                               lambda r, kw: (finite(r[0]), check_mixture(r[1])))
+    S["repeated_value"] = Spec(datasets.repeated_value, lambda: dict(random_state=1),
+                               lambda r, kw: finite(r))
+    S["points_on_a_line"] = Spec(datasets.points_on_a_line, lambda: dict(random_state=0),
+                                 lambda r, kw: finite(r[0]))
+    S["crossing_clusters"] = Spec(datasets.crossing_clusters, lambda: dict(random_state=0, scale=1.0),
+                                  lambda r, kw: finite(r[0]))
     S["read_frames"] = Spec(video.read_frames, lambda: dict(path=tiny_clip(), gray=False, scale=None,
                                                             max_frames=None, start=0),
                             check_frames, allowed=(FileNotFoundError,),
@@ -895,15 +917,29 @@ def test_valid_call_works_and_leaves_inputs_alone(key, clean_cache):
     assert problem is None, f"{key} [{owner(key)}]: {problem}"
 
 
+# Strategies by spec and argument, built once: building them at every example cost hypothesis
+# about as much time as drawing from them.
+_STRATEGIES = {}
+
+
+def strategy_for(key, kwargs, mutated=None):
+    """The argument to replace (``mutated=None``), or the garbage for argument ``mutated``."""
+    if (key, mutated) not in _STRATEGIES:
+        spec = SPECS[key]
+        _STRATEGIES[key, mutated] = (
+            st.sampled_from(sorted(k for k in kwargs if k not in spec.fixed)) if mutated is None
+            else garbage_for(kwargs[mutated], spec.extra.get(mutated)))
+    return _STRATEGIES[key, mutated]
+
+
 @pytest.mark.parametrize("key", KEYS)
 @GARBAGE
 @given(data=st.data())
 def test_garbage_gets_a_clear_error_or_a_valid_result(key, data, clean_cache):
     spec = SPECS[key]
     kwargs = spec.args()
-    candidates = sorted(k for k in kwargs if k not in spec.fixed)
-    mutated = data.draw(st.sampled_from(candidates), label="argument")
-    value = data.draw(garbage_for(kwargs[mutated], spec.extra.get(mutated)), label="value")
+    mutated = data.draw(strategy_for(key, kwargs), label="argument")
+    value = data.draw(strategy_for(key, kwargs, mutated), label="value")
     kwargs[mutated] = value
     problem = run(spec, kwargs, mutated, value)
     assert problem is None, f"{key} [{owner(key)}]: {problem}"

@@ -119,3 +119,21 @@ def test_responsibilities_are_never_nan_for_a_legal_mixture(seed, K, d, mean_exp
     finite = np.isfinite(mix.weighted_log_density(X)).any(axis=1)
     rows = np.flatnonzero(finite)
     np.testing.assert_array_equal(resp[rows, mix.predict(X)[rows]], resp[rows].max(axis=1))
+
+
+def test_a_constant_feature_keeps_a_positive_variance_above_the_floor():
+    """Hypothesis's counterexample, by hand: three points whose second feature is 7.0. The
+    weighted mean of (7, 7, 7) rounds to 7 - 8.9e-16, so a spread measured about the mean was
+    rounding noise (8.9e-16) taken as the feature's scale, and the covariance's eigenvalue in
+    that direction came out as 8e-37 (not positive definite in practice). A constant feature
+    must take a real spread, so that the variance floor (a fraction of it) still holds."""
+    from gmmlib.painless import robust_scale
+    for n in (3, 7, 40):
+        X = np.random.default_rng(0).normal(size=(n, 2))
+        X[:, 1] = 7.0
+        spread = robust_scale(X)
+        assert spread[1] == spread[0] > 0.5  # the other feature's spread, not rounding
+        for covariance_type in TYPES:
+            res = painless_em(X, 1, max_iter=40, covariance_type=covariance_type, var_floor=1e-7)
+            assert_valid_mixture(res.mixture, covariance_type)
+            assert res.mixture.covariances[0][1, 1] >= 1e-7 * spread[1] ** 2
