@@ -190,7 +190,7 @@ show(fig)
 # No EM iteration can lower $\log L$ (notebook 02). `histogram_em` stops after the first
 # iteration that raises it by less than `tol` = $10^{-4}$ of its size (0.01 %).
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(10, 3.3), width_ratios=[3, 2])
 plotting.histogram_1d(ax, levels, counts, bins=BINS)
 T = len(run2.history)
@@ -239,7 +239,7 @@ for tol in (1e-4, 1e-10):
 # lookup table, applied to every pixel at once. Below, each pixel is painted with the mean
 # intensity of its component (the seed's Fig. 1).
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 seg2 = segment_gray(img, 2, prior=0)
 means = np.sort(seg2.result.mixture.means.ravel())
 fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
@@ -269,7 +269,7 @@ def fits_and_segmentations(segs):
     return fig
 
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 segs = {K: segment_gray(img, K, prior=0) for K in range(2, 6)}
 show(fits_and_segmentations(segs))
 

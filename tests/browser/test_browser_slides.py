@@ -5,7 +5,8 @@ every non-file request refused, and stepped through with reveal.js's own API (Re
 until the last fragment of the last slide). Required: reveal.js initialised, every slide
 visited, no request refused or failed, no error on the page, no widget text repr, no broken
 image and no missing glyph (static_checks.py; scripts run in a deck, so a to_jshtml() player's
-controls are not dead here). Slide counts (and slides taller than 720 px, for information) are printed.
+controls are not dead here), and every slide fits the 1280x720 page it is shown on (a taller one
+scrolls off a projector). Slide counts and any slide taller than 720 px are printed.
 """
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def test_static_deck_offline(rel, decks, chromium):
         ld.note(f"slides: {deck.name}: {walk['total']} slide(s), visited {walk['visited']} in {walk['steps']} "
                 f"step(s); taller than 720 px: {len(walk['tall'])} {walk['tall'][:4]}")
         assert walk["ready"] and walk["visited"] == walk["total"], f"{deck.name}: {walk}"
+        assert not walk["tall"], (f"{deck.name}: slides taller than 720 px (h.v: height): {walk['tall']}; "
+                                  "split the slide (a subslide for the figure) or lower the figure")
         assert not refused and not failed, f"{deck.name}: requests off the disk: refused {refused[:5]}, failed {failed[:5]}"
         assert not errors, f"{deck.name}: errors on the page: {errors[:5]}"
         shown = {k: found[k] for k in ("widget_repr", "broken_images", "missing_glyphs") if found[k]}
