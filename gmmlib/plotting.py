@@ -148,12 +148,16 @@ def _bin_edges(x, bins, range):
     try:
         with np.errstate(invalid="ignore", over="ignore"):
             edges = np.histogram_bin_edges(x, bins=bins, range=range)
+        # numpy 2 raises here; numpy 1.26 returns edges that float64 rounded onto each other
+        split = bool(np.all(np.diff(edges) > 0))
     except ValueError:  # e.g. values near 1e18 whose spread is below their float64 spacing
+        split = False
+    if not split:
         low, high = (x.min(), x.max()) if range is None else range
         raise ValueError(f"X (values from {low:.6g} to {high:.6g}) cannot be split into "
                          f"{bins if np.ndim(bins) == 0 else len(bins) - 1} bins of finite width in "
                          "float64: the range is too narrow for the size of the values; subtract "
-                         "an offset first (e.g. X - np.median(X)) or pass a wider range") from None
+                         "an offset first (e.g. X - np.median(X)) or pass a wider range")
     return edges
 
 

@@ -288,10 +288,9 @@ spread2 = robust_scale(X1[:, None])[0] ** 2  # the feature's robust variance (Pa
 floors = 10.0 ** -np.arange(2, 13)
 floored = [painless_em(X1, 3, init=start1, prior=0, var_floor=f, max_iter=50) for f in floors]
 print("  floor   variance_3      log L   guard events   status")
-for f, run in zip(floors, floored):
-    if f in (1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12):
-        print(f"{f:7.0e}  {run.mixture.covariances[2, 0, 0]:11.3g}  {run.log_likelihood:9.2f}"
-              f"  {len(run.guard_events):13d}   {run.status}")
+for f, run in list(zip(floors, floored))[::2]:  # every other decade: 1e-2, 1e-4, ..., 1e-12
+    print(f"{f:7.0e}  {run.mixture.covariances[2, 0, 0]:11.3g}  {run.log_likelihood:9.2f}"
+          f"  {len(run.guard_events):13d}   {run.status}")
 gain = np.diff([run.log_likelihood for run in floored]).mean()
 print(f"log L gained per decade of floor: {gain:.3f}   (1/2 ln 10 = {0.5 * np.log(10):.3f})")
 
