@@ -115,19 +115,19 @@ test-lowest-browser: $(LOWEST)/.installed
 	$(FIND_BROWSER) && $(LOWEST_BIN)/python -m pytest tests/browser
 
 # Re-execute every notebook and its solutions from the paired .py and store the outputs (they
-# render before anything runs: GitHub, untrusted JupyterLab). No widget state is stored (every view
-# stores a PNG of itself instead) and a stale `widgets` entry left by an older run is dropped; the
-# second jupytext --sync writes the .py back in jupytext's own form, so the pair stays in step.
+# render before anything runs: GitHub, untrusted JupyterLab). No widget state and no timestamps
+# are stored; tests/tidy_notebook.py removes what changes from run to run without the lesson
+# changing, so running this twice gives the same files. The second jupytext --sync writes the
+# .py back in jupytext's own form, so the pair stays in step.
 NB_SOURCES = notebooks/[0-9]*.py notebooks/solutions/[0-9]*.py
-DROP_WIDGET_STATE = $(BIN)/python -c "import sys, nbformat; nb = nbformat.read(sys.argv[1], 4); \
-	nb.metadata.pop('widgets', None); nbformat.write(nb, sys.argv[1])"
 
 notebooks: $(STAMP)
 	for py in $(NB_SOURCES); do \
 		$(BIN)/jupytext --quiet --sync "$$py" && \
 		$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
-			--ExecutePreprocessor.store_widget_state=False "$${py%.py}.ipynb" && \
-		$(DROP_WIDGET_STATE) "$${py%.py}.ipynb" && \
+			--ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
+			"$${py%.py}.ipynb" && \
+		$(BIN)/python tests/tidy_notebook.py "$${py%.py}.ipynb" && \
 		$(BIN)/jupytext --quiet --sync "$$py" || exit 1; \
 	done
 

@@ -74,3 +74,48 @@ def test_code_cells_carry_no_test_plumbing(path):
     print(f"\n{path.name}: nbval compares the output of {checked} of {len(code)} code cells")
     if path in NOTEBOOKS:
         assert checked >= 3, f"{path.name}: only {checked} cells compared by nbval: the lesson's numbers go unchecked"
+
+
+# ------------------------------------------------------------------ what a student downloads
+
+MAX_NOTEBOOK_BYTES = 600_000   # issue 8: a notebook opens fast on GitHub and in JupyterLab
+MAX_ANIMATION_BYTES = 500_000  # each stored moving picture
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.stem)
+def test_stored_notebook_and_its_pictures_are_small(path):
+    import base64
+    size = path.stat().st_size
+    assert size <= MAX_NOTEBOOK_BYTES, f"{path.name} is {size / 1000:.0f} KB (at most {MAX_NOTEBOOK_BYTES // 1000} KB)"
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata, f"{path.name} stores widget state: run make notebooks"
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png and b"acTL" in base64.b64decode(png)[:4096]:  # an animated PNG
+                n = len(base64.b64decode(png))
+                assert n <= MAX_ANIMATION_BYTES, f"{path.name} cell {i}: animation of {n / 1000:.0f} KB"
+
+
+def test_tidy_notebook_removes_what_changes_between_runs(tmp_path):
+    import tidy_notebook
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    cell = nbformat.v4.new_code_cell("print(1); print(2)", id="abc")
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z"}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+                    nbformat.v4.new_output("display_data", data={
+                        "text/plain": "view", "application/vnd.jupyter.widget-view+json":
+                        {"model_id": "random", "version_major": 2, "version_minor": 0}})]
+    nb.cells.append(cell)
+    paths = [tmp_path / "a" / "x.ipynb", tmp_path / "b" / "x.ipynb"]
+    for p in paths:
+        p.parent.mkdir()
+        nbformat.write(nb, p)
+        tidy_notebook.tidy(p)
+    assert paths[0].read_text() == paths[1].read_text()  # same name and code: same file
+    tidied = nbformat.read(paths[0], as_version=4)
+    assert "widgets" not in tidied.metadata and "execution" not in tidied.cells[0].metadata
+    outputs = tidied.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data"] and outputs[0].text == "1\n2\n"
+    assert outputs[1].data["application/vnd.jupyter.widget-view+json"]["model_id"] != "random"
