@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -65,12 +65,19 @@ class Seen:
 
 def _fresh_copy(lab, rel: str, src: Path, tag: str) -> str:
     """Copy ``src`` beside ``rel`` in the served tree as ``<stem>.<tag>.ipynb``: the same folder,
-    so relative links (../imgs/...) still resolve; a new file, never opened or signed, so untrusted."""
+    so relative links (../imgs/...) still resolve; untrusted, as a student's fresh clone is.
+
+    Jupyter's trust is by content, not by file: the server's notary trusts any notebook whose
+    signature it has stored, and an earlier test that ran this notebook and saved it may have
+    stored exactly the stored form (the outputs are deterministic). One metadata entry no
+    viewer shows makes the copy's content, and so its signature, its own."""
     folder, _, name = rel.rpartition("/")
     dest_rel = f"{folder}/{name.rsplit('.', 1)[0]}.{tag}.ipynb" if folder else f"{name}.{tag}.ipynb"
     dest = lab.root / Path(*dest_rel.split("/"))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
+    nb = json.loads(Path(src).read_text(encoding="utf-8"))
+    nb.setdefault("metadata", {})["gmmlib_fresh_copy"] = f"{tag} {time.time_ns()}"
+    dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest_rel
 
 
