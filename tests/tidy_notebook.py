@@ -9,7 +9,8 @@ notebook change from run to run without the lesson changing:
   so it is replaced by a UUID derived from the notebook's name, the cell's id and the output's
   position (a viewer without a kernel shows the view's picture either way);
 * how a cell's printed text is split into stream outputs, which follows the kernel's flush timing:
-  consecutive outputs of the same stream are joined (nbval joins them too before comparing).
+  consecutive outputs of the same stream are joined by nbconvert's CoalesceStreamsPreprocessor
+  (nbval joins them too before comparing).
 
 Execution timestamps are not written at all (``--ExecutePreprocessor.record_timing=False``).
 """
@@ -18,31 +19,22 @@ import uuid
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NAMESPACE = uuid.UUID("6d1c1f52-4a39-4a2e-9a55-0c8e5b7d9e11")
-
-
-def joined_streams(outputs):
-    out = []
-    for output in outputs:
-        if (output.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream"
-                and out[-1].get("name") == output.get("name")):
-            out[-1]["text"] = "".join(out[-1]["text"]) + "".join(output["text"])
-        else:
-            out.append(output)
-    return out
 
 
 def tidy(path):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
+    coalesce = CoalesceStreamsPreprocessor()
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         cell.metadata.pop("execution", None)
-        cell.outputs = joined_streams(cell.outputs)
+        coalesce.preprocess_cell(cell, {}, index)
         for i, output in enumerate(cell.outputs):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view and "model_id" in view:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -76,7 +75,7 @@ def _fresh_copy(lab, rel: str, src: Path, tag: str) -> str:
     dest = lab.root / Path(*dest_rel.split("/"))
     dest.parent.mkdir(parents=True, exist_ok=True)
     nb = json.loads(Path(src).read_text(encoding="utf-8"))
-    nb.setdefault("metadata", {})["gmmlib_fresh_copy"] = f"{tag} {time.time_ns()}"
+    nb.setdefault("metadata", {})["gmmlib_fresh_copy"] = tag  # never saved, so never signed
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest_rel
 
