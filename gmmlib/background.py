@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ._checks import (InputIndexError, check_bool, check_float, check_frame, check_frame_values,
-                      check_int, check_options)
+from ._validate import (InputIndexError, validate_bool, validate_float, validate_frame, validate_frame_values,
+                      validate_int, validate_options)
 
 __all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
 
@@ -137,29 +137,29 @@ class BackgroundModel:
     def __init__(self, K=3, alpha=0.005, T=0.7, match_threshold=2.5, initial_variance=400.0,
                  initial_weight=0.05, variance_floor=16.0, learning_rate="inverse_weight",
                  fast_start=True):
-        K = check_int(K, "K", "[1, inf)", expected="an integer >= 1",
+        K = validate_int(K, "K", "[1, inf)", expected="an integer >= 1",
                       hint="the number of Gaussians per pixel; 3 to 5 is usual")
         if K > MAX_K:
             raise ValueError(f"K must be a whole number in [1, {MAX_K}], got {K}; each pixel "
                              "keeps K Gaussians in memory and 3 to 5 is usual")
-        alpha = check_float(alpha, "alpha", "(0, 1]",
+        alpha = validate_float(alpha, "alpha", "(0, 1]",
                             hint="it is a learning rate; 0.001 to 0.05 is usual")
-        T = check_float(T, "T", "(0, 1)", hint="it is the share of the weight the background "
+        T = validate_float(T, "T", "(0, 1)", hint="it is the share of the weight the background "
                         "must cover; 0.5 to 0.9 is usual")
-        match_threshold = check_float(match_threshold, "match_threshold", "(0, 1000]",
+        match_threshold = validate_float(match_threshold, "match_threshold", "(0, 1000]",
                                       hint="it is a distance in standard deviations; 2.5 is "
                                       "the paper's value")
-        initial_variance = check_float(initial_variance, "initial_variance", "(0, 1e6]",
+        initial_variance = validate_float(initial_variance, "initial_variance", "(0, 1e6]",
                                        hint="it is in squared grey levels, e.g. 400 for sigma = 20")
-        initial_weight = check_float(initial_weight, "initial_weight", "(0, 1)",
+        initial_weight = validate_float(initial_weight, "initial_weight", "(0, 1)",
                                      hint="a new component should start light, e.g. 0.05")
-        variance_floor = check_float(variance_floor, "variance_floor", "(0, 1e6]",
+        variance_floor = validate_float(variance_floor, "variance_floor", "(0, 1e6]",
                                      hint="it is in squared grey levels, e.g. 16 for sigma = 4")
         if variance_floor > initial_variance:
             raise ValueError(f"variance_floor ({variance_floor}) is larger than initial_variance "
                              f"({initial_variance}); lower the floor or raise the initial variance")
-        check_options(learning_rate, "learning_rate", LEARNING_RATES)
-        fast_start = check_bool(fast_start, "fast_start")
+        validate_options(learning_rate, "learning_rate", LEARNING_RATES)
+        fast_start = validate_bool(fast_start, "fast_start")
         self.K = int(K)
         self.alpha = float(alpha)
         self.T = float(T)
@@ -210,7 +210,7 @@ class BackgroundModel:
     # ------------------------------------------------------------------ input checks
     def _check_frame(self, frame):
         name = f"frame {self.n_frames_}"
-        frame = check_frame(frame, "frame")
+        frame = validate_frame(frame, "frame")
         if self.shape_ is not None and (frame.shape != self.shape_ or frame.dtype != self.dtype_):
             raise ValueError(
                 f"{name} has shape {frame.shape} and dtype {frame.dtype}, but "
@@ -220,7 +220,7 @@ class BackgroundModel:
         # Float frames must hold grey levels: a frame scaled to [0, 1] would never differ
         # from the background by 2.5 sigma (sigma >= 4 levels), and values beyond float32
         # would turn the parameters into NaN.
-        return check_frame_values(frame, name, first=self.shape_ is None)
+        return validate_frame_values(frame, name, first=self.shape_ is None)
 
     # ------------------------------------------------------------------ one frame
     def apply(self, frame):
@@ -392,7 +392,7 @@ class BackgroundModel:
             Float64 copies: weights (K,), means (K, C), variances (K,), is_background (K,).
         """
         self._require_fitted()
-        row, col = check_int(row, "row", "(-inf, inf)"), check_int(col, "col", "(-inf, inf)")
+        row, col = validate_int(row, "row", "(-inf, inf)"), validate_int(col, "col", "(-inf, inf)")
         H, W = self.shape_[:2]
         if not (-H <= row < H and -W <= col < W):
             raise InputIndexError(f"pixel ({row}, {col}) is outside the {H}x{W} frame; row must "

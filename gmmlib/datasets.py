@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float, check_random_state
+from ._validate import validate_float, validate_random_state
 from .mixture import Mixture
 
 
@@ -16,7 +16,7 @@ def seed_1d(random_state=0):
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300,), labels (300,)).
     """
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     X = np.concatenate([rng.normal(10, 1, 100), rng.normal(20, 3, 200)])
     return X, np.repeat([0, 1], [100, 200])
 
@@ -27,7 +27,7 @@ def seed_2d(random_state=0):
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     """
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     a = rng.multivariate_normal([1, 2], [[3, 0.2], [0.2, 2]], 200)
     b = rng.multivariate_normal([-1, -2], [[2, 0], [0, 1]], 100)
     return np.vstack([a, b]), np.repeat([0, 1], [200, 100])
@@ -124,7 +124,7 @@ def repeated_value(random_state=1):
     collapses onto them; others do not (notebook 03, restarts).
     ``random_state``: an integer seed >= 0, None or a numpy Generator. Returns X (125,).
     """
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     return np.concatenate([rng.normal(0, 1, 60), rng.normal(8, 1, 60), np.full(5, 11.0)])
 
 
@@ -137,7 +137,7 @@ def points_on_a_line(random_state=0):
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (240, 2), labels (240,): 0 for the cloud, 1 for the line).
     """
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     cloud = rng.normal(0.0, 1.0, (200, 2))
     t = rng.uniform(2.0, 5.0, 40)
     return np.vstack([cloud, np.column_stack([t, t])]), np.repeat([0, 1], [200, 40])
@@ -153,8 +153,8 @@ def crossing_clusters(random_state=0, scale=1.0):
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300, 2), labels (300,)).
     """
-    scale = check_float(scale, "scale", "(0, 1e300]", hint="e.g. 1e6 for micro-units")
-    rng = check_random_state(random_state)
+    scale = validate_float(scale, "scale", "(0, 1e300]", hint="e.g. 1e6 for micro-units")
+    rng = validate_random_state(random_state)
     a = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.98], [0.98, 1.0]], 150)
     b = rng.multivariate_normal([0.5, 0.5], [[1.0, -0.98], [-0.98, 1.0]], 150)
     return np.vstack([a, b]) * [1.0, scale], np.repeat([0, 1], 150)

@@ -61,7 +61,7 @@ import numpy as np
 from scipy.special import logsumexp as scipy_logsumexp
 from scipy.stats import multivariate_normal, norm
 
-from ._checks import check_bool, check_float
+from ._validate import validate_bool, validate_float
 from .mixture import Mixture
 
 __all__ = ["DEFAULT_TIMEOUT", "ExerciseError", "Feedback", "check_bic", "check_e_step",
@@ -553,7 +553,7 @@ class _Session:
 
 
 def _check_timeout(timeout):
-    return check_float(timeout, "timeout", "(0, 1e6)", allow_none=True,
+    return validate_float(timeout, "timeout", "(0, 1e6)", allow_none=True,
                        expected="a number of seconds > 0 (below 1e6)",
                        hint=f"None waits for ever; the default is {DEFAULT_TIMEOUT:g}")
 
@@ -574,7 +574,7 @@ def _checker(name, n_cases):
                 checker.__signature__.bind(fn, *args, quiet=quiet, strict=strict, timeout=timeout, **kwargs)
             except TypeError as exc:
                 raise TypeError(f"{body.__name__}: {exc}") from None
-            quiet, strict = check_bool(quiet, "quiet"), check_bool(strict, "strict")
+            quiet, strict = validate_bool(quiet, "quiet"), validate_bool(strict, "strict")
             session = _Session(name, _check_timeout(timeout))
             session.n_cases = n_cases
             try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import show
+from ._validate import show
 from .mixture import Mixture
 
 #: ``EMResult.status`` values: how a run ended.

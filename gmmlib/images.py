@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import InputTypeError, check_image, show
+from ._validate import InputTypeError, validate_image, show
 from .history import EMResult
 from .mixture import Mixture
 from .painless import painless_em
@@ -22,7 +22,7 @@ def as_gray_uint8(image, name="image"):
     Integer images with values in 0..255 are converted; float images are refused with the
     fix (the histogram has 256 integer levels, and a float image may be scaled to [0, 1]).
     """
-    img = check_image(image, name, channels=(1,))
+    img = validate_image(image, name, channels=(1,))
     if img.dtype.kind == "f":
         fix = (f"skimage.util.img_as_ubyte({name}) (its values are in [0, 1]: scale float "
                "images to 0..255 or pass uint8)" if float(img.max()) <= 1
@@ -90,7 +90,7 @@ def as_colour_pixels(image, name="image"):
     uint8, integers in 0..255 and floats in [0, 255] are accepted; a float image in [0, 1]
     is refused with the fix (its mean colours would all round to black).
     """
-    img = check_image(image, name, channels=(3, 4))
+    img = validate_image(image, name, channels=(3, 4))
     return img[:, :, :3].reshape(-1, 3)
 
 

@@ -37,7 +37,7 @@ def refill_empty_clusters(labels, d2, weights, mass):
         far_masked = np.where(points[labels] > 1, far, -np.inf)
         i = int(np.argmax(far_masked))
         if not np.isfinite(far_masked[i]):
-            break  # no point can be spared: check_K guarantees this does not happen
+            break  # no point can be spared: validate_K guarantees this does not happen
         points[labels[i]] -= 1
         points[k] += 1
         labels[i] = k

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_iterable
+from ._validate import validate_array, validate_int, validate_iterable
 
 __all__ = ["MaskScores", "MaskScorer", "score_masks", "precision_recall_f"]
 
@@ -88,7 +88,7 @@ class MaskScorer:
     """
 
     def __init__(self, warmup=0):
-        self.warmup = check_int(warmup, "warmup", "[0, inf)", expected="an integer >= 0",
+        self.warmup = validate_int(warmup, "warmup", "[0, inf)", expected="an integer >= 0",
                                 hint="it is the number of first frames not scored")
         self._seen = 0
         self._counts = []  # (tp, fp, fn, tn) per scored frame: 4 ints a frame
@@ -143,7 +143,7 @@ def score_masks(masks, truths, warmup=0):
     MaskScores
     """
     for name, seq in (("masks", masks), ("truths", truths)):
-        check_iterable(seq, name, "(H, W) masks, or an array (n, H, W)")
+        validate_iterable(seq, name, "(H, W) masks, or an array (n, H, W)")
         if isinstance(seq, np.ndarray) and seq.ndim != 3:
             raise ValueError(f"{name} must be a sequence of (H, W) masks or an array (n, H, W), "
                              f"got an array of shape {seq.shape}"
@@ -168,7 +168,7 @@ def score_masks(masks, truths, warmup=0):
 
 def _counts(v, name):
     """Confusion counts as float64: finite numbers >= 0."""
-    a = check_array(v, name, allow_empty=True, allow_bool=False, dtype=np.float64)
+    a = validate_array(v, name, allow_empty=True, allow_bool=False, dtype=np.float64)
     if (a < 0).any():
         raise ValueError(f"{name} holds negative values (min {a.min():g}); counts are >= 0")
     return a
@@ -176,7 +176,7 @@ def _counts(v, name):
 
 def _as_mask(a, name):
     """A bool (H, W) array from bool, or from integers holding only 0/1 or 0/255."""
-    a = check_array(a, name, allow_empty=True)
+    a = validate_array(a, name, allow_empty=True)
     if a.ndim != 2:
         raise ValueError(f"{name} must be a 2-D (H, W) mask, got shape {a.shape}")
     if a.dtype == bool:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ._checks import (as_data, as_weights, check_array, check_int, check_options,
-                      check_random_state, show)
+from ._validate import (as_data, as_weights, validate_array, validate_int, validate_options,
+                      validate_random_state, show)
 
 LOG_2PI = np.log(2 * np.pi)
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
@@ -40,7 +40,7 @@ def logsumexp(a, axis=-1):
     >>> float(logsumexp([-1000.0, -1001.0]))  # the direct form gives log(0) = -inf
     -999.6867383124818
     """
-    a = check_array(a, "a", dtype=np.float64, allow_nan=True, allow_empty=True)
+    a = validate_array(a, "a", dtype=np.float64, allow_nan=True, allow_empty=True)
     if a.ndim == 0:
         raise ValueError("a is a single number; logsumexp sums over an axis of an array, e.g. "
                          "logsumexp([a1, a2])")
@@ -98,9 +98,9 @@ def n_covariance_parameters(covariance_type, K, d):
     >>> [n_covariance_parameters(t, K=3, d=2) for t in COVARIANCE_TYPES]
     [9, 6, 3, 3]
     """
-    covariance_type = check_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    K = check_int(K, "K", "[1, 1000000]")
-    d = check_int(d, "d", "[1, 1000000]")
+    covariance_type = validate_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    K = validate_int(K, "K", "[1, 1000000]")
+    d = validate_int(d, "d", "[1, 1000000]")
     return {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K,
             "tied": d * (d + 1) // 2}[covariance_type]
 
@@ -194,16 +194,16 @@ class Mixture:
     covariance_type: str = "full"
 
     def __post_init__(self):
-        ctype = check_options(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
-        w = check_array(self.weights, "weights", ndim=(0, 1), dtype=np.float64).reshape(-1)
-        mu = check_array(self.means, "means", dtype=np.float64)
+        ctype = validate_options(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        w = validate_array(self.weights, "weights", ndim=(0, 1), dtype=np.float64).reshape(-1)
+        mu = validate_array(self.means, "means", dtype=np.float64)
         if mu.ndim == 0:
             raise ValueError(f"means is a single number ({float(mu):g}); pass one mean per component, "
                              f"e.g. means=[[{float(mu):g}]] for one component in 1-D")
         if mu.ndim == 1:  # K means of a 1-D mixture
             mu = mu[:, None]
         K, d = w.shape[0], mu.shape[-1]
-        cov = check_array(self.covariances, "covariances", dtype=np.float64)
+        cov = validate_array(self.covariances, "covariances", dtype=np.float64)
         full = _as_full_covariances(cov, ctype, K, d) if mu.shape == (K, d) else None
         if full is None:
             raise ValueError(
@@ -329,8 +329,8 @@ class Mixture:
 
     def sample(self, n, random_state=0):
         """Draw n points; returns (X, labels). Seeded: the same random_state gives the same points."""
-        n = check_int(n, "n", "[0, 100000000]", hint="the number of points to draw")
-        rng = check_random_state(random_state)
+        n = validate_int(n, "n", "[0, 100000000]", hint="the number of points to draw")
+        rng = validate_random_state(random_state)
         labels = rng.choice(self.n_components, size=n, p=self.weights)
         z = rng.standard_normal((n, self.n_features))
         X = self.means[labels] + np.einsum("nij,nj->ni", self._chol[labels], z)

@@ -9,11 +9,11 @@ fixes them.
 """
 import numpy as np
 
-from ._checks import (as_data, as_weights, check_float, check_int, check_K, check_options,
-                      check_random_state)
+from ._validate import (as_data, as_weights, validate_float, validate_int, validate_K, validate_options,
+                      validate_random_state)
 from .history import EMResult, Failure, History
 from .mixture import COVARIANCE_TYPES, constrain_covariances
-from .painless import ROUNDING, _check_range, check_init, resolve_init
+from .painless import ROUNDING, _check_range, validate_init, resolve_init
 
 
 def gaussian_pdf(X, mean, cov):
@@ -41,13 +41,13 @@ def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_s
     N, d = X.shape
     c = as_weights(weights, N)
     Xf = X.astype(np.float64)
-    K = check_K(K, Xf, c)
-    max_iter = check_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
-    tol = check_float(tol, "tol", "[0, 1)", allow_none=True,
+    K = validate_K(K, Xf, c)
+    max_iter = validate_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
+    tol = validate_float(tol, "tol", "[0, 1)", allow_none=True,
                       hint="a relative gain such as 1e-4, or None to run all max_iter iterations")
-    rng = check_random_state(random_state)
-    covariance_type = check_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    init = check_init(init, K, d)
+    rng = validate_random_state(random_state)
+    covariance_type = validate_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    init = validate_init(init, K, d)
     low, high = _check_range(init_range)
     if init_range is not None and not (isinstance(init, str) and init == "equal-range"):
         raise ValueError("init_range only applies to init='equal-range'; drop it or pass "

@@ -55,8 +55,8 @@ rounding) below ``tol`` relative, with no guard event in that iteration.
 """
 import numpy as np
 
-from ._checks import (as_data, as_weights, check_array, check_bool, check_float, check_int,
-                      check_K, check_options, check_random_state, n_distinct, show)
+from ._validate import (as_data, as_weights, validate_array, validate_bool, validate_float, validate_int,
+                      validate_K, validate_options, validate_random_state, n_distinct, show)
 from .history import EMResult, GuardEvent, History
 from .init import INIT_METHODS, KMEANS_RESTARTS, equal_range_init, kmeans_init, means_init
 from .mixture import (COVARIANCE_TYPES, LOG_2PI, Mixture, component_log_density,
@@ -100,7 +100,7 @@ def rcond(cov):
     >>> rcond(np.zeros((2, 2)))
     0.0
     """
-    cov = check_array(cov, "cov", dtype=np.float64)
+    cov = validate_array(cov, "cov", dtype=np.float64)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
         raise ValueError(f"cov must be a square matrix (d, d), got shape {cov.shape}; the "
                          "condition number is defined only for square matrices")
@@ -437,7 +437,7 @@ def prior_penalty(chol, prior):
 def resolve_init(init, X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, low=None, high=None):
     """A starting Mixture from a method name, a Mixture or a (K, d) array of starting means.
 
-    ``init`` must already be checked (``check_init``); the means of an array are in the
+    ``init`` must already be checked (``validate_init``); the means of an array are in the
     units of X.
     """
     if isinstance(init, Mixture):
@@ -449,11 +449,11 @@ def resolve_init(init, X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, lo
     return equal_range_init(X, weights, K, low=low, high=high, var_floor=var_floor)
 
 
-def check_init(init, K, d):
+def validate_init(init, K, d):
     """``init`` as a method name, a Mixture with K components in d dimensions, or a (K, d) float
     array of starting means (scikit-learn's ``means_init``); a clear error otherwise."""
-    K = check_int(K, "K", "[1, inf)", hint="the number of components")
-    d = check_int(d, "d", "[1, inf)", hint="the number of features of the data")
+    K = validate_int(K, "K", "[1, inf)", hint="the number of components")
+    d = validate_int(d, "d", "[1, inf)", hint="the number of features of the data")
     if isinstance(init, Mixture):
         if init.n_components != K or init.n_features != d:
             raise ValueError(f"init is a starting mixture with K={init.n_components}, d={init.n_features} "
@@ -461,12 +461,12 @@ def check_init(init, K, d):
                              f"components in {d} dimensions")
         return init
     if isinstance(init, str):
-        return check_options(init, "init", INIT_METHODS,
+        return validate_options(init, "init", INIT_METHODS,
                              hint="or pass a gmmlib.Mixture or a (K, d) array of starting means")
     if init is None or isinstance(init, (dict, set, bool, np.bool_)) or np.isscalar(init):
         raise TypeError(f"init must be one of {INIT_METHODS}, a gmmlib.Mixture or a (K, d) array of "
                         f"starting means, got {show(init)}")
-    means = check_array(init, "init", dtype=np.float64, max_abs=1e150,
+    means = validate_array(init, "init", dtype=np.float64, max_abs=1e150,
                         hint=f"an array given as init holds the K={K} starting means, shape ({K}, {d})")
     if means.ndim == 1 and d == 1:
         means = means[:, None]
@@ -484,8 +484,8 @@ def _check_range(init_range):
     except (TypeError, ValueError):
         raise ValueError(f"init_range must be a pair (low, high), got {show(init_range)}; e.g. "
                          "init_range=(0, 255) for 8-bit intensities") from None
-    low = check_float(low, "init_range[0] (low)")
-    high = check_float(high, "init_range[1] (high)")
+    low = validate_float(low, "init_range[0] (low)")
+    high = validate_float(high, "init_range[1] (high)")
     if not low < high:
         raise ValueError(f"init_range must satisfy low < high, got ({low!r}, {high!r}); e.g. (0, 255)")
     return low, high
@@ -549,24 +549,24 @@ def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, rando
     """
     X = as_data(X)
     c = as_weights(weights, X.shape[0])
-    K = check_K(K, X, c)
+    K = validate_K(K, X, c)
     d = X.shape[1]
-    max_iter = check_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
-    tol = check_float(tol, "tol", "[0, 1)", allow_none=True,
+    max_iter = validate_int(max_iter, "max_iter", "[0, 1000000]", hint="e.g. max_iter=100")
+    tol = validate_float(tol, "tol", "[0, 1)", allow_none=True,
                       hint="a relative gain such as 1e-4, or None to run all max_iter iterations")
-    rng = check_random_state(random_state)
-    whiten = check_bool(whiten, "whiten")
-    guard = check_bool(guard, "guard")
-    reg_covar = check_float(reg_covar, "reg_covar", "[0, 1e150]",
+    rng = validate_random_state(random_state)
+    whiten = validate_bool(whiten, "whiten")
+    guard = validate_bool(guard, "guard")
+    reg_covar = validate_float(reg_covar, "reg_covar", "[0, 1e150]",
                             hint="scikit-learn's default is 1e-6 (added to each variance, in data units)")
-    var_floor = check_float(var_floor, "var_floor", "[0, 1]" if not guard else "[1e-12, 1]",
+    var_floor = validate_float(var_floor, "var_floor", "[0, 1]" if not guard else "[1e-12, 1]",
                             hint="a fraction of each feature's variance, e.g. 1e-7"
                             + ("; var_floor=0 needs guard=False" if guard else ""))
-    prior = check_float(prior, "prior", "[0, 1000]",
+    prior = validate_float(prior, "prior", "[0, 1000]",
                         hint="e.g. 1e-6; 0 is plain maximum likelihood")
-    n_init = check_int(n_init, "n_init", "[1, 1000]", hint="the number of EM runs, e.g. 1 or 10")
-    covariance_type = check_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    init = check_init(init, K, d)
+    n_init = validate_int(n_init, "n_init", "[1, 1000]", hint="the number of EM runs, e.g. 1 or 10")
+    covariance_type = validate_options(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    init = validate_init(init, K, d)
     low, high = _check_range(init_range)
     if init_range is not None and not (isinstance(init, str) and init == "equal-range"):
         raise ValueError("init_range only applies to init='equal-range'; drop it or pass "

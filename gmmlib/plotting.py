@@ -25,8 +25,8 @@ from matplotlib.figure import FigureBase
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
-from ._checks import (InputTypeError, check_array, check_bool, check_float, check_int,
-                      check_options, show)
+from ._validate import (InputTypeError, validate_array, validate_bool, validate_float, validate_int,
+                      validate_options, show)
 from .mixture import Mixture
 
 # Picked by computation (not by eye) among the Okabe-Ito, Paul Tol and IBM colour-blind
@@ -101,9 +101,9 @@ def _check_str(value, name):
 def _check_bins(bins):
     """A number of bins (1 to MAX_BINS) or increasing finite bin edges."""
     if isinstance(bins, (numbers.Real, np.generic)) and np.ndim(bins) == 0:
-        return check_int(bins, "bins", f"[1, {MAX_BINS}]",
+        return validate_int(bins, "bins", f"[1, {MAX_BINS}]",
                          hint="a number of bins, or a 1-D array of increasing bin edges")
-    edges = check_array(bins, "bins", ndim=1, dtype=np.float64,
+    edges = validate_array(bins, "bins", ndim=1, dtype=np.float64,
                         hint="bins is a number of bins or a 1-D array of increasing bin edges")
     if not 2 <= edges.size <= MAX_BINS + 1 or not (np.diff(edges) > 0).all():
         raise ValueError(f"bins as an array holds bin edges: 2 to {MAX_BINS + 1} increasing "
@@ -126,8 +126,8 @@ def _check_range(value, name="range"):
     except (TypeError, ValueError):
         raise InputTypeError(f"{name} must be a pair (low, high) or None, got {show(value)}; "
                              f"{example}") from None
-    low = check_float(low, f"{name}[0]", hint=example)
-    high = check_float(high, f"{name}[1]", hint=example)
+    low = validate_float(low, f"{name}[0]", hint=example)
+    high = validate_float(high, f"{name}[1]", hint=example)
     if not low < high or not np.isfinite(high - low):
         raise ValueError(f"{name} must be (low, high) with low < high and a finite width, got "
                          f"({low!r}, {high!r}); {example}")
@@ -136,7 +136,7 @@ def _check_range(value, name="range"):
 
 def _values_1d(X, name="X"):
     """Finite real values, flattened, whose range float64 can hold."""
-    x = check_array(X, name, dtype=np.float64).ravel()
+    x = validate_array(X, name, dtype=np.float64).ravel()
     if not np.isfinite(x.max() - x.min()):
         raise ValueError(f"{name} spans from {x.min():.3g} to {x.max():.3g}, a range float64 "
                          f"cannot hold; rescale {name} (e.g. divide by its largest value)")
@@ -163,9 +163,9 @@ def _bin_edges(x, bins, range):
 
 def _mesh(xx, yy):
     """xx, yy: two finite 2-D float arrays of the same shape, at least 2 x 2."""
-    xx = check_array(xx, "xx", ndim=2, dtype=np.float64, max_abs=1e150,
+    xx = validate_array(xx, "xx", ndim=2, dtype=np.float64, max_abs=1e150,
                      hint="xx, yy come from np.meshgrid")
-    yy = check_array(yy, "yy", ndim=2, dtype=np.float64, max_abs=1e150,
+    yy = validate_array(yy, "yy", ndim=2, dtype=np.float64, max_abs=1e150,
                      hint="xx, yy come from np.meshgrid")
     if xx.shape != yy.shape:
         raise ValueError(f"xx and yy must have the same shape (from np.meshgrid), got {xx.shape} "
@@ -179,9 +179,9 @@ def _mesh(xx, yy):
 def _check_levels(levels, name="levels", allow_count=False):
     """Contour levels: finite increasing numbers (or, with ``allow_count``, how many)."""
     if allow_count and isinstance(levels, (numbers.Real, np.generic)) and np.ndim(levels) == 0:
-        return check_int(levels, name, f"[1, {MAX_LEVELS}]",
+        return validate_int(levels, name, f"[1, {MAX_LEVELS}]",
                          hint="a number of levels, or an increasing array of log-density values")
-    values = check_array(levels, name, ndim=(0, 1), dtype=np.float64, allow_empty=True,
+    values = validate_array(levels, name, ndim=(0, 1), dtype=np.float64, allow_empty=True,
                          hint="levels are values of log p(x), e.g. [-8.0, -5.0]").ravel()
     if values.size > MAX_LEVELS or not (np.diff(values) > 0).all() or (allow_count and not values.size):
         raise ValueError(f"{name} must be at most {MAX_LEVELS} increasing values of log p(x), got "
@@ -191,14 +191,14 @@ def _check_levels(levels, name="levels", allow_count=False):
 
 def colour(k):
     """The colour of component k (``COLOURS``; more than six components repeat them)."""
-    k = check_int(k, "k", "[0, inf)", hint="components are numbered from 0")
+    k = validate_int(k, "k", "[0, inf)", hint="components are numbered from 0")
     return COLOURS[k % len(COLOURS)]
 
 
 def component_colormap(K):
     """A colormap with one entry per component, for label images: ``imshow(labels, cmap=...,
     vmin=-0.5, vmax=K - 0.5)``."""
-    K = check_int(K, "K", f"[1, {MAX_COMPONENTS}]", hint="the number of components")
+    K = validate_int(K, "K", f"[1, {MAX_COMPONENTS}]", hint="the number of components")
     return ListedColormap([COLOURS[k % len(COLOURS)] for k in range(K)], name=f"gmmlib{K}")
 
 
@@ -215,15 +215,15 @@ def readable(ax, size=FONT_PT):
     """Make tick labels created from now on ``size`` pt too (matplotlib reads the tick size from
     the rc parameters when a tick is created, which may happen long after the axes)."""
     _check_ax(ax)
-    ax.tick_params(labelsize=check_float(size, "size", "(0, 200]", hint="a font size in points"))
+    ax.tick_params(labelsize=validate_float(size, "size", "(0, 200]", hint="a font size in points"))
     return ax
 
 
 def grid_1d(X, n=400, margin=0.1):
     """n evenly spaced points covering the data range plus ``margin`` of it on each side."""
     x = _values_1d(X)
-    n = check_int(n, "n", f"[2, {MAX_GRID}]", hint="the number of grid points, e.g. 400")
-    margin = check_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
+    n = validate_int(n, "n", f"[2, {MAX_GRID}]", hint="the number of grid points, e.g. 400")
+    margin = validate_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
     lo, hi = x.min(), x.max()
     pad = margin * (hi - lo) if hi > lo else 1.0
     if not np.isfinite([lo - pad, hi + pad]).all():
@@ -234,10 +234,10 @@ def grid_1d(X, n=400, margin=0.1):
 
 def grid_2d(X, n=80, margin=0.1):
     """(xx, yy, points): an n x n mesh covering 2-D data, and the mesh as an (n*n, 2) table."""
-    X = check_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
+    X = validate_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
                     hint="grid_2d covers 2-D data, one point per row")
-    n = check_int(n, "n", f"[2, {MAX_MESH}]", hint="points per side of the mesh, e.g. 80")
-    margin = check_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
+    n = validate_int(n, "n", f"[2, {MAX_MESH}]", hint="points per side of the mesh, e.g. 80")
+    margin = validate_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
     lo, hi = X.min(axis=0), X.max(axis=0)
     with np.errstate(over="ignore", invalid="ignore"):
         pad = margin * np.where(hi > lo, hi - lo, 1.0)
@@ -257,7 +257,7 @@ def component_pdfs(mixture, grid):
     evaluated for every iteration a view can show, so it should be cheap).
     """
     _check_mixture(mixture, d=1)
-    x = check_array(grid, "grid", ndim=1, dtype=np.float64, allow_empty=True,
+    x = validate_array(grid, "grid", ndim=1, dtype=np.float64, allow_empty=True,
                     hint="grid is a 1-D array of x values, e.g. grid_1d(X)")[None, :]
     mu = mixture.means[:, :1]
     var = mixture.covariances[:, 0, :1]
@@ -271,8 +271,8 @@ def ellipse_geometry(cov, n_std=2.0):
     The axes of the ellipse are the eigenvectors of the covariance; its half-lengths are
     n_std times the square roots of the eigenvalues.
     """
-    cov = check_array(cov, "cov", shape=(2, 2), dtype=np.float64, hint="a 2 x 2 covariance matrix")
-    n_std = check_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
+    cov = validate_array(cov, "cov", shape=(2, 2), dtype=np.float64, hint="a 2 x 2 covariance matrix")
+    n_std = validate_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
     eigvals, eigvecs = np.linalg.eigh(cov)  # ascending; the last vector is the long axis
     if not (np.isfinite(eigvals).all() and np.isfinite(eigvecs).all()):
         raise ValueError(f"cov has entries up to {np.abs(cov).max():.3g}, too large for its "
@@ -296,7 +296,7 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
     _check_ax(ax)
     x = _values_1d(X)
     if weights is not None:
-        weights = check_array(weights, "weights", dtype=np.float64, max_abs=1e300).ravel()
+        weights = validate_array(weights, "weights", dtype=np.float64, max_abs=1e300).ravel()
         if weights.size != x.size:
             raise ValueError(f"weights has {weights.size} values but X has {x.size}; pass one "
                              "weight (count) per value of X")
@@ -320,9 +320,9 @@ def mixture_curves_1d(ax, mixture, grid, linestyle="-", label_prefix="", total=T
     Returns (component_lines, total_line or None).
     """
     _check_ax(ax)
-    linestyle = check_options(linestyle, "linestyle", LINESTYLES)
+    linestyle = validate_options(linestyle, "linestyle", LINESTYLES)
     label_prefix = _check_str(label_prefix, "label_prefix")
-    total = check_bool(total, "total")
+    total = validate_bool(total, "total")
     pdfs = component_pdfs(mixture, grid)
     grid = np.asarray(grid, dtype=np.float64)
     lines = [ax.plot(grid, p, color=colour(k), linestyle=linestyle,
@@ -342,7 +342,7 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
     """
     _check_ax(ax)
     x = _values_1d(X)
-    resp = check_array(resp, "resp", ndim=2, dtype=np.float64,
+    resp = validate_array(resp, "resp", ndim=2, dtype=np.float64,
                        hint="resp holds one row of responsibilities per value of X, shape (N, K)")
     if resp.shape[0] != x.size:
         raise ValueError(f"resp has {resp.shape[0]} rows but X has {x.size} values; pass the "
@@ -372,12 +372,12 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
 def scatter_2d(ax, X, labels=None, s=10):
     """The points, grey or coloured by a given label per point. Returns the PathCollection."""
     _check_ax(ax)
-    X = check_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
+    X = validate_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
                     hint="scatter_2d draws 2-D points, one per row")
-    s = check_float(s, "s", "(0, 10000]", hint="the marker area in points^2, e.g. 10")
+    s = validate_float(s, "s", "(0, 10000]", hint="the marker area in points^2, e.g. 10")
     c = "0.5"
     if labels is not None:
-        labels = check_array(labels, "labels", ndim=1, allow_bool=False,
+        labels = validate_array(labels, "labels", ndim=1, allow_bool=False,
                              hint="one component number per point, e.g. mixture.predict(X)")
         if labels.dtype.kind not in "iu" or labels.shape[0] != X.shape[0] or (labels < 0).any():
             raise ValueError(f"labels must hold one component number >= 0 per point ({X.shape[0]} "
@@ -390,7 +390,7 @@ def covariance_ellipses(ax, mixture, n_std=2.0):
     """One ellipse per component at n_std standard deviations around its mean. Returns the patches."""
     _check_ax(ax)
     _check_mixture(mixture, d=2)
-    n_std = check_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
+    n_std = validate_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
     patches = []
     for k, (mu, cov) in enumerate(zip(mixture.means, mixture.covariances)):
         width, height, angle = ellipse_geometry(cov, n_std)
@@ -410,7 +410,7 @@ def weighted_log_densities_2d(mixture, points):
     or if the written-out form overflows (points very far from a component).
     """
     _check_mixture(mixture, d=2)
-    points = check_array(points, "points", ndim=2, shape=(None, 2), dtype=np.float64,
+    points = validate_array(points, "points", ndim=2, shape=(None, 2), dtype=np.float64,
                          allow_empty=True, max_abs=1e150, hint="one 2-D point per row")
     a = mixture.covariances[:, 0, 0][:, None]
     b = mixture.covariances[:, 0, 1][:, None]
@@ -482,7 +482,7 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
     if t is not None:
         if not ll.size:
             raise ValueError(f"t={show(t)} marks an iteration, but log_likelihood is empty; pass t=None")
-        t = check_int(t, "t", f"[0, {ll.size - 1}]",
+        t = validate_int(t, "t", f"[0, {ll.size - 1}]",
                       hint=f"an iteration of the {ll.size} in log_likelihood, or None")
     line, = ax.plot(np.arange(ll.size), ll, color="k", marker=".", linewidth=1)
     marker, = ax.plot([], [], "o", color=MARKER_COLOUR, markersize=9)
@@ -515,7 +515,7 @@ def log_likelihood_units(ax, log_likelihood):
 
 def _log_likelihoods(log_likelihood):
     """One log L per iteration; NaN and infinities allowed (a failed run leaves gaps)."""
-    return check_array(log_likelihood, "log_likelihood", ndim=1, dtype=np.float64, allow_nan=True,
+    return validate_array(log_likelihood, "log_likelihood", ndim=1, dtype=np.float64, allow_nan=True,
                        allow_empty=True, hint="one log-likelihood per iteration, e.g. "
                        "result.history.log_likelihood")
 
@@ -523,7 +523,7 @@ def _log_likelihoods(log_likelihood):
 def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
     """A grayscale panel (labels painted with their mean intensity, or any image). Returns the AxesImage."""
     _check_ax(ax)
-    image = check_array(labels_or_image, "labels_or_image", ndim=(2, 3),
+    image = validate_array(labels_or_image, "labels_or_image", ndim=(2, 3),
                         hint="an (H, W) gray image or an (H, W, 3) colour image")
     if image.ndim == 3 and image.shape[2] not in (3, 4):
         raise ValueError(f"labels_or_image must be (H, W) gray or (H, W, 3) colour, got shape "
@@ -531,7 +531,7 @@ def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
     if min(image.shape[:2]) == 0:
         raise ValueError(f"labels_or_image is empty (shape {image.shape})")
     title = _check_str(title, "title")
-    vmax = check_float(vmax, "vmax", "(0, 1e300]", hint="the grey level shown white, e.g. 255")
+    vmax = validate_float(vmax, "vmax", "(0, 1e300]", hint="the grey level shown white, e.g. 255")
     labels_or_image = image
     im = ax.imshow(labels_or_image, cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")
     ax.set_title(title)

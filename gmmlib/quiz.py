@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_bool, check_float, check_int, show
+from ._validate import validate_bool, validate_float, validate_int, show
 
 __all__ = ["Verdict", "ask"]
 
@@ -76,14 +76,14 @@ def _check_question(question, options, answer, explain, why, tol):
         if why:
             raise ValueError("why gives hints for wrong options, but options=None (a numeric question); "
                              "drop why or give the options")
-        answer = check_float(answer, "answer", expected="a finite number (options=None makes a numeric question)")
-        tol = check_float(tol, "tol", "[0, inf)", hint="the accepted distance to the answer")
+        answer = validate_float(answer, "answer", expected="a finite number (options=None makes a numeric question)")
+        tol = validate_float(tol, "tol", "[0, inf)", hint="the accepted distance to the answer")
         return None, answer, {}, tol
     if not isinstance(options, (list, tuple)) or len(options) < 2 \
             or not all(isinstance(o, str) for o in options):
         raise TypeError(f"options must be a list of at least two strings (or None for a numeric "
                         f"question), got {show(options)}")
-    answer = check_int(answer, "answer", f"[1, {len(options)}]",
+    answer = validate_int(answer, "answer", f"[1, {len(options)}]",
                        expected=f"the number of the right option, 1 to {len(options)}")
     for key, hint in (why or {}).items():
         if isinstance(key, (bool, np.bool_)) or not isinstance(key, (int, np.integer)) \
@@ -175,7 +175,7 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
         Truthy when the answer is right.
     """
     options, answer, why, tol = _check_question(question, options, answer, explain, why, tol)
-    quiet = check_bool(quiet, "quiet")
+    quiet = validate_bool(quiet, "quiet")
     lines = [_wrap(question, "Question: ", "          ")]
     for i, option in enumerate(options or [], 1):
         lines.append(_wrap(option, f"  {i}. ", "     "))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
-from ._checks import check_bool, check_float, check_image, check_int, check_iterable
+from ._validate import validate_bool, validate_float, validate_image, validate_int, validate_iterable
 
 __all__ = ["SyntheticScene", "ObjectTrack", "make_scene"]
 
@@ -307,26 +307,26 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     if background is not None and background_frames is not None:
         raise ValueError("pass either background (one still image) or background_frames "
                          "(a sequence of real frames), not both")
-    n_frames = check_int(n_frames, "n_frames", f"[1, {MAX_FRAMES}]",
+    n_frames = validate_int(n_frames, "n_frames", f"[1, {MAX_FRAMES}]",
                          expected=f"a positive integer (at most {MAX_FRAMES})")
     side = f"an integer in [8, {MAX_SIDE}] (frames are at least 8x8 pixels)"
-    height = check_int(height, "height", f"[8, {MAX_SIDE}]", expected=side)
-    width = check_int(width, "width", f"[8, {MAX_SIDE}]", expected=side)
-    color = check_bool(color, "color")
-    seed = check_int(seed, "seed", "[0, inf)", hint="pass an integer seed such as 0")
+    height = validate_int(height, "height", f"[8, {MAX_SIDE}]", expected=side)
+    width = validate_int(width, "width", f"[8, {MAX_SIDE}]", expected=side)
+    color = validate_bool(color, "color")
+    seed = validate_int(seed, "seed", "[0, inf)", hint="pass an integer seed such as 0")
     real = background_frames is not None
-    noise_sigma = check_float(noise_sigma, "noise_sigma", "[0, 255]", allow_none=True,
+    noise_sigma = validate_float(noise_sigma, "noise_sigma", "[0, 255]", allow_none=True,
                               hint="it is the sensor noise in grey levels, e.g. 4")
-    drift = check_float(drift, "drift", "[-1, 10]", allow_none=True,
+    drift = validate_float(drift, "drift", "[-1, 10]", allow_none=True,
                         hint="the light changes by a factor 1 + drift, e.g. 0.08")
     noise_sigma = (0.0 if real else 4.0) if noise_sigma is None else noise_sigma
     drift = (0.0 if real else 0.08) if drift is None else drift
-    n_objects = check_int(n_objects, "n_objects", f"[0, {MAX_OBJECTS}]",
+    n_objects = validate_int(n_objects, "n_objects", f"[0, {MAX_OBJECTS}]",
                           hint="it is the number of objects that cross the scene")
-    stop_fraction = check_float(stop_fraction, "stop_fraction", "[0, 1]", expected="in [0, 1]",
+    stop_fraction = validate_float(stop_fraction, "stop_fraction", "[0, 1]", expected="in [0, 1]",
                                 hint="it is the share of the objects that stop")
-    waving = check_bool(waving, "waving")
-    object_size = check_float(object_size, "object_size", "[2, inf)", allow_none=True,
+    waving = validate_bool(waving, "waving")
+    object_size = validate_float(object_size, "object_size", "[2, inf)", allow_none=True,
                               hint="it is the object height in pixels")
     rng = np.random.default_rng([seed, 0])
     base = frames = None
@@ -336,7 +336,7 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
         color = frames[0].ndim == 3
         waving = False
     elif background is not None:
-        background = check_image(background, "background", channels=(1, 3))
+        background = validate_image(background, "background", channels=(1, 3))
         height, width = background.shape[:2]
         color = background.ndim == 3
         base = background.astype(np.float32).reshape(height, width, 3 if color else 1)
@@ -386,14 +386,14 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
 
 def _check_background_frames(frames, n_frames):
     """The first n_frames real frames, each checked like an image, all of one shape."""
-    check_iterable(frames, "background_frames", "frames (a list of (H, W) or (H, W, 3) arrays, "
+    validate_iterable(frames, "background_frames", "frames (a list of (H, W) or (H, W, 3) arrays, "
                    "or one array (n, H, W[, 3]))", sized=True)
     if len(frames) < n_frames:
         raise ValueError(f"background_frames has {len(frames)} frames but n_frames={n_frames}; "
                          "pass fewer n_frames or more frames")
     checked = []
     for t in range(n_frames):
-        frame = check_image(frames[t], f"background_frames[{t}]", channels=(1, 3))
+        frame = validate_image(frames[t], f"background_frames[{t}]", channels=(1, 3))
         if checked and frame.shape != checked[0].shape:
             raise ValueError(f"background_frames[{t}] has shape {frame.shape} but "
                              f"background_frames[0] has shape {checked[0].shape}; every frame "

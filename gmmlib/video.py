@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import (InputTypeError, check_bool, check_callable, check_float, check_int,
-                      check_iterable, check_path, show)
+from ._validate import (InputTypeError, validate_bool, validate_callable, validate_float, validate_int,
+                      validate_iterable, validate_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
 
@@ -50,7 +50,7 @@ def cache_dir():
 
 def sha256(path):
     """The sha256 digest of a file, as a hex string."""
-    path = check_path(path, "path")
+    path = validate_path(path, "path")
     if not path.is_file():
         raise FileNotFoundError(f"no file at {path}")
     h = hashlib.sha256()
@@ -189,12 +189,12 @@ def _check_routes(routes):
     """routes must be (label, function) pairs, the function called as route(name, dest, workdir)."""
     fix = ("routes must be a sequence of (label, function) pairs, e.g. "
            "[(\"the web\", gmmlib.video._from_url)]")
-    check_iterable(routes, "routes", "(label, function) pairs")
+    validate_iterable(routes, "routes", "(label, function) pairs")
     checked = []
     for i, pair in enumerate(routes):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not isinstance(pair[0], str):
             raise InputTypeError(f"{fix}; routes[{i}] is {show(pair)}")
-        checked.append((pair[0], check_callable(pair[1], f"routes[{i}][1]")))
+        checked.append((pair[0], validate_callable(pair[1], f"routes[{i}][1]")))
     return checked
 
 
@@ -226,17 +226,17 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
     not later in a loop: a missing file raises FileNotFoundError; a bad argument, a file that
     cannot be decoded or whose frames change size or type raises ValueError (or TypeError).
     """
-    path = check_path(path, "path")
+    path = validate_path(path, "path")
     if path.is_dir():
         raise ValueError(f"path {path} is a folder; pass the path of a video file in it")
     if not path.is_file():
         raise FileNotFoundError(f"no video file at {path}; check the path, or get OpenCV's sample "
                                 "clips with gmmlib.video.fetch_clip('tree.avi')")
-    gray = check_bool(gray, "gray")
-    scale = check_float(scale, "scale", "(0, 1]", allow_none=True,
+    gray = validate_bool(gray, "gray")
+    scale = validate_float(scale, "scale", "(0, 1]", allow_none=True,
                         hint="it is a downscaling factor, e.g. 0.5 for half the width and height")
-    max_frames = check_int(max_frames, "max_frames", "[0, inf)", allow_none=True)
-    start = check_int(start, "start", "[0, inf)", hint="it is the number of frames to skip")
+    max_frames = validate_int(max_frames, "max_frames", "[0, inf)", allow_none=True)
+    start = validate_int(start, "start", "[0, inf)", hint="it is the number of frames to skip")
     frames = _decode(path, gray, scale, max_frames, start)
     try:
         first = next(frames)

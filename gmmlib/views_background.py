@@ -13,10 +13,10 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from . import plotting
-from ._checks import check_array, check_float, check_image, show
+from ._validate import validate_array, validate_float, validate_image, show
 from .background import BackgroundModel
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
-                         check_figsize, check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, validate_duration,
+                         validate_figsize, validate_int, evenly_spaced, new_figure)
 
 BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
@@ -82,7 +82,7 @@ def record_background(model, frames, pixels, truths=None):
     n, H, W = frames.shape
     pixels = _pixel_list(pixels, H, W)
     if truths is not None:
-        truths = check_array(truths, "truths", allow_empty=True,
+        truths = validate_array(truths, "truths", allow_empty=True,
                              hint="pass one foreground mask per frame, or truths=None")
         if truths.shape != frames.shape:
             raise ValueError(f"truths has shape {truths.shape} but the frames {frames.shape}: "
@@ -160,7 +160,7 @@ def _pixel_list(pixels, H, W):
     for i, p in enumerate(pairs):
         if len(p) != 2:
             raise ValueError(f"each of pixels must be a (row, col) pair, got pixels[{i}] = {show(p)}")
-        r, c = (check_int(v, f"a pixel coordinate (pixels[{i}])", hint="pixels are (row, col) pairs of whole numbers")
+        r, c = (validate_int(v, f"a pixel coordinate (pixels[{i}])", hint="pixels are (row, col) pairs of whole numbers")
                 for v in p)
         if not (0 <= r < H and 0 <= c < W):
             raise ValueError(f"pixels[{i}] = ({r}, {c}) is outside the {H}x{W} frames; rows go from 0 "
@@ -201,8 +201,8 @@ def _check_run_step(run, t, p):
     if not isinstance(run, BackgroundRun):
         raise TypeError(f"run must be the BackgroundRun returned by record_background(model, "
                         f"frames, pixels), got {show(run)}")
-    t = check_int(t, "t", 0, len(run) - 1, hint=f"a frame of the {len(run)} in the run")
-    p = check_int(p, "p", 0, len(run.pixels) - 1,
+    t = validate_int(t, "t", 0, len(run) - 1, hint=f"a frame of the {len(run)} in the run")
+    p = validate_int(p, "p", 0, len(run.pixels) - 1,
                   hint=f"an index into the {len(run.pixels)} recorded pixels {list(run.pixels)}")
     return t, p
 
@@ -211,12 +211,12 @@ def band_polygons(x, low, high, where):
     """The polygons between ``low`` and ``high`` over each run of consecutive ``where``
     (what ``fill_between(x, low, high, where=where)`` fills). ``x``, ``low``, ``high`` and
     ``where`` are 1-D of one length; NaN in ``low`` or ``high`` is drawn as nothing."""
-    x = check_array(x, "x", ndim=1, dtype=np.float64, allow_empty=True)
+    x = validate_array(x, "x", ndim=1, dtype=np.float64, allow_empty=True)
     n = x.shape[0]
-    low, high = (check_array(v, name, ndim=1, shape=(n,), dtype=np.float64, allow_empty=True,
+    low, high = (validate_array(v, name, ndim=1, shape=(n,), dtype=np.float64, allow_empty=True,
                              allow_nan=True, hint="one value per x")
                  for v, name in ((low, "low"), (high, "high")))
-    where = check_array(where, "where", ndim=1, shape=(n,), allow_empty=True,
+    where = validate_array(where, "where", ndim=1, shape=(n,), allow_empty=True,
                         hint="one True/False per x")
     if where.dtype != bool and not np.isin(where, (0, 1)).all():
         raise ValueError(f"where must hold True/False (or 0/1) per x, got {show(where)}")
@@ -227,16 +227,16 @@ def band_polygons(x, low, high, where):
 
 def mask_overlay(frame, mask, colour=(255, 40, 40), opacity=0.6):
     """A gray frame as RGB with the foreground pixels tinted (uint8, shape (H, W, 3))."""
-    frame = check_image(frame, "frame", channels=(1,), dtype=np.uint8)
-    mask = check_array(mask, "mask", shape=frame.shape, hint="one True/False per pixel of frame")
+    frame = validate_image(frame, "frame", channels=(1,), dtype=np.uint8)
+    mask = validate_array(mask, "mask", shape=frame.shape, hint="one True/False per pixel of frame")
     if mask.dtype != bool:
         if not np.isin(mask, (0, 1)).all():
             raise ValueError(f"mask must be a foreground mask (bool, or 0/1), got {show(mask)}")
         mask = mask.astype(bool)
-    colour = check_array(colour, "colour", shape=(3,), dtype=np.float32, hint="an (R, G, B) colour")
+    colour = validate_array(colour, "colour", shape=(3,), dtype=np.float32, hint="an (R, G, B) colour")
     if colour.min() < 0 or colour.max() > 255:
         raise ValueError(f"colour must be (R, G, B) in 0..255, got {show(colour)}")
-    opacity = check_float(opacity, "opacity", "[0, 1]", hint="0 shows the frame, 1 the colour")
+    opacity = validate_float(opacity, "opacity", "[0, 1]", hint="0 shows the frame, 1 the colour")
     rgb = np.repeat(frame[..., None], 3, axis=2).astype(np.float32)
     rgb[mask] = (1 - opacity) * rgb[mask] + opacity * colour
     return rgb.astype(np.uint8)
@@ -254,7 +254,7 @@ class BackgroundFigure(BlitFigure):
             raise TypeError(f"run must be the BackgroundRun returned by record_background(model, "
                             f"frames, pixels), got {show(run)}")
         self.run = run
-        self.fig = new_figure(check_figsize(figsize))
+        self.fig = new_figure(validate_figsize(figsize))
         with plotting.projector_style():
             self._build()
         self.moving = (self.bands + [self.frame_image, self.bg_image, self.pixel_marker, self.trace,
@@ -371,11 +371,11 @@ class BackgroundView(SliderView):
                             f"frames, pixels), got a {type(run).__name__}")
         self.run = run
         last = len(run) - 1
-        frame = check_int(frame, "frame", 0, last, hint=f"the clip has {len(run)} frames")
-        pixel = check_int(pixel, "pixel", 0, len(run.pixels) - 1,
+        frame = validate_int(frame, "frame", 0, last, hint=f"the clip has {len(run)} frames")
+        pixel = validate_int(pixel, "pixel", 0, len(run.pixels) - 1,
                           hint=f"it indexes the {len(run.pixels)} recorded pixels {list(run.pixels)}")
-        interval = check_int(interval, "interval", 20, 60_000, hint="milliseconds between frames")
-        self.figure = BackgroundFigure(run, figsize=check_figsize(figsize))
+        interval = validate_int(interval, "interval", 20, 60_000, hint="milliseconds between frames")
+        self.figure = BackgroundFigure(run, figsize=validate_figsize(figsize))
         self.K = None
         self.pixel = None
         controls = []
@@ -421,13 +421,13 @@ class BackgroundView(SliderView):
 
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
         """
-        p = self.current_pixel if pixel is None else check_int(
+        p = self.current_pixel if pixel is None else validate_int(
             pixel, "pixel", 0, len(self.run.pixels) - 1, hint="an index into run.pixels")
-        max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+        max_frames = validate_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
         # every argument is checked before the frames are drawn (seconds of work)
-        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
-        tolerance = check_int(tolerance, "tolerance", 0, 64, hint="grey levels, e.g. 16")
-        figure = BackgroundFigure(self.run, figsize=check_figsize(
+        frame_ms, hold_ms = validate_duration(frame_ms, "frame_ms"), validate_duration(hold_ms, "hold_ms")
+        tolerance = validate_int(tolerance, "tolerance", 0, 64, hint="grey levels, e.g. 16")
+        figure = BackgroundFigure(self.run, figsize=validate_figsize(
             BACKGROUND_ANIMATION_FIGSIZE if figsize is None else figsize))
         steps = evenly_spaced(len(self.run) - 1, max_frames)
         frames = []

@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import plotting
-from ._checks import check_float, check_path, show
+from ._validate import validate_float, validate_path, show
 from .plotting import DPI
 
 MIN_WIDTH_PX = 640     # the narrowest figure or animation frame a view makes
@@ -41,7 +41,7 @@ MAX_FRAMES = 30        # an animation long enough to follow and short enough to 
 
 # --- argument checks (bad input gets a message that names the argument and the fix) ---------
 
-def check_int(value, name, low=None, high=None, hint=""):
+def validate_int(value, name, low=None, high=None, hint=""):
     """``value`` as an int in [low, high], or a TypeError/ValueError that says so."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number, got {value!r} "
@@ -57,7 +57,7 @@ MAX_SIZE_PX = 4000     # the widest and highest figure a view makes (a 4K screen
 MIN_HEIGHT_PX = DPI    # one inch: room for a title and a row of tick labels
 
 
-def check_figsize(figsize, name="figsize"):
+def validate_figsize(figsize, name="figsize"):
     """(width, height) in inches: at least ``MIN_WIDTH_PX`` wide (readable on a projector),
     ``MIN_HEIGHT_PX`` high, and at most ``MAX_SIZE_PX`` either way at ``DPI``."""
     example = "e.g. (10, 4)"
@@ -88,9 +88,9 @@ def check_figsize(figsize, name="figsize"):
     return width, height
 
 
-def check_duration(value, name):
+def validate_duration(value, name):
     """``value`` milliseconds as an int in [20, 60000] (a frame's or the final hold's)."""
-    return int(round(check_float(value, name, "[20, 60000]", expected="a number of milliseconds "
+    return int(round(validate_float(value, name, "[20, 60000]", expected="a number of milliseconds "
                                  "between 20 and 60000", hint="e.g. 400")))
 
 
@@ -337,9 +337,9 @@ class Animation:
         """Encode (H, W, 3 or 4) uint8 frames; see :func:`encode_apng` for the options."""
         frames = [np.ascontiguousarray(f[..., :3]) for f in frames]
         height, width = frames[0].shape[:2]
-        data = encode_apng(frames, check_duration(frame_ms, "frame_ms"),
-                           check_duration(hold_ms, "hold_ms"),
-                           check_int(tolerance, "tolerance", 0, 64), bool(still_last))
+        data = encode_apng(frames, validate_duration(frame_ms, "frame_ms"),
+                           validate_duration(hold_ms, "hold_ms"),
+                           validate_int(tolerance, "tolerance", 0, 64), bool(still_last))
         return cls(data, len(frames), (width, height), description)
 
     def frames(self):
@@ -361,7 +361,7 @@ class Animation:
 
     def save(self, path):
         """Write the APNG to ``path`` (e.g. ``imgs/em_1d.png`` for a markdown cell)."""
-        path = check_path(path)  # never an int: open(1, "wb") would write into stdout
+        path = validate_path(path)  # never an int: open(1, "wb") would write into stdout
         if path.is_dir():
             raise ValueError(f"path {str(path)!r} is a folder; pass a file name, e.g. "
                              f"{str(path / 'animation.png')!r}")

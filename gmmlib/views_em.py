@@ -14,10 +14,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba_array
 
 from . import plotting
-from ._checks import as_data, as_weights, show
+from ._validate import as_data, as_weights, show
 from .history import EMResult
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, check_duration,
-                         check_figsize, check_int, evenly_spaced, new_figure)
+from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, validate_duration,
+                         validate_figsize, validate_int, evenly_spaced, new_figure)
 
 EM_FIGSIZE = (8.75, 3.6)        # 840 x 346 px: shown 1:1 in JupyterLab on a 1280 px screen
 EM_ANIMATION_FIGSIZE = (8, 3.2)  # 768 x 307 px
@@ -60,7 +60,7 @@ def as_results(results, name="results"):
 
 def _check_computed_K(results, K):
     """``K`` as an int, one of the computed K (the keys of ``results``)."""
-    K = check_int(K, "K", hint=f"one of the computed K {list(results)}")
+    K = validate_int(K, "K", hint=f"one of the computed K {list(results)}")
     if K not in results:
         raise ValueError(f"K={K} was not computed; pick one of {list(results)}")
     return K
@@ -71,7 +71,7 @@ def caption(result, t):
     if not isinstance(result, EMResult):
         raise TypeError(f"result must be an EMResult (what painless_em, naive_em or histogram_em "
                         f"return), got {show(result)}")
-    t = check_int(t, "t", 0, len(result.history) - 1, hint="an iteration of the run")
+    t = validate_int(t, "t", 0, len(result.history) - 1, hint="an iteration of the run")
     K = result.mixture.n_components
     text = f"K={K} iteration={t} log-likelihood={result.history.log_likelihood[t]:.1f}"
     n_events = sum(e.iteration <= t for e in result.history.events)
@@ -98,7 +98,7 @@ class EMFigure(BlitFigure):
                              "pass the data the runs were computed on")
         self.weights = None if weights is None else as_weights(weights, self.X.shape[0])
         self.bins = bins
-        self.fig = new_figure(check_figsize(figsize))
+        self.fig = new_figure(validate_figsize(figsize))
         self.K_shown = None
         self.moving = []
         with plotting.projector_style():  # every text made here is >= 12 pt
@@ -183,7 +183,7 @@ class EMFigure(BlitFigure):
     def draw(self, K, t):
         """Show the mixture after t iterations of the K-component run (nothing is refitted)."""
         K = self._check_K(K)
-        t = check_int(t, "t", 0, len(self.results[K].history) - 1, hint=f"an iteration of the K={K} run")
+        t = validate_int(t, "t", 0, len(self.results[K].history) - 1, hint=f"an iteration of the K={K} run")
         if K != self.K_shown:
             self._set_K(K)
         history = self.results[K].history
@@ -221,8 +221,8 @@ class KIterationView(SliderView):
 
     def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE, results=None):
         # the arguments are checked before the figure is built and drawn (the slow part)
-        figsize = check_figsize(figsize)
-        iteration = check_int(iteration, "iteration", 0, hint="0 is the start of the run")
+        figsize = validate_figsize(figsize)
+        iteration = validate_int(iteration, "iteration", 0, hint="0 is the start of the run")
         if results is not None and K is not None:
             K = _check_computed_K(results, K)
         self._make_figure = make_figure
@@ -292,10 +292,10 @@ class KIterationView(SliderView):
         Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
         """
         K = self.current_K if K is None else self.figure._check_K(K)
-        max_frames = check_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+        max_frames = validate_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
         # every argument is checked before the frames are drawn (seconds of work)
-        frame_ms, hold_ms = check_duration(frame_ms, "frame_ms"), check_duration(hold_ms, "hold_ms")
-        figure = self._make_figure(figsize=check_figsize(
+        frame_ms, hold_ms = validate_duration(frame_ms, "frame_ms"), validate_duration(hold_ms, "hold_ms")
+        figure = self._make_figure(figsize=validate_figsize(
             self.animation_figsize if figsize is None else figsize))
         steps = evenly_spaced(self.last_iteration(K), max_frames)
         frames = []

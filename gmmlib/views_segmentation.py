@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from . import plotting
-from ._checks import check_array, check_int
+from ._validate import validate_array, validate_int
 from .images import as_gray_uint8, intensity_histogram
 from .plotting import _check_mixture
 from .views_base import add_axes
@@ -26,8 +26,8 @@ def display_stride(image, max_px=MAX_IMAGE_PX):
     The panel has fewer pixels than a 512 x 512 image anyway: matplotlib would throw the rest
     away at every redraw, after colour-mapping all of them.
     """
-    shape = check_array(image, "image", ndim=(2, 3), hint="an (H, W) or (H, W, C) image").shape
-    max_px = check_int(max_px, "max_px", "[1, 1000000]", hint="pixels on a side, e.g. 320")
+    shape = validate_array(image, "image", ndim=(2, 3), hint="an (H, W) or (H, W, C) image").shape
+    max_px = validate_int(max_px, "max_px", "[1, 1000000]", hint="pixels on a side, e.g. 320")
     return max(1, int(np.ceil(max(shape[:2]) / max_px)))
 
 

@@ -520,7 +520,7 @@ def _specs():
     from gmmlib import painless
     S["robust_scale"] = Spec(painless.robust_scale, lambda: dict(X=X2(), weights=None), check_no_nan,
                              extra={"weights": weights_extra}, related={"weights": ("X",)})
-    S["check_init"] = Spec(painless.check_init, lambda: dict(init=np.array([[0.0, 0.0], [5.0, 5.0]]),
+    S["validate_init"] = Spec(painless.validate_init, lambda: dict(init=np.array([[0.0, 0.0], [5.0, 5.0]]),
                                                              K=2, d=2),
                            extra={"init": init_extra}, related={"init": ("K", "d")})
     S["History.events_at"] = Spec(method(history, "events_at"), with_self(history, iteration=1),
@@ -867,7 +867,7 @@ def run(spec, kwargs, mutated, value):
 
 
 def _short(value):
-    from gmmlib._checks import show
+    from gmmlib._validate import show
     text = show(value)
     return text if len(text) < 90 else text[:87] + "..."
 
@@ -979,7 +979,7 @@ EXEMPT = {
     **{name: "a step of a view, called with the arguments the view has checked" for name in (
         "new_figure", "add_axes", "encode", "encode_small_png", "evenly_spaced",
         "hold_small_changes", "encode_apng", "shared_palette", "to_palette", "Animation.from_frames",
-        "check_int", "check_figsize", "check_duration", "BlitFigure.invalidate", "BlitFigure.render")},
+        "validate_int", "validate_figsize", "validate_duration", "BlitFigure.invalidate", "BlitFigure.render")},
     **{name: "takes no argument" for name in (
         "Animation", "Animation.frames", "Animation.durations", "Animation.html",
         "BlitFigure.moving_artists", "BlitFigure.size", "SliderView.redraw", "SliderView.picture",

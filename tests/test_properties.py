@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gmmlib import Mixture, painless_em
-from gmmlib._checks import n_distinct
+from gmmlib._validate import n_distinct
 from gmmlib.painless import ROUNDING
 
 EXAMPLES = int(os.environ.get("GMMLIB_HYPOTHESIS_EXAMPLES", 250))

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 import gmmlib
 from gmmlib import Mixture, plotting, quiz, views
 from gmmlib import exercises as ex
-from gmmlib.painless import check_init
+from gmmlib.painless import validate_init
 
 
 def raises(kind, *words):
@@ -157,9 +157,9 @@ def test_quiz_author_mistakes_name_the_argument():
 
 def test_check_init_wants_whole_numbers_for_K_and_d():
     with raises(TypeError, "K must be a whole number"):
-        check_init("kmeans", np.array([2]), 2)
+        validate_init("kmeans", np.array([2]), 2)
     with raises(TypeError, "d must be a whole number"):
-        check_init("kmeans", 2, np.array([[2]]))
+        validate_init("kmeans", 2, np.array([[2]]))
 
 
 def test_data_at_1e_300_is_refused_with_the_fix():

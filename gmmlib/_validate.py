@@ -1,6 +1,6 @@
 """Input checks shared by every entry point: bad input gets a message that says what to do.
 
-Every public function of gmmlib calls these first, as scikit-learn's ``check_array`` and
+Every public function of gmmlib calls these first, as scikit-learn's ``validate_array`` and
 ``validate_params`` do, so the same bad value gets the same message everywhere. A message
 names the argument, shows the bad value and says what to pass instead.
 
@@ -19,10 +19,10 @@ import re
 
 import numpy as np
 
-__all__ = ["InputTypeError", "InputIndexError", "show", "check_float", "check_int", "check_bool",
-           "check_options", "check_callable", "check_iterable", "check_random_state", "check_path",
-           "check_array", "check_image", "check_frame", "check_frame_values", "as_data",
-           "as_weights", "check_K", "n_distinct"]
+__all__ = ["InputTypeError", "InputIndexError", "show", "validate_float", "validate_int", "validate_bool",
+           "validate_options", "validate_callable", "validate_iterable", "validate_random_state", "validate_path",
+           "validate_array", "validate_image", "validate_frame", "validate_frame_values", "as_data",
+           "as_weights", "validate_K", "n_distinct"]
 
 
 class InputTypeError(TypeError, ValueError):
@@ -89,7 +89,7 @@ def _fix(hint):
     return f"; {hint}" if hint else ""
 
 
-def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="", expected=None):
+def validate_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="", expected=None):
     """Return ``value`` as a Python float after checking it is a real number in ``interval``.
 
     Parameters
@@ -119,9 +119,9 @@ def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="
 
     Examples
     --------
-    >>> check_float(0.5, "alpha", "(0, 1]")
+    >>> validate_float(0.5, "alpha", "(0, 1]")
     0.5
-    >>> check_float(float("nan"), "tol", "[0, inf)")
+    >>> validate_float(float("nan"), "tol", "[0, inf)")
     Traceback (most recent call last):
     ...
     ValueError: tol must be a number >= 0, got nan
@@ -146,22 +146,22 @@ def check_float(value, name, interval="(-inf, inf)", *, allow_none=False, hint="
     return x
 
 
-def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", expected=None):
+def validate_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", expected=None):
     """Return ``value`` as a Python int after checking it is a whole number in ``interval``.
 
     Python ints and numpy integers are whole numbers; floats (even 3.0), bool and anything
     else are not (the message shows how to convert). Give sizes an upper bound in
     ``interval``: a huge size would otherwise end in a MemoryError or a very long run.
-    The other parameters are those of :func:`check_float`.
+    The other parameters are those of :func:`validate_float`.
 
     Examples
     --------
-    >>> check_int(3, "K", "[1, inf)")
+    >>> validate_int(3, "K", "[1, inf)")
     3
-    >>> check_int(2.0, "K", "[1, 64]")
+    >>> validate_int(2.0, "K", "[1, 64]")
     Traceback (most recent call last):
     ...
-    gmmlib._checks.InputTypeError: K must be a whole number in [1, 64], got 2.0; pass 2
+    gmmlib._validate.InputTypeError: K must be a whole number in [1, 64], got 2.0; pass 2
     """
     if value is None and allow_none:
         return None
@@ -181,12 +181,12 @@ def check_int(value, name, interval="[0, inf)", *, allow_none=False, hint="", ex
     return n
 
 
-def check_bool(value, name, *, hint=""):
+def validate_bool(value, name, *, hint=""):
     """Return ``value`` as a Python bool; only True/False (and numpy bools) are accepted.
 
     Examples
     --------
-    >>> check_bool(True, "whiten")
+    >>> validate_bool(True, "whiten")
     True
     """
     if not isinstance(value, (bool, np.bool_)):
@@ -194,14 +194,14 @@ def check_bool(value, name, *, hint=""):
     return bool(value)
 
 
-def check_options(value, name, options, *, hint=""):
+def validate_options(value, name, options, *, hint=""):
     """Return ``value`` if it is one of the strings ``options``; suggest the closest otherwise.
 
     Examples
     --------
-    >>> check_options("paper", "learning_rate", ("paper", "constant"))
+    >>> validate_options("paper", "learning_rate", ("paper", "constant"))
     'paper'
-    >>> check_options("papper", "learning_rate", ("paper", "constant"))
+    >>> validate_options("papper", "learning_rate", ("paper", "constant"))
     Traceback (most recent call last):
     ...
     ValueError: learning_rate must be one of ('paper', 'constant'), got 'papper'; did you mean 'paper'?
@@ -217,7 +217,7 @@ def check_options(value, name, options, *, hint=""):
     return value
 
 
-def check_callable(fn, name, *, hint=""):
+def validate_callable(fn, name, *, hint=""):
     """Return ``fn`` if it can be called; otherwise say to pass the function, not its result."""
     if not callable(fn):
         raise InputTypeError(
@@ -226,7 +226,7 @@ def check_callable(fn, name, *, hint=""):
     return fn
 
 
-def check_random_state(random_state, name="random_state"):
+def validate_random_state(random_state, name="random_state"):
     """Return a ``numpy.random.Generator`` from a seed.
 
     None gives fresh entropy (not reproducible); an int >= 0 a seeded generator (the same
@@ -235,7 +235,7 @@ def check_random_state(random_state, name="random_state"):
 
     Examples
     --------
-    >>> bool(check_random_state(0).integers(10) == check_random_state(0).integers(10))
+    >>> bool(validate_random_state(0).integers(10) == validate_random_state(0).integers(10))
     True
     """
     if random_state is None or isinstance(random_state, np.random.Generator):
@@ -251,7 +251,7 @@ def check_random_state(random_state, name="random_state"):
     return np.random.default_rng(int(random_state))
 
 
-def check_iterable(value, name, what, *, sized=False):
+def validate_iterable(value, name, what, *, sized=False):
     """Return ``value`` if it can be iterated over (and, with ``sized``, has a length and items).
 
     Strings, bytes, dicts and sets are refused: they iterate, but never over what a caller
@@ -259,10 +259,10 @@ def check_iterable(value, name, what, *, sized=False):
 
     Examples
     --------
-    >>> check_iterable(3, "masks", "(H, W) masks")
+    >>> validate_iterable(3, "masks", "(H, W) masks")
     Traceback (most recent call last):
     ...
-    gmmlib._checks.InputTypeError: masks must be a sequence of (H, W) masks, got 3
+    gmmlib._validate.InputTypeError: masks must be a sequence of (H, W) masks, got 3
     """
     ok = not isinstance(value, (str, bytes, dict, set, frozenset))
     if ok:
@@ -280,7 +280,7 @@ def check_iterable(value, name, what, *, sized=False):
     return value
 
 
-def check_path(path, name="path"):
+def validate_path(path, name="path"):
     """Return ``path`` as a ``pathlib.Path``; it must be a str or an os.PathLike."""
     from pathlib import Path
 
@@ -333,7 +333,7 @@ def _first_bad(bad):
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), bad.shape))
 
 
-def check_array(X, name="X", *, ndim=None, shape=None, allow_bool=True, allow_empty=False,
+def validate_array(X, name="X", *, ndim=None, shape=None, allow_bool=True, allow_empty=False,
                 allow_nan=False, max_abs=None, dtype=None, hint=""):
     """Return ``X`` as a numeric numpy array after checking its kind, shape and values.
 
@@ -369,9 +369,9 @@ def check_array(X, name="X", *, ndim=None, shape=None, allow_bool=True, allow_em
 
     Examples
     --------
-    >>> check_array([[1, 2], [3, 4]], "X", ndim=2, dtype=float).dtype
+    >>> validate_array([[1, 2], [3, 4]], "X", ndim=2, dtype=float).dtype
     dtype('float64')
-    >>> check_array([1.0, float("nan")], "X")
+    >>> validate_array([1.0, float("nan")], "X")
     Traceback (most recent call last):
     ...
     ValueError: X has 1 NaN or infinite values (the first at index (1,)); remove or replace them first, e.g. X = X[np.isfinite(X)]
@@ -424,7 +424,7 @@ def _looks_unit_scaled(arr):
     return 0 < top <= 1 and bool(np.any(arr != np.rint(arr)))
 
 
-def check_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
+def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     """Return an image as an array of grey levels 0..255: (H, W) gray or (H, W, C) colour.
 
     Accepts uint8, any integer type whose values lie in 0..255 (converted to uint8), and
@@ -488,10 +488,10 @@ def check_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     return arr
 
 
-def check_frame(frame, name="frame"):
+def validate_frame(frame, name="frame"):
     """A video frame for the background model: (H, W) or (H, W, C<=4), uint8 or float 0..255.
 
-    The same rules as :func:`check_image` (a float frame in [0, 1] is refused with the fix),
+    The same rules as :func:`validate_image` (a float frame in [0, 1] is refused with the fix),
     except that integer frames other than uint8 must be converted by the caller.
     """
     arr = _asarray(frame, name)
@@ -513,7 +513,7 @@ def check_frame(frame, name="frame"):
     return arr
 
 
-def check_frame_values(arr, name="frame", first=False, var="frame"):
+def validate_frame_values(arr, name="frame", first=False, var="frame"):
     """Float frames: finite, in [0, 255]; the first one must not look scaled to [0, 1].
 
     ``name`` says which frame in the message ("frame 12"), ``var`` is the variable shown in
@@ -626,7 +626,7 @@ def n_distinct(X, weights, enough=None):
     return np.unique(Xp, axis=0).shape[0]
 
 
-def check_K(K, X, weights):
+def validate_K(K, X, weights):
     """K must be a whole number between 1 and the number of distinct weighted points."""
     if isinstance(K, (bool, np.bool_)) or not isinstance(K, (int, np.integer)):
         raise InputTypeError(f"K (the number of components) must be a whole number, got "
