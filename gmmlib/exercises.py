@@ -1838,5 +1838,3 @@ def check_n_parameters_by_type(s, fn):
                     f"p = (K - 1) + K d + the covariances; for {ctype!r}, {_TYPE_RULES[ctype]}.")
         raise _Fail(hint, expected, g)
 
-
-# --- end of notebook 04 (phase 2) ---
