@@ -141,7 +141,8 @@ class SliderView:
 
     A subclass builds ``self.figure`` and calls :meth:`_build_widgets`, connects its slider
     callbacks with :meth:`_observe`, then implements ``_draw()`` (move the artists to the
-    sliders' values), ``_state()``, ``_caption()`` and ``summary()``.
+    sliders' values), ``_state()``, ``_caption()`` and ``_open_summary()`` (the one line of
+    text; ``summary()`` adds "(closed)" once the view is closed).
 
     The pieces a test (or a browser) can reach::
 
