@@ -86,11 +86,12 @@ def _key(text):
 
 
 def _number(text):
-    """The number a string spells, or None. Unicode digits count ("②", full-width "２", "²");
-    a lone character with a numeric value ("½") too. A decimal comma does not (see COMMA_NUMBER)."""
+    """The number a string spells, or None. Decimal digits of any script count (full-width "２",
+    Arabic-Indic "٢"), as float() reads them; so does a lone character with a numeric value ("②",
+    "²", "½"). Anything else ("①②", "2²", a decimal comma) is not read: no guess at what was meant."""
     text = text.strip()
     try:
-        return float(unicodedata.normalize("NFKC", text))
+        return float(text)
     except (ValueError, OverflowError):
         pass
     if len(text) == 1:
@@ -169,16 +170,17 @@ def _check_question(question, options, answer, explain, why, tol):
     return tuple(options), answer, dict(why or {}), 0.0
 
 
-def _how_to(n):
-    return (f"set response= to an option number, 1 to {n} (response=2), or to an option's text after "
-            f"an '=' (response='=K')")
+def _how_to(options):
+    n = len(options)
+    return (f"set response= to an option number, 1 to {n} (response={n}), or to an option's text after "
+            f"an '=' (response='={options[-1]}')")
 
 
 def _read_choice(response, options):
     """The option number the student meant, or a string saying why it cannot be read."""
     n = len(options)
     if isinstance(response, (bool, np.bool_)):
-        return f"{response} is not an option number; {_how_to(n)}."
+        return f"{response} is not an option number; {_how_to(options)}."
     if isinstance(response, str):
         return _read_choice_text(response, options)
     if isinstance(response, (int, np.integer)):
@@ -186,7 +188,7 @@ def _read_choice(response, options):
         return k if 1 <= k <= n else f"there is no option {k}; the options are numbered 1 to {n}."
     if isinstance(response, (float, np.floating)) and math.isfinite(response) and float(response).is_integer():
         return _read_choice(int(response), options)
-    return f"{_short(response)} is not an option number; {_how_to(n)}."
+    return f"{_short(response)} is not an option number; {_how_to(options)}."
 
 
 def _read_choice_text(response, options):
@@ -195,7 +197,7 @@ def _read_choice_text(response, options):
     n = len(options)
     text = response.strip()
     if not text:
-        return f"an empty answer; {_how_to(n)}."
+        return f"an empty answer; {_how_to(options)}."
     if text.startswith("="):
         wanted = text[1:].strip()
         for i, option in enumerate(options, 1):
@@ -210,23 +212,24 @@ def _read_choice_text(response, options):
     if len(key) == 1 and key in LETTERS[:n]:
         k = LETTERS.index(key) + 1
         readings.setdefault(k, f"option {k} by its letter {key!r}")
-    for i, option in enumerate(options, 1):
-        if _same_option(option, text):
-            readings[i] = f"option {i} by its text {option!r}"
+    by_text = [i for i, option in enumerate(options, 1) if _same_option(option, text)]  # one at most
+    for i in by_text:
+        readings[i] = f"option {i} by its text {options[i - 1]!r}"
     if len(readings) == 1:
         return next(iter(readings))
     if readings:
         ways = " or ".join(readings[k] for k in sorted(readings))
-        first = min(readings)
-        return (f"{text!r} could mean {ways}, so it is not read either way. Type the option number as an "
-                f"int (response={first}) or the option's text after an '=' (response='={options[first - 1]}').")
+        numbers = " or ".join(f"response={k}" for k in sorted(readings))
+        return (f"{text!r} could mean {ways}, so it is not read either way. Choose by number with an int, "
+                f"{numbers}" + (f", or by text after an '=': response='={options[by_text[0] - 1]}' is option "
+                                f"{by_text[0]}" if by_text else "") + ".")
     if COMMA_NUMBER.fullmatch(unicodedata.normalize("NFKC", text)):
         return _comma_hint(unicodedata.normalize("NFKC", text)) + " An option is chosen by one whole number."
     if value is not None:
         if not math.isfinite(value):
-            return f"{_short(response)} is not an option number; {_how_to(n)}."
+            return f"{_short(response)} is not an option number; {_how_to(options)}."
         return f"there is no option {value:g}; the options are numbered 1 to {n}."
-    return f"could not read {_short(response)} as one of the options; {_how_to(n)}."
+    return f"could not read {_short(response)} as one of the options; {_how_to(options)}."
 
 
 def _read_number(response):
