@@ -278,6 +278,7 @@ QUESTIONS = {
         why={1: "A larger alpha forgets faster: the old background's weight falls faster.",
              3: "Any alpha > 0 eventually absorbs a still object."},
         explain="The old background's weight decays as (1 - alpha)^n, and ln 0.95 is about five times "
-                "ln 0.99: the car is absorbed in roughly a fifth of the frames. The price: a "
+                "ln 0.99: the car's Gaussian gains weight, and the wall's loses it, several times "
+                "faster, so the car becomes background several times sooner. The price: a "
                 "slow-moving object is swallowed too."),
 }

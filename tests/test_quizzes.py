@@ -10,6 +10,7 @@ import ast
 import copy
 import functools
 import math
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -443,7 +444,7 @@ def _(entry):
         return math.inf
     slow, fast = frames_to_absorb(0.01), frames_to_absorb(0.05)
     print(f"\nframes until a stopped car is background: alpha 0.01 -> {slow}, alpha 0.05 -> {fast}")
-    assert 3 <= slow / fast <= 7  # "roughly a fifth of the frames"
+    assert 3 <= slow / fast <= 7  # "several times sooner"
     assert entry["answer"] == option_number(entry, "becomes background sooner")
 
 
@@ -568,21 +569,23 @@ def test_a_bank_id_takes_its_question_from_the_bank():
         ask("01.row-sum")
 
 
+EXAMPLES = int(os.environ.get("GMMLIB_HYPOTHESIS_EXAMPLES", 250))  # the lowest-versions run draws fewer
+NUMBERISH = list("0123456789,.+-e _") + list("①②⑫²³½¼Ⅻ٢٥２５")  # what a hurried student's digits look like
 TEXT_OPTIONS = [ZERO_ONE_K,
                 dict(question="Q?", options=["show", "a", "1", "0,5", "②"], answer=3, explain=""),
                 dict(question="Q?", answer=25.0, tol=0.1, explain="")]
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
 @given(response=st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.booleans(),
-                          st.text(alphabet=st.characters(categories=["Nd", "No", "Nl"]), max_size=3)),
+                          st.text(alphabet=st.sampled_from(NUMBERISH), max_size=4)),
        which=st.integers(0, len(TEXT_OPTIONS) - 1))
 def test_ask_never_raises_and_always_returns_a_verdict(response, which):
     v = ask(**TEXT_OPTIONS[which], response=response, quiet=True)
     assert isinstance(v, Verdict) and v.correct in (True, False, None) and isinstance(v.message, str)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
 @given(st.text(min_size=1))
 def test_a_string_is_never_graded_when_it_could_mean_two_options(text):
     q = TEXT_OPTIONS[1]
