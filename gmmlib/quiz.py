@@ -173,7 +173,7 @@ def _check_question(question, options, answer, explain, why, tol):
 def _how_to(options):
     n = len(options)
     return (f"set response= to an option number, 1 to {n} (response={n}), or to an option's text after "
-            f"an '=' (response='={options[-1]}')")
+            f"an '=' (response='={min(options, key=len)}')")
 
 
 def _read_choice(response, options):

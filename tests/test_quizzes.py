@@ -163,8 +163,9 @@ def _(entry):
 def _(entry):
     X, runs = data_01()
     gains = np.concatenate([r.history.gains() for r in runs.values()])
-    assert gains.size and (gains >= -1e-9).all()  # what the key says; and some gain is below any tol
-    assert gains.min() < 1e-3
+    assert gains.size and (gains >= -1e-9).all()  # what the key says
+    last = runs[2].history.gains()[-1]  # option 3 is wrong: the run stops on a gain below tol (1e-4, relative)
+    assert runs[2].converged and 0 <= last < 1e-4 * abs(runs[2].objective)
     assert entry["answer"] == option_number(entry, "never goes down")
 
 
