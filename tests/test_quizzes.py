@@ -247,8 +247,20 @@ def data_06():
     img = data.astronaut()[::4, ::4]
     pixels = img.reshape(-1, 3)
     default = segment_colour(img, 5, random_state=0).result
-    guarded = painless_em(pixels, 5, prior=0.0, max_iter=20, random_state=0)
+    guarded = painless_em(pixels, 5, prior=0.0, max_iter=20, random_state=0)  # var_floor 1e-7
     return default, guarded
+
+
+@functools.lru_cache(maxsize=None)
+def floor_step_06():
+    """How much the guarded run's log L rises when var_floor falls by a factor 100, and what a spike
+    on the most common pixel predicts for it: each of its n copies gains ln 10 per channel."""
+    from skimage import data
+    from gmmlib import painless_em
+    pixels = data.astronaut()[::4, ::4].reshape(-1, 3)
+    lower = painless_em(pixels, 5, prior=0.0, max_iter=20, random_state=0, var_floor=1e-9)
+    _, counts = np.unique(pixels, axis=0, return_counts=True)
+    return lower.log_likelihood - data_06()[1].log_likelihood, counts.max() * 3 * math.log(10)
 
 
 @key_check("03.guard-and-convergence")
@@ -384,6 +396,8 @@ def _(entry):
 def _(entry):
     default, guarded = data_06()
     assert guarded.log_likelihood > default.log_likelihood and guarded.history.guard_iterations()
+    step, spike = floor_step_06()  # option 1's feedback: that log L measures the floor, not the image
+    assert math.isclose(step, spike, rel_tol=1e-6) and "per factor 100" in " ".join(entry["why"].values())
     assert key_text(entry).startswith("the default run")
 
 
