@@ -327,7 +327,7 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
         qid, question, options, answer, explain, why, tol = _from_bank(question, options, answer, explain, why, tol)
     options, answer, why, tol = _check_question(question, options, answer, explain, why, tol)
     quiet = validate_bool(quiet, "quiet")
-    lines = [_wrap(question, f"Question {qid}: " if qid else "Question: ", "          ")]
+    lines = [_wrap(question, "Question: ", "          ")]  # the id is in the cell already
     for i, option in enumerate(options or [], 1):
         lines.append(_wrap(option, f"  {i}. ", "     "))
     verdict, correct = _judge(response, options, answer, explain, why, tol)
