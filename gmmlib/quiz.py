@@ -322,15 +322,22 @@ def ask(question, options=None, answer=None, explain="", response=None, why=None
         For the author's mistakes only: an unknown id, a key out of range, two options equal up
         to case or spaces, an id given with options or a key.
     """
-    qid = None
+    qid, misplaced = None, None
     if isinstance(question, str) and QUESTION_ID.fullmatch(question.strip()):
+        if options is not None and not isinstance(options, (list, tuple)) and answer is None:
+            # ask("01.row-sums", 3): a student's answer in the options' place; said, not graded
+            misplaced, options = options, None
         qid, question, options, answer, explain, why, tol = _from_bank(question, options, answer, explain, why, tol)
     options, answer, why, tol = _check_question(question, options, answer, explain, why, tol)
     quiet = validate_bool(quiet, "quiet")
     lines = [_wrap(question, "Question: ", "          ")]  # the id is in the cell already
     for i, option in enumerate(options or [], 1):
         lines.append(_wrap(option, f"  {i}. ", "     "))
-    verdict, correct = _judge(response, options, answer, explain, why, tol)
+    if misplaced is not None:
+        verdict, correct = (f"Your answer: {_short(misplaced)} is in the place of the options; give it after "
+                            f"response=, as ask({qid!r}, response={_short(misplaced)})."), None
+    else:
+        verdict, correct = _judge(response, options, answer, explain, why, tol)
     lines.append(_wrap(verdict, "", ""))
     result = Verdict(question, response, correct, "\n".join(lines), id=qid)
     if not quiet:

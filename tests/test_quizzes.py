@@ -582,6 +582,9 @@ def test_a_bank_id_takes_its_question_from_the_bank():
         ask("01.row-sums", ["a", "b"], answer=1)
     with pytest.raises(ValueError, match="did you mean '01.row-sums'"):
         ask("01.row-sum")
+    for misplaced in (3, "3", 2.0):  # the answer typed in the options' place is pointed out, not graded
+        v = ask("01.row-sums", misplaced, quiet=True)
+        assert v.correct is None and f"ask('01.row-sums', response={misplaced!r})" in said(v)
 
 
 EXAMPLES = int(os.environ.get("GMMLIB_HYPOTHESIS_EXAMPLES", 250))  # the lowest-versions run draws fewer
