@@ -222,14 +222,19 @@ def _(entry):
         naive = float(np.log(np.exp(-1000.0) + np.exp(-1001.0)))
     exact = float(logsumexp([-1000.0, -1001.0]))
     assert naive == -np.inf and f"{exact:.2f}" in entry["options"]
+    assert f"about {np.nextafter(0.0, 1.0):.0e}" in entry["explain"]  # the smallest positive float64
     assert entry["answer"] == option_number(entry, "-inf")
 
 
 @key_check("03.rcond-of-zero")
 def _(entry):
     from gmmlib import rcond
-    value = rcond(np.zeros((2, 2)))
-    assert float(key_text(entry)) == value == 0.0
+    from gmmlib.datasets import failure_cases
+    X = next(case.X for case in failure_cases() if case.name == "singular covariance")
+    saturated = X[(X == 255).all(axis=1)]
+    assert len(saturated) == int(re.search(r"The (\d+) saturated pixels", entry["text"]).group(1))
+    value = rcond(np.cov(saturated.T, bias=True))
+    assert value == 0.0 and entry["answer"] == option_number(entry, f"{value:g}")
 
 
 @key_check("03.variance-floor")
@@ -311,6 +316,7 @@ def _(entry):
     X = np.random.default_rng(0).normal(size=(60, d))
     theirs = GaussianMixture(K, random_state=0, max_iter=5).fit(X)._n_parameters()
     assert ours == theirs and entry["answer"] == ours
+    assert f"= {K - 1} + {K * d} + {n_covariance_parameters('full', K, d)} = {ours}" in entry["explain"]
 
 
 @key_check("04.label-order")
@@ -370,6 +376,7 @@ def _(entry):
     r = histogram_em(camera(), 3, prior=0).mixture.responsibilities(levels[keep].astype(float))
     assert math.isclose((counts[keep] @ r).sum(), camera().size)
     assert entry["answer"] == camera().size
+    assert f"{camera().shape[0]} x {camera().shape[1]} = {camera().size:,}" in entry["explain"]
 
 
 @key_check("06.sign-of-log-ratio")
