@@ -220,7 +220,10 @@ class BackgroundModel:
         # Float frames must hold grey levels: a frame scaled to [0, 1] would never differ
         # from the background by 2.5 sigma (sigma >= 4 levels), and values beyond float32
         # would turn the parameters into NaN.
-        return validate_frame_values(frame, name, first=self.shape_ is None)
+        peak = 0.0 if self.shape_ is None else self._peak  # judged on the video so far
+        frame = validate_frame_values(frame, name, peak=peak)
+        self._peak = max(peak, float(frame.max())) if frame.dtype.kind == "f" else 255.0
+        return frame
 
     # ------------------------------------------------------------------ one frame
     def apply(self, frame):

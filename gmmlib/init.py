@@ -96,11 +96,22 @@ def kmeans_init(X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, sample_si
 
     On more than ``sample_size`` points the restarts run on a weighted random sample (a
     quarter-million pixels would make them the slowest part of the fit); the winner is then
-    refined on all the points.
+    refined on all the points. A sample with fewer than K distinct points is replaced by the
+    distinct points of the whole data, weighted by their total weight.
     """
     if X.shape[0] > sample_size:
         idx = rng.choice(X.shape[0], size=sample_size, p=weights / weights.sum())
-        C, _, _ = kmeans(X[idx], np.ones(sample_size), K, rng, n_init=n_init)
+        sample, sample_weights = X[idx], np.ones(sample_size)
+        if np.unique(sample[: 4 * K + 8], axis=0).shape[0] < K \
+                and np.unique(sample, axis=0).shape[0] < K:
+            # A rare value (a 2x2 red mark on a white page) can be missing from the sample,
+            # which then holds fewer than K distinct points; the full data has K of them
+            # (validate_K checked), so the restarts run on its distinct values, each weighted
+            # by its total weight: the same K-means problem, and few rows.
+            keep = weights > 0
+            sample, inverse = np.unique(X[keep], axis=0, return_inverse=True)
+            sample_weights = np.bincount(inverse.ravel(), weights=weights[keep])
+        C, _, _ = kmeans(sample, sample_weights, K, rng, n_init=n_init)
         _, labels, _ = kmeans(X, weights, K, rng, max_iter=30, centroids=C)
     else:
         _, labels, _ = kmeans(X, weights, K, rng, n_init=n_init)
