@@ -320,10 +320,12 @@ def validate_path(path, name="path"):
 PIL_MODES_READ = ("L", "RGB", "RGBA", "RGBX", "I", "I;16", "I;16L", "I;16B", "F")
 
 
-def _pil_fix(name, channels=(1, 3, 4)):
+def _pil_fix(name, channels=(1, 3, 4), mode=""):
     """The PIL conversion that gives what a function taking ``channels`` reads."""
-    gray = f'{name}.convert("L")'
-    colour = f'{name}.convert("RGB")'
+    # PIL converts LAB only to RGB, and premultiplied La only to LA: one more step there.
+    via = {"LAB": '.convert("RGB")', "La": '.convert("LA")'}.get(mode, "")
+    gray = f'{name}{via}.convert("L")'
+    colour = f'{name}{via}.convert("RGB")'.replace('.convert("RGB").convert("RGB")', '.convert("RGB")')
     if 1 not in channels:
         return colour
     if not any(c > 1 for c in channels):
@@ -348,7 +350,7 @@ def _check_pil(X, name, channels=(1, 3, 4)):
             "HSV": "hue, saturation and value, which would be read as red, green and blue"}.get(
                 mode, "values that are not grey levels or RGB")
     raise ValueError(f"{name} is a PIL image in mode {mode!r}: its pixels hold {what}. "
-                     f"Convert it first: {_pil_fix(name, channels)}")
+                     f"Convert it first: {_pil_fix(name, channels, mode)}")
 
 
 def _check_masked(X, name):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ._validate import (InputIndexError, validate_bool, validate_float, validate_frame, validate_frame_values,
-                      validate_int, validate_options)
+from ._validate import (InputIndexError, ieee_errstate, validate_bool, validate_float, validate_frame,
+                      validate_frame_values, validate_int, validate_options)
 
 __all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
 
@@ -226,6 +226,7 @@ class BackgroundModel:
         return frame
 
     # ------------------------------------------------------------------ one frame
+    @ieee_errstate  # learning_rate="paper" relies on exp(-large) underflowing to 0
     def apply(self, frame):
         """Classify a frame against the model, then update the model with it.
 

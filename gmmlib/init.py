@@ -4,6 +4,7 @@ EM only climbs to the nearest local maximum, so where it starts decides where it
 """
 import numpy as np
 
+from ._validate import ieee_errstate
 from .mixture import Mixture
 
 INIT_METHODS = ("kmeans", "equal-range")
@@ -45,6 +46,7 @@ def refill_empty_clusters(labels, d2, weights, mass):
     return labels
 
 
+@ieee_errstate
 def kmeans(X, weights, K, rng, n_init=5, max_iter=100, centroids=None):
     """Weighted Lloyd K-means from Forgy starts; the restart with the lowest inertia wins.
 
@@ -91,6 +93,7 @@ def mixture_from_labels(X, weights, labels, K, var_floor):
     return Mixture(mass / mass.sum(), means, covs)
 
 
+@ieee_errstate
 def kmeans_init(X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, sample_size=20_000):
     """The painless start: K-means (Forgy, restarts) turned into a mixture.
 
@@ -118,6 +121,7 @@ def kmeans_init(X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, sample_si
     return mixture_from_labels(X, weights, labels, K, var_floor)
 
 
+@ieee_errstate
 def means_init(X, weights, means, var_floor):
     """A start from given means (scikit-learn's ``means_init``): each point goes to its nearest
     mean; the clusters give the weights and diagonal covariances, the means stay as given.
@@ -136,6 +140,7 @@ def means_init(X, weights, means, var_floor):
     return Mixture(start.weights, means, start.covariances)
 
 
+@ieee_errstate
 def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-12):
     """Seed 000's start for intensities: cut [low, high] into K equal parts, one Gaussian each.
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import (InputTypeError, validate_bool, validate_callable, validate_float, validate_int,
+from ._validate import (InputTypeError, ieee_errstate, validate_bool, validate_callable, validate_float, validate_int,
                       validate_iterable, validate_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
@@ -252,12 +252,14 @@ def _check_routes(routes):
     return checked
 
 
+@ieee_errstate  # called inside the frame generator, after read_frames has returned
 def _to_gray(frame):
     """ITU-R BT.601 luma, rounded back to uint8 (what OpenCV's COLOR_RGB2GRAY computes)."""
     gray = frame[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return np.clip(np.rint(gray), 0, 255).astype(np.uint8)
 
 
+@ieee_errstate
 def _downscale(frame, scale):
     step = round(1 / scale)
     if abs(step * scale - 1) < 1e-9:  # 1/2, 1/3, ...: average step x step blocks (fast, exact)
