@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from PIL import Image
 
 from gmmlib import Mixture, metrics, painless_em, video
@@ -486,6 +486,7 @@ def test_pil_images_are_read_as_levels_or_refused_with_a_working_convert(seed, m
 
 @settings(**SETTINGS)
 @given(seed=st.integers(0, 2**32 - 1), top=st.floats(1e-6, 1.0), binary=st.booleans())
+@example(seed=0, top=1.0, binary=True)  # img_as_float of a two-colour graphic: only 0.0 and 1.0
 def test_float_images_with_max_at_most_1_are_refused_and_the_fix_accepted(seed, top, binary):
     rng = np.random.default_rng(seed)
     img = rng.random((8, 9, 3))
