@@ -511,8 +511,11 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     """Return an image as an array of grey levels 0..255: (H, W) gray or (H, W, C) colour.
 
     Accepts uint8, any integer type whose values lie in 0..255 (converted to uint8), and
-    float images in [0, 255]. A float image in [0, 1] (scikit-image's ``img_as_float``) is
-    refused, not guessed: its grey levels would be read as 0 or 1 out of 255.
+    float images in [0, 255]. A float image whose maximum is in (0, 1] (scikit-image's
+    ``img_as_float``, even of a graphic holding only 0.0 and 1.0) is refused, not guessed: its
+    grey levels would be read as 0 or 1 out of 255. Also refused, each with the conversion
+    to make: boolean images, (H, W, 1) and (H, W, 2) arrays (take channel 0), masked arrays
+    with masked pixels, and PIL images whose pixels are not levels (palette 'P', 'CMYK', '1'...).
 
     Parameters
     ----------

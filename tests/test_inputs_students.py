@@ -497,3 +497,15 @@ def test_float_images_with_max_at_most_1_are_refused_and_the_fix_accepted(seed, 
         validate_image(img)
     fixed = apply_fix(str(err.value), r"skimage\.util\.img_as_ubyte\(image\)", image=img)
     assert validate_image(fixed).max() == round(top * 255)
+
+
+@settings(**SETTINGS)
+@given(seed=st.integers(0, 2**32 - 1), kind=st.sampled_from(["list", "tuple", "int64", "float-levels"]))
+def test_image_array_likes_give_the_histogram_of_the_array(seed, kind):
+    img = np.random.default_rng(seed).integers(0, 256, (5, 6)).astype(np.uint8)
+    like = {"list": img.tolist, "tuple": lambda: tuple(map(tuple, img.tolist())),
+            "int64": lambda: img.astype(np.int64), "float-levels": lambda: img.astype(float)}[kind]()
+    if kind == "float-levels":
+        np.testing.assert_array_equal(validate_image(like), img)
+    else:
+        np.testing.assert_array_equal(intensity_histogram(like)[1], intensity_histogram(img)[1])
