@@ -333,9 +333,13 @@ def _pil_fix(name, channels=(1, 3, 4), mode=""):
     return f"{colour} (colour) or {gray} (grey)"
 
 
+def _is_pil(X):
+    return type(X).__module__.startswith("PIL.") and isinstance(getattr(X, "mode", None), str)
+
+
 def _check_pil(X, name, channels=(1, 3, 4)):
     """Refuse a PIL image whose pixel array would be misread (palette indices, CMYK, 1-bit)."""
-    if not type(X).__module__.startswith("PIL.") or not isinstance(getattr(X, "mode", None), str):
+    if not _is_pil(X):
         return
     mode = X.mode
     if mode in PIL_MODES_READ:
@@ -574,9 +578,12 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     elif arr.dtype.kind in "iu" and arr.dtype != np.uint8:
         lo, hi = int(arr.min()), int(arr.max())
         if lo < 0 or hi > 255:
+            # A 16-bit PNG opened with PIL is a PIL image (mode 'I;16' or 'I'): the division
+            # needs its array.
+            values = f"np.asarray({name})" if _is_pil(image) else name
             raise ValueError(f"{name} has integer values from {lo} to {hi} (dtype {arr.dtype}); "
                              "grey levels must lie in 0..255: for 16-bit images use "
-                             f"({name} // 257).astype(np.uint8), else clip or rescale")
+                             f"({values} // 257).astype(np.uint8), else clip or rescale")
         arr = arr.astype(np.uint8)
     if dtype is not None and arr.dtype != dtype:
         arr = np.rint(arr).astype(dtype) if np.dtype(dtype).kind in "iu" else arr.astype(dtype)

@@ -170,6 +170,12 @@ def fetch_clip(name, routes=ROUTES):
     Tries the cache, then each route in ``routes`` in turn, checks the sha256 of what it got,
     and keeps the first good copy in ``cache_dir()``. Progress goes to stderr. When every route
     fails, a RuntimeError lists what was tried and how to place the file by hand.
+
+    Before any download the cache folder must be writable (else a PermissionError names it
+    and GMMLIB_DATA); the download's work folder lives in the cache, so an unwritable system
+    temp folder does not matter. A cached copy that cannot be read raises a PermissionError
+    saying to delete it; a damaged one (wrong size or sha256) is replaced, and named in the
+    error if no route works.
     """
     if not isinstance(name, str) or name not in CLIPS:
         error = ValueError if isinstance(name, str) else InputTypeError
@@ -280,7 +286,8 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
     imageio-ffmpeg wheel carries ffmpeg). The arguments are checked and the first frame is
     decoded at the call, so that a bad argument or a file that is not a video fails there,
     not later in a loop: a missing file raises FileNotFoundError; a bad argument, a file that
-    cannot be decoded or whose frames change size or type raises ValueError (or TypeError).
+    cannot be decoded or whose frames change size or type, or a ``start`` at or past the last
+    frame (the message gives the clip's length) raises ValueError (or TypeError).
     """
     path = validate_path(path, "path")
     if path.is_dir():

@@ -185,6 +185,17 @@ def test_pil_modes_that_hold_levels_are_read_as_their_arrays(mode):
     np.testing.assert_array_equal(validate_image(pil), np.asarray(pil))
 
 
+def test_16_bit_png_opened_with_pil_gets_a_division_that_works(tmp_path):
+    levels = np.zeros((8, 8), np.uint16)
+    levels[:, 4:] = 50_000
+    Image.fromarray(levels).save(tmp_path / "deep.png")
+    pil = Image.open(tmp_path / "deep.png")
+    with pytest.raises(ValueError, match="50000") as err:
+        segment_gray(pil, 2)
+    fixed = apply_fix(str(err.value), r"\(np\.asarray\(image\) // 257\)\.astype\(np\.uint8\)", image=pil)
+    np.testing.assert_array_equal(segment_gray(fixed, 2).labels, levels > 0)
+
+
 def test_boolean_image_gets_a_fix_that_is_not_refused_next():
     mask = np.zeros((10, 10), bool)
     mask[:, 5:] = True

@@ -23,9 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="stopped through its POSIX process group")
 
 
+def user_environment():
+    """This environment as a user's terminal has it: no display (a server, a container), and
+    none of the variables of the `make test` that may be running this test."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
 def make_lab_would_install():
     """True when `make lab` would first build or update .venv (this checkout is not installed)."""
-    quiet = subprocess.run(["make", "-q", "install"], cwd=ROOT, capture_output=True)
+    quiet = subprocess.run(["make", "-q", "install"], cwd=ROOT, capture_output=True, env=user_environment())
     return quiet.returncode != 0
 
 
@@ -48,8 +55,7 @@ def test_make_lab_serves_the_notebooks(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     args = (f"--ServerApp.port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 "
             f"--IdentityProvider.token={token}")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env = user_environment()
     log_path = tmp_path / "make-lab.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(["make", "lab", f"LAB_ARGS={args}"], cwd=ROOT, env=env,
