@@ -556,8 +556,13 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
                          "skimage.color.gray2rgb")
     else:
         want = " or ".join(["(H, W)"] * gray_ok + [f"(H, W, {c})" for c in colour])
+        fix = ""
+        if arr.ndim == 3 and arr.shape[0] in (3, 4):  # (C, H, W), as torch stores images
+            fix = f"; for channels-first data use np.moveaxis({name}, 0, -1)"
+        elif arr.ndim == 3 and arr.shape[0] == 1:  # one grey image in a stack of one
+            fix = f"; for one image in a stack of one use {name}[0]"
         raise ValueError(f"{name} must have shape {want} with channels last, got shape "
-                         f"{arr.shape}; for channels-first data use np.moveaxis({name}, 0, -1)")
+                         f"{arr.shape}{fix}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype.kind == "f":

@@ -222,6 +222,17 @@ def test_one_and_two_channel_images_are_told_to_take_channel_0(channels):
     assert "moveaxis" not in str(err.value)
 
 
+@pytest.mark.parametrize("layout, pattern", [("CHW", r"np\.moveaxis\(image, 0, -1\)"),
+                                             ("1HW", r"image\[0\]")])
+def test_channels_first_and_stacked_images_get_the_fix_for_their_layout(layout, pattern):
+    rgb = two_tone_rgb()
+    img = np.moveaxis(rgb, -1, 0) if layout == "CHW" else rgb[None, ..., 0]
+    func = segment_colour if layout == "CHW" else segment_gray
+    with pytest.raises(ValueError, match="channels last") as err:
+        func(img, 2)
+    assert func(apply_fix(str(err.value), pattern, image=img), 2).labels.shape == (24, 32)
+
+
 # ---------------------------------------------------------------- [0, 1] scaling
 
 def test_img_as_float_of_a_pure_colour_graphic_is_refused():
