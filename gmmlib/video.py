@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import (InputTypeError, ieee_errstate, validate_bool, validate_callable, validate_float, validate_int,
-                      validate_iterable, validate_path, show)
+from ._validate import (InputTypeError, ieee_errstate, validate_bool, validate_callable, validate_float,
+                      validate_int, validate_iterable, validate_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
 

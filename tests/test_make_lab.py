@@ -70,7 +70,8 @@ def test_make_lab_serves_the_notebooks(tmp_path):
                     break
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
-            assert server.poll() is None, f"make lab exited ({server.returncode}):\n{log_path.read_text()[-3000:]}"
+            assert server.poll() is None, \
+                f"make lab exited ({server.returncode}):\n{log_path.read_text()[-3000:]}"
             assert time.monotonic() < deadline, f"no answer in 120 s:\n{log_path.read_text()[-3000:]}"
             time.sleep(0.5)
         status, page = get(f"{base}/lab", token)
