@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from scipy.special import logsumexp as scipy_logsumexp, xlogy
-from scipy.stats import multivariate_normal
+from scipy.stats import multivariate_normal, norm
 
 import gmmlib
 from gmmlib import exercises as ex
@@ -55,6 +55,20 @@ def good_m_step(X, resp):
     return Nk / len(X), means, covs
 
 
+def slogdet_log_gaussian(X, mean, cov):
+    """log det from np.linalg.slogdet and the quadratic form from a linear solve."""
+    D = np.asarray(X, dtype=float) - mean
+    return -0.5 * (X.shape[1] * np.log(2 * np.pi) + np.linalg.slogdet(cov)[1]
+                   + np.einsum("ij,ji->i", D, np.linalg.solve(cov, D.T)))
+
+
+def inv_det_log_gaussian(X, mean, cov):
+    """The formula read literally: fine until det(cov) leaves the float64 range."""
+    D = np.asarray(X, dtype=float) - mean
+    return -0.5 * (X.shape[1] * np.log(2 * np.pi) + np.log(np.linalg.det(cov))
+                   + np.einsum("ij,jk,ik->i", D, np.linalg.inv(cov), D))
+
+
 def good_rcond(cov):
     try:
         inv = np.linalg.inv(cov)
@@ -71,10 +85,60 @@ def good_threshold(w, mu, var):
     return int(np.argmax(wins))
 
 
+def threshold_loop(w, mu, var):
+    """A level-by-level scan from the darker mean up, with scipy's densities."""
+    dark, bright = np.argsort(mu)
+    t = int(np.ceil(mu[dark]))
+    while w[bright] * norm.pdf(t, mu[bright], np.sqrt(var[bright])) <= w[dark] * norm.pdf(
+            t, mu[dark], np.sqrt(var[dark])):
+        t += 1
+    return t
+
+
+def threshold_root(w, mu, var):
+    """The crossing of the two log posteriors between the means (a quadratic), rounded up."""
+    dark, bright = np.argsort(mu)
+    coef = [0.0, 0.0, 0.0]
+    for k, sign in ((bright, 1), (dark, -1)):
+        coef = np.add(coef, sign * np.array([-0.5 / var[k], mu[k] / var[k],
+                                             np.log(w[k]) - 0.5 * np.log(var[k]) - 0.5 * mu[k] ** 2 / var[k]]))
+    roots = np.roots(coef) if abs(coef[0]) > 1e-15 else np.array([-coef[2] / coef[1]])
+    root = min(r.real for r in roots if mu[dark] <= r.real <= mu[bright])
+    return int(np.ceil(root)) if np.ceil(root) != root else int(root) + 1
+
+
+def scan_from_zero(w, mu, var):
+    """The first level from 0 up where the brighter component wins: right unless its tail wins in the dark."""
+    t = np.arange(256.0)
+    a = np.log(w)[:, None] - 0.5 * np.log(2 * np.pi * var)[:, None] - 0.5 * (t - mu[:, None]) ** 2 / var[:, None]
+    bright = np.argmax(mu)
+    return int(np.argmax(a[bright] > a[1 - bright]))
+
+
 def good_whiten(X):
     X = np.asarray(X, dtype=float)
     mean, std = X.mean(axis=0), X.std(axis=0)
     std = np.where(std > 0, std, 1.0)
+    return (X - mean) / std, mean, std
+
+
+def whiten_divide_where(X):
+    """std kept 0 for a constant feature, whose Z column np.divide leaves at 0."""
+    X = np.asarray(X, dtype=float)
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    return np.divide(X - mean, std, out=np.zeros(X.shape), where=std > 0), mean, std
+
+
+def whiten_sample_std(X):
+    X = np.asarray(X, dtype=float)
+    mean, std = X.mean(axis=0), X.std(axis=0, ddof=1)
+    std = np.where(std > 0, std, 1.0)
+    return (X - mean) / std, mean, std
+
+
+def whiten_plus_epsilon(X):
+    X = np.asarray(X, dtype=float)
+    mean, std = X.mean(axis=0), X.std(axis=0) + 1e-12
     return (X - mean) / std, mean, std
 
 
@@ -193,7 +257,8 @@ def sklearn_n_parameters(K, d, covariance_type):
 
 GOOD = {
     "check_logsumexp": [good_logsumexp, scipy_logsumexp],
-    "check_log_gaussian": [good_log_gaussian, lambda X, m, c: multivariate_normal(m, c).logpdf(X).reshape(-1)],
+    "check_log_gaussian": [good_log_gaussian, lambda X, m, c: multivariate_normal(m, c).logpdf(X).reshape(-1),
+                           slogdet_log_gaussian],
     "check_e_step": [good_e_step, lambda *a: good_e_step(*a)[0], lambda *a: (good_e_step(*a)[0], None),
                      lambda *a: (good_e_step(*a)[0],),
                      lambda X, w, m, c: scipy_responsibilities(X, w, m, c)],
@@ -206,9 +271,10 @@ GOOD = {
     "check_histogram": [lambda img: np.bincount(img.ravel(), minlength=256),
                         lambda img: np.histogram(img, bins=256, range=(0, 256))[0],
                         unique_counts],
-    "check_threshold": [good_threshold],
+    "check_threshold": [good_threshold, threshold_loop, threshold_root],
     "check_em_loop": [make_em()],
-    "check_whiten": [good_whiten],
+    "check_whiten": [good_whiten, whiten_divide_where, whiten_sample_std, whiten_plus_epsilon,
+                     lambda X: (np.nan_to_num((X - X.mean(0)) / X.std(0)), X.mean(0), X.std(0))],
     "check_log_likelihood_ratio": [lambda X, fg, bg: scipy_log_density(X, fg) - scipy_log_density(X, bg)],
     "check_frames_to_absorb": [good_frames_to_absorb],
     "check_first_match": [good_first_match],
@@ -337,6 +403,9 @@ WRONG = [
      "quadratic form"),
     ("check_log_gaussian", lambda X, m, c: good_log_gaussian(X, m, c)[:, None] * np.ones((1, 2)), "1-D standard",
      "shape"),
+    ("check_log_gaussian", inv_det_log_gaussian, "50-D, variances near 1e-8", "underflows to 0.0"),
+    ("check_log_gaussian", lambda X, m, c: good_log_gaussian(X, m, c) if c[0, 0] < 1e4 else inv_det_log_gaussian(X, m, c),
+     "50-D, variances near 1e8", "overflows to inf"),
     # e_step
     ("check_e_step", naive_e_step, "RGB pixels far", "0 by 0"),
     ("check_e_step", lambda *a: naive_e_step(*a, pad=1e-300), "RGB pixels far", "underflow, not a normalisation slip"),
@@ -365,6 +434,10 @@ WRONG = [
         - np.einsum("ka,kb->kab", r.T @ X / r.sum(0)[:, None], r.T @ X / r.sum(0)[:, None])),
      "uint8 RGB pixels: covariances", "wrap around"),
     ("check_m_step", lambda X, r: good_m_step(X, r)[:2], "1-D, soft", "tuple of 3"),
+    ("check_m_step", _replace(1, lambda X, r, o: r.T @ X / r.sum(0)), "1-D, soft responsibilities: means", "Nk[:, None]"),
+    ("check_m_step", lambda X, r: good_m_step(X, r) if X.shape[1] == 1 else (r.sum(0) / len(X), r.T @ X / r.sum(0), None),
+     "2-D, three components", "Nk[:, None]"),
+    ("check_m_step", _replace(1, lambda X, r, o: o[1].T), "2-D, three components", "one row per component"),
     # rcond
     ("check_rcond", lambda c: 1 / (np.abs(c).sum(0).max() * np.abs(np.linalg.inv(c)).sum(0).max()), "singular",
      "LinAlgError"),
@@ -397,6 +470,8 @@ WRONG = [
     ("check_threshold", lambda w, mu, var: good_threshold(w[::-1], mu[::-1], var) if mu[0] > mu[1]
      else good_threshold(w, mu, var), "components listed bright first", "scan"),
     ("check_threshold", lambda w, mu, var: good_threshold(w, mu, var) + 1, "equal weights", "off by one"),
+    ("check_threshold", lambda w, mu, var: scan_from_zero(w, mu, var), "a narrow dark and a wide bright",
+     "Start the scan at the darker mean"),
     ("check_threshold", lambda w, mu, var: good_threshold(w, mu, var) + 0.5, "equal weights", "whole number"),
     # the EM loop
     ("check_em_loop", make_em(m_step=lambda x, c, r: good_m_step_1d(x, np.ones_like(c), r)), "eight levels",
@@ -411,15 +486,21 @@ WRONG = [
     # whiten and the log-likelihood ratio
     ("check_whiten", lambda X: ((X - X.mean(0)) / X.std(0), X.mean(0), X.std(0)) if X.std(0).min() == 0
      else good_whiten(X), "a constant feature", "std 0"),
-    ("check_whiten", lambda X: (np.nan_to_num((X - X.mean(0)) / X.std(0)), X.mean(0), X.std(0)), "a constant feature",
-     "standard deviation 0 and you returned std = 0"),
-    ("check_whiten", lambda X: ((X - X.mean(0)) / (X.std(0) + 1e-12), X.mean(0), X.std(0) + 1e-12),
-     "a constant feature", "Keep std = 1"),
+    ("check_whiten", lambda X: (good_whiten(X)[0] + (X.std(0) == 0), X.mean(0), X.std(0)), "a constant feature (saturated channel): Z",
+     "its Z column is 0"),
+    ("check_whiten", lambda X: (good_whiten(X)[0], X.mean(0), np.where(X.std(0) > 0, X.std(0), np.nan)),
+     "a constant feature (saturated channel): std", "finite and >= 0"),
+    ("check_whiten", lambda X: (good_whiten(X)[0], X.mean(0) + 1, good_whiten(X)[2]), "two features on scales 1 and 1e6: mean",
+     "X.mean(axis=0)"),
     ("check_whiten", lambda X: ((X - X.mean(0)) / X.var(0), X.mean(0), X.var(0)), "two features", "variance"),
     ("check_whiten", lambda X: (X / X.std(0), X.mean(0), X.std(0)), "two features", "subtract the mean"),
-    ("check_whiten", lambda X: (good_whiten(X)[0], X.mean(0), X.std(0, ddof=1)), "two features on scales 1 and 1e6: std",
-     "ddof=0"),
+    ("check_whiten", lambda X: (good_whiten(X)[0], X.mean(0), X.std(0, ddof=1)), "two features on scales 1 and 1e6: Z",
+     "the very std you return"),
     ("check_log_likelihood_ratio", linear_ratio, "a pixel far from both", "underflowed"),
+    ("check_log_likelihood_ratio", lambda X, fg, bg: (scipy_weighted_log_densities(X, fg.weights, fg.means, fg.covariances)
+                                                      .max(axis=1) - scipy_weighted_log_densities(
+                                                          X, bg.weights, bg.means, bg.covariances).max(axis=1)),
+     "models whose components overlap", "max_k"),
     ("check_log_likelihood_ratio", lambda X, fg, bg: bg.log_density(X) - fg.log_density(X), "pixels near", "sign"),
     ("check_log_likelihood_ratio", lambda X, fg, bg: fg.component_log_density(X)[:, 0] - bg.component_log_density(X)[:, 0],
      "pixels near", "all its components"),

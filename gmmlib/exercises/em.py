@@ -1,11 +1,10 @@
 """The checkers of notebooks 01 and 03: logsumexp, a component's log-density, the E-step,
 the M-step and the covariance guard's RCOND."""
-
 import numpy as np
 from scipy.special import logsumexp as scipy_logsumexp
 from scipy.stats import multivariate_normal
 
-from .answers import _Fail, _array, _close, _floats, _items, _number, _same
+from .answers import _Fail, _array, _close, _floats, _items, _number, _same, _shaped
 from .feedback import _num
 from .session import _Case, _checker
 
@@ -91,48 +90,71 @@ def check_logsumexp(s, fn):
 # ============================================================================================
 # component log-density (notebook 03)
 
-@_checker("log_gaussian", 4)
+def _log_gaussian_cases():
+    """(label, X, mean, cov): friendly first, then a far pixel and determinants out of range."""
+    rng = np.random.default_rng(7)
+    d = 50
+    # 50 variances near 1e-8 (det about 1e-400, below the smallest float64) and near 1e8
+    # (det about 1e400, above the largest): only a log det from Cholesky or slogdet survives.
+    scales = rng.uniform(0.5, 2.0, d)
+    tiny, huge = np.diag(scales * 1e-8), np.diag(scales * 1e8)
+    return [
+        ("1-D standard normal", np.array([[0.0], [1.0], [-2.0]]), np.array([0.0]), np.array([[1.0]])),
+        ("1-D, variance 9", np.array([[10.0], [13.0]]), np.array([10.0]), np.array([[9.0]])),
+        ("2-D, correlated covariance", np.array([[0.0, 0.0], [1.0, -1.0], [3.0, 2.0]]), np.array([0.5, 0.0]),
+         np.array([[2.0, 0.8], [0.8, 1.0]])),
+        ("RGB pixel far from a tight component", np.array([[40.0, 200.0, 40.0], [201.0, 40.0, 41.0]]),
+         np.array([200.0, 40.0, 40.0]), np.eye(3) * 4.0),
+        ("50-D, variances near 1e-8: det Sigma is about 1e-400", rng.normal(0, 1e-4, (3, d)), np.zeros(d), tiny),
+        ("50-D, variances near 1e8: det Sigma is about 1e400", rng.normal(0, 1e4, (3, d)), np.zeros(d), huge),
+    ]
+
+
+def _log_gaussian_hint(g, expected, d, cov):
+    """Why g is not the log-density: an out-of-range determinant, an underflow, a constant..."""
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(cov)
+    diff = g - expected
+    if not np.isfinite(g).all() and (det == 0 or not np.isfinite(det)):
+        return (f"np.linalg.det(Sigma) is {_num(det)} here: the determinant of this {d} x {d} covariance "
+                f"{'underflows to 0.0' if det == 0 else 'overflows to inf'} in float64, so its log is "
+                "infinite although log det Sigma is an ordinary number. Never form the determinant: "
+                "with L = np.linalg.cholesky(Sigma), log det Sigma = 2 sum_j log L_jj (or "
+                "np.linalg.slogdet(Sigma)[1]), and solve with L instead of inverting Sigma.")
+    if np.isneginf(g).any():
+        return ("-inf: you took the log of a density that had underflowed to 0.0. Never compute "
+                "the density itself: write the log-density directly from the formula.")
+    if not np.isfinite(g).all():
+        return "NaN or inf: look for a log of a negative number or 0/0; the log-density is finite for every point."
+    if _close(diff, np.full_like(diff, diff[0])):
+        c = abs(diff[0])
+        if np.isclose(c, 0.5 * d * np.log(2 * np.pi)) or np.isclose(c, d * np.log(2 * np.pi)):
+            return "off by a constant equal to the d log(2 pi) term: check it is there, once, with the -1/2."
+        return ("off by the same constant for every point: check the normalising terms "
+                "-1/2 d log(2 pi) and -1/2 log det Sigma.")
+    return ("the error depends on the point: check the quadratic form (x_i - mu)^T Sigma^-1 (x_i - mu) "
+            "(with the -1/2, the full inverse or a Cholesky solve, not just the diagonal).")
+
+
+@_checker("log_gaussian", 6)
 def check_log_gaussian(s, fn):
     """Check ``fn(X, mean, cov) -> (N,)``: log N(x_i | mu, Sigma) for each row x_i of X (N, d).
 
     The reference is ``scipy.stats.multivariate_normal.logpdf``. The formula:
     log N(x | mu, Sigma) = -1/2 [d log(2 pi) + log det Sigma + (x - mu)^T Sigma^-1 (x - mu)].
-    The hostile case is an RGB pixel 100 standard deviations away, whose density is 0.0 in
-    float64 but whose log-density (about -5000) is an ordinary number.
+    The hostile cases: an RGB pixel 100 standard deviations away, whose density is 0.0 in
+    float64 but whose log-density (about -5000) is an ordinary number, and two 50-D
+    covariances whose determinants (about 1e-400 and 1e400) underflow and overflow, while
+    their logs (about -920 and 920) are ordinary numbers: ``np.log(np.linalg.det(cov))``
+    fails there, a Cholesky factor or ``np.linalg.slogdet`` does not.
     """
-    cov2 = np.array([[2.0, 0.8], [0.8, 1.0]])
-    cases = [
-        ("1-D standard normal", np.array([[0.0], [1.0], [-2.0]]), np.array([0.0]), np.array([[1.0]])),
-        ("1-D, variance 9", np.array([[10.0], [13.0]]), np.array([10.0]), np.array([[9.0]])),
-        ("2-D, correlated covariance", np.array([[0.0, 0.0], [1.0, -1.0], [3.0, 2.0]]), np.array([0.5, 0.0]), cov2),
-        ("RGB pixel far from a tight component", np.array([[40.0, 200.0, 40.0], [201.0, 40.0, 41.0]]),
-         np.array([200.0, 40.0, 40.0]), np.eye(3) * 4.0),
-    ]
-    for label, X, mean, cov in cases:
+    for label, X, mean, cov in _log_gaussian_cases():
         expected = multivariate_normal(mean, cov).logpdf(X).reshape(-1)
         got = s.call(fn, _Case(label, [("X", X), ("mean", mean), ("cov", cov)]))
         g = _array(got, expected.shape, "your result")
         if _close(g, expected):
             continue
-        d = X.shape[1]
-        diff = g - expected
-        if np.isneginf(g).any():
-            hint = ("-inf: you took the log of a density that had underflowed to 0.0. Never compute "
-                    "the density itself: write the log-density directly from the formula.")
-        elif not np.isfinite(g).all():
-            hint = ("NaN or inf: look for a log of a negative number or 0/0; the log-density is "
-                    "finite for every point.")
-        elif _close(diff, np.full_like(diff, diff[0])):
-            c = abs(diff[0])
-            if np.isclose(c, 0.5 * d * np.log(2 * np.pi)) or np.isclose(c, d * np.log(2 * np.pi)):
-                hint = "off by a constant equal to the d log(2 pi) term: check it is there, once, with the -1/2."
-            else:
-                hint = ("off by the same constant for every point: check the normalising terms "
-                        "-1/2 d log(2 pi) and -1/2 log det Sigma.")
-        else:
-            hint = ("the error depends on the point: check the quadratic form (x_i - mu)^T Sigma^-1 (x_i - mu) "
-                    "(with the -1/2, the full inverse or a Cholesky solve, not just the diagonal).")
-        raise _Fail(hint, expected, g)
+        raise _Fail(_log_gaussian_hint(g, expected, X.shape[1], cov), expected, g)
 
 
 # ============================================================================================
@@ -231,7 +253,7 @@ def check_e_step(s, fn):
                 raise _Fail(f"you returned a tuple of {len(got)} items; return the responsibilities, "
                             "or the tuple (responsibilities, log_likelihood).", got=got)
             got, got_ll = got[0], (got[1] if len(got) == 2 else None)
-        g = _array(got, expected.shape, "the responsibilities")
+        g = _array(got, expected.shape, "the responsibilities", "one row per point, one column per component")
         if not _close(g, expected):
             raise _Fail(_responsibility_hint(X, g, w, mu, cov, expected), expected, g)
         if got_ll is not None:
@@ -250,6 +272,53 @@ def _m_step(X, resp):
     means = resp.T @ X / Nk[:, None]
     covs = np.stack([(resp[:, k, None] * (X - means[k])).T @ (X - means[k]) / Nk[k] for k in range(resp.shape[1])])
     return Nk / Nk.sum(), means, covs
+
+
+_BROADCAST = ("N_k = resp.sum(axis=0) has shape (K,) and resp.T @ X has shape (K, d): numpy lines up "
+              "the LAST axes, so dividing one by the other fails, or, when d = 1, silently makes a (K, K) "
+              "array. Give N_k a column axis to divide each row k by N_k: means = resp.T @ X / Nk[:, None] "
+              "(and Nk[:, None, None] for the (K, d, d) covariances).")
+
+
+def _m_step_crash_hint(exc):
+    """The shapes hint when numpy could not broadcast the student's arrays together."""
+    return _BROADCAST if isinstance(exc, ValueError) and "broadcast" in str(exc) else ""
+
+
+def _m_step_part(value, e, part, resp):
+    """One returned part as an array of the expected shape; the means' shape slips explained."""
+    if part != "means":
+        return _array(value, e.shape, f"the {part}")
+    a = _floats(value, "the means")
+    K = resp.shape[1]
+    if a.shape == (K, K) and e.shape == (K, 1):
+        raise _Fail(f"the means have shape {a.shape} instead of {e.shape}. " + _BROADCAST, e, a, part=part)
+    return _shaped(a, e.shape, "the means", value, "one row per component, one column per feature")
+
+
+def _m_step_hint(part, g, e, X, resp):
+    """Why one part of the M-step's answer is wrong: the usual slips, recomputed."""
+    Xf = X.astype(np.float64)
+    Nk = resp.sum(axis=0)
+    if not np.isfinite(g).all():
+        return f"the {part} hold NaN or inf: a division by N_k = 0, or an overflow?"
+    if part == "weights":
+        return ("the weights must sum to 1: pi_k = N_k / N." if _close(g, Nk)
+                else "pi_k = N_k / N with N_k = sum_i r_ik (sum each column of resp).")
+    if part == "means":
+        return ("you forgot to divide by N_k = sum_i r_ik." if _close(g, resp.T @ Xf)
+                else "mu_k = sum_i r_ik x_i / N_k: a weighted average of the points.")
+    unbiased = e * Nk[:, None, None] / (Nk[:, None, None] - 1)
+    if X.dtype == np.uint8 and not _close(g, unbiased):
+        return ("the data are uint8 and products like 200 * 200 wrap around: convert "
+                "with X = X.astype(float) before squaring.")
+    if _close(g, unbiased):
+        return "divide by N_k, not N_k - 1: EM needs the maximum-likelihood covariance."
+    if _close(g, np.einsum("nk,na,nb->kab", resp, Xf, Xf) / Nk[:, None, None]):
+        return "you forgot to subtract the mean: use (x_i - mu_k)(x_i - mu_k)^T with the NEW mu_k."
+    if _close(g, e * Nk[:, None, None]):
+        return "you forgot to divide the covariance by N_k."
+    return "Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k, an outer product per point."
 
 
 @_checker("m_step", 3)
@@ -277,36 +346,12 @@ def check_m_step(s, fn):
     ]
     for label, X, resp in cases:
         expected = _m_step(X, resp)
-        got = s.call(fn, _Case(label, [("X", X), ("resp", resp)]))
+        got = s.call(fn, _Case(label, [("X", X), ("resp", resp)]), hint=_m_step_crash_hint)
         parts = _items(got, ("weights", "means", "covariances"))
-        Xf = X.astype(np.float64)
-        Nk = resp.sum(axis=0)
         for part, value, e in zip(("weights", "means", "covariances"), parts, expected):
-            g = _array(value, e.shape, f"the {part}")
-            if _close(g, e):
-                continue
-            if not np.isfinite(g).all():
-                hint = f"the {part} hold NaN or inf: a division by N_k = 0, or an overflow?"
-            elif part == "weights":
-                hint = ("the weights must sum to 1: pi_k = N_k / N." if _close(g, Nk)
-                        else "pi_k = N_k / N with N_k = sum_i r_ik (sum each column of resp).")
-            elif part == "means":
-                hint = ("you forgot to divide by N_k = sum_i r_ik." if _close(g, resp.T @ Xf)
-                        else "mu_k = sum_i r_ik x_i / N_k: a weighted average of the points.")
-            else:
-                uncentred = np.einsum("nk,na,nb->kab", resp, Xf, Xf) / Nk[:, None, None]
-                if X.dtype == np.uint8 and not _close(g, e * Nk[:, None, None] / (Nk[:, None, None] - 1)):
-                    hint = ("the data are uint8 and products like 200 * 200 wrap around: convert "
-                            "with X = X.astype(float) before squaring.")
-                elif _close(g, e * Nk[:, None, None] / (Nk[:, None, None] - 1)):
-                    hint = "divide by N_k, not N_k - 1: EM needs the maximum-likelihood covariance."
-                elif _close(g, uncentred):
-                    hint = "you forgot to subtract the mean: use (x_i - mu_k)(x_i - mu_k)^T with the NEW mu_k."
-                elif _close(g, e * Nk[:, None, None]):
-                    hint = "you forgot to divide the covariance by N_k."
-                else:
-                    hint = "Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k, an outer product per point."
-            raise _Fail(hint, e, g, part=part)
+            g = _m_step_part(value, e, part, resp)
+            if not _close(g, e):
+                raise _Fail(_m_step_hint(part, g, e, X, resp), e, g, part=part)
 
 
 # ============================================================================================

@@ -75,8 +75,8 @@ def _catch_all_line(thread):
     while frame is not None:
         code = frame.f_code
         if not code.co_filename.startswith(("<frozen", sys.prefix, _GMMLIB)):
-            # the function's lines up to the one now running
-            for n in range(frame.f_lineno, code.co_firstlineno - 1, -1):
+            last = max((line for _, _, line in code.co_lines() if line), default=code.co_firstlineno)
+            for n in range(code.co_firstlineno, last + 1):  # every line of the running function
                 line = linecache.getline(code.co_filename, n, frame.f_globals)
                 if _CATCH_ALL.match(line):
                     return f" (in {code.co_name}, line {n}: `{line.strip()[:60]}`)"

@@ -68,21 +68,25 @@ def _first_flip(weights, means, variances):
     return int(dark_side + np.argmax(labels[dark_side:] == bright))
 
 
-@_checker("threshold", 4)
+@_checker("threshold", 5)
 def check_threshold(s, fn):
     """Check ``fn(weights, means, variances) -> int``: where a two-class segmentation switches.
 
     For a 1-D mixture of two Gaussians (arrays of length 2), return the smallest intensity t
     between the two means at which the brighter component has the larger posterior
     pi_k N(t | mu_k, sigma_k^2). The reference scans the 256 levels with ``gmmlib.Mixture.predict``.
-    Hostile cases: unequal weights (the threshold moves away from the heavier component) and
-    unequal variances (it is no longer the midpoint of the means).
+    Hostile cases: unequal weights (the threshold moves away from the heavier component),
+    unequal variances (it is no longer the midpoint of the means), and a narrow dark component
+    beside a wide bright one (means 10 and 100, variances 4 and 2500): the wide one's heavier
+    tail also wins far below the dark mean, at levels 0..3, so a scan that starts at level 0
+    returns 0 instead of the switch between the means, 17.
     """
     cases = [
         ("equal weights and variances", [0.5, 0.5], [50.0, 151.0], [400.0, 400.0]),
         ("unequal weights", [0.9, 0.1], [50.0, 150.0], [400.0, 400.0]),
         ("unequal variances", [0.5, 0.5], [40.0, 160.0], [100.0, 900.0]),
         ("components listed bright first", [0.3, 0.7], [180.0, 60.0], [300.0, 600.0]),
+        ("a narrow dark and a wide bright component", [0.5, 0.5], [10.0, 100.0], [4.0, 2500.0]),
     ]
     for label, w, mu, var in cases:
         w, mu, var = np.array(w), np.array(mu), np.array(var)
@@ -97,6 +101,10 @@ def check_threshold(s, fn):
         elif abs(g - mid) <= 1 and abs(expected - mid) > 1:
             hint = ("that is the midpoint of the means; the posteriors also depend on the weights and "
                     "the variances: compare pi_1 N(t | mu_1, sigma_1^2) with pi_2 N(t | mu_2, sigma_2^2).")
+        elif g < mu.min():
+            hint = (f"level {g} lies below the darker mean {_num(mu.min())}: the wide bright component's "
+                    "tail is heavier there, so its posterior wins far out in the dark too, but that is "
+                    "not where the two classes switch. Start the scan at the darker mean.")
         elif abs(g - expected) == 1:
             hint = ("off by one: return the FIRST level t (scanning up from the darker mean) where the "
                     "brighter component's posterior is larger.")
@@ -177,7 +185,7 @@ def _check_e_step_1d(s, e_step):
         resp, log_p, a = _e_step_1d(x, w, mu, var)
         got = s.call(e_step, _Case(label, [("x", x), ("weights", w), ("means", mu), ("variances", var)]))
         r_got, lp_got = _items(got, ("resp", "log_p"), "your E-step")
-        g = _array(r_got, resp.shape, "the responsibilities (first item)")
+        g = _array(r_got, resp.shape, "the responsibilities (first item)", "one row per level, one column per component")
         if not _close(g, resp):
             hint = _e_step_hint(g, a, resp, len(w))
             if hint is None and _close(g, _e_step_1d(x, w, mu, np.sqrt(var))[0]):
