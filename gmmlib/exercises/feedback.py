@@ -222,7 +222,7 @@ def _error_hint(exc, n_args, arg_names, hint=""):
     if isinstance(exc, (SystemExit, KeyboardInterrupt)):
         return f"your function stopped the program ({type(exc).__name__}): return a value instead."
     try:
-        text = str(exc)
+        text = str(exc).strip()
     except Exception:
         text = "(no message)"
     if len(text) > 200:
