@@ -488,7 +488,7 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
     marker, = ax.plot([], [], "o", color=MARKER_COLOUR, markersize=9)
     if t is not None:
         marker.set_data([t], [ll[t]])
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.set_title("log-likelihood")
     ax.set_xlabel("EM iteration")
     log_likelihood_units(ax, ll)

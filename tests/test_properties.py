@@ -77,7 +77,8 @@ def test_painless_em_keeps_its_invariants(case):
     if res.converged:  # converged only after a non-negative gain below tol, without a guard event
         gain = obj[-1] - obj[-2]
         total = len(X) if weights is None else weights.sum()
-        assert -ROUNDING * (abs(obj[-2]) + total) <= gain < 1e-4 * abs(obj[-2])
+        # tol=1e-4 per unit of weight; a decrease of 1e-8 per point is rounding at most
+        assert -1e-8 * total <= gain < 1e-4 * total
         assert res.n_iter not in guarded
     assert res.converged == (res.status == "converged")
 
