@@ -1,7 +1,10 @@
 """The checkers of notebook 06: the whitening transform and the log-likelihood ratio of two
 colour models."""
+import functools
+
 import numpy as np
 
+from .. import steps
 from ..mixture import Mixture
 from .answers import _Fail, _array, _close, _items
 from .session import _Case, _checker
@@ -100,9 +103,33 @@ def check_whiten(s, fn):
             raise _Fail(hint, np.where(constant, 0.0, (Xf - mean) / np.where(constant, 1.0, std)), Z, part="Z")
 
 
+def _log_density(X, mixture):
+    """log p(x_i) of a mixture, from ``gmmlib.steps.e_step``."""
+    return steps.e_step(X, mixture.weights, mixture.means, mixture.covariances)[1]
+
+
+@functools.lru_cache(maxsize=None)
+def _ratio_cases():
+    """(label, X, foreground, background, expected ratio), computed once: a student's function
+    only ever sees copies."""
+    fg = Mixture([0.7, 0.3], [[220.0, 60, 50], [240, 200, 180]], [np.eye(3) * 25.0, np.eye(3) * 30.0])
+    bg = Mixture([0.5, 0.5], [[30.0, 30, 40], [90, 120, 200]], [np.eye(3) * 20.0, np.diag([40.0, 40, 60])])
+    # skin under two lights, and a backdrop of two close greys: each pixel is near both components
+    fg2 = Mixture([0.5, 0.5], [[200.0, 150, 120], [210, 160, 130]], [np.eye(3) * 100.0] * 2)
+    bg2 = Mixture([0.6, 0.4], [[120.0, 120, 120], [130, 130, 130]], [np.eye(3) * 150.0] * 2)
+    cases = [
+        ("pixels near either model", np.array([[225.0, 65, 55], [32, 28, 45], [100, 110, 190]]), fg, bg),
+        ("a pixel far from both (pure green)", np.array([[0.0, 255, 0], [240, 205, 175]]), fg, bg),
+        ("models whose components overlap", np.array([[205.0, 155, 125], [125, 125, 125], [160, 140, 125]]),
+         fg2, bg2),
+    ]
+    return [(label, X, fg, bg, _log_density(X, fg) - _log_density(X, bg)) for label, X, fg, bg in cases]
+
+
 def _ratio_hint(g, expected, X, fg, bg):
     """Why the ratio g differs from log p_fg - log p_bg: the usual slips, recomputed."""
-    by_max = fg.weighted_log_density(X).max(axis=1) - bg.weighted_log_density(X).max(axis=1)
+    by_max = (steps.log_joint(X, fg.weights, fg.means, fg.covariances).max(axis=1)
+              - steps.log_joint(X, bg.weights, bg.means, bg.covariances).max(axis=1))
     if not np.isfinite(g).all():
         return ("not finite: a density underflowed to 0.0 (then log 0 = -inf, x / 0 = inf, 0 / 0 = "
                 "NaN). Stay in logs: log p(x_i) = logsumexp_k (log pi_k + log N(x_i | mu_k, Sigma_k)), "
@@ -122,24 +149,12 @@ def check_log_likelihood_ratio(s, fn):
 
     ``foreground`` and ``background`` are ``gmmlib.Mixture`` objects; a pixel is foreground
     when the ratio is > 0. Use the mixtures' log-densities (``Mixture.log_density``) or your own
-    logsumexp. The hostile cases: a pixel far from both models, where both densities are 0.0
+    logsumexp. The reference is ``gmmlib.steps.e_step``'s log p(x_i). The hostile cases: a pixel far from both models, where both densities are 0.0
     and the linear-domain ratio is 0/0 = NaN while the log ratio is a finite number, and models
     whose components overlap, where keeping only the largest component (max_k in place of
     logsumexp_k) is off by up to log K.
     """
-    fg = Mixture([0.7, 0.3], [[220.0, 60, 50], [240, 200, 180]], [np.eye(3) * 25.0, np.eye(3) * 30.0])
-    bg = Mixture([0.5, 0.5], [[30.0, 30, 40], [90, 120, 200]], [np.eye(3) * 20.0, np.diag([40.0, 40, 60])])
-    # skin under two lights, and a backdrop of two close greys: each pixel is near both components
-    fg2 = Mixture([0.5, 0.5], [[200.0, 150, 120], [210, 160, 130]], [np.eye(3) * 100.0] * 2)
-    bg2 = Mixture([0.6, 0.4], [[120.0, 120, 120], [130, 130, 130]], [np.eye(3) * 150.0] * 2)
-    cases = [
-        ("pixels near either model", np.array([[225.0, 65, 55], [32, 28, 45], [100, 110, 190]]), fg, bg),
-        ("a pixel far from both (pure green)", np.array([[0.0, 255, 0], [240, 205, 175]]), fg, bg),
-        ("models whose components overlap", np.array([[205.0, 155, 125], [125, 125, 125], [160, 140, 125]]),
-         fg2, bg2),
-    ]
-    for label, X, fg, bg in cases:
-        expected = fg.log_density(X) - bg.log_density(X)
+    for label, X, fg, bg, expected in _ratio_cases():
         got = s.call(fn, _Case(label, [("X", X), ("foreground", fg), ("background", bg)]))
         g = _array(got, expected.shape, "your ratio")
         if _close(g, expected):

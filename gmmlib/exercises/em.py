@@ -2,8 +2,8 @@
 the M-step and the covariance guard's RCOND."""
 import numpy as np
 from scipy.special import logsumexp as scipy_logsumexp
-from scipy.stats import multivariate_normal
 
+from .. import steps
 from .answers import _Fail, _array, _close, _floats, _items, _number, _same, _shaped
 from .feedback import _num
 from .session import _Case, _checker
@@ -140,7 +140,8 @@ def _log_gaussian_hint(g, expected, d, cov):
 def check_log_gaussian(s, fn):
     """Check ``fn(X, mean, cov) -> (N,)``: log N(x_i | mu, Sigma) for each row x_i of X (N, d).
 
-    The reference is ``scipy.stats.multivariate_normal.logpdf``. The formula:
+    The reference is ``gmmlib.steps.log_gaussian`` (tests hold it to scipy's
+    ``multivariate_normal.logpdf``). The formula:
     log N(x | mu, Sigma) = -1/2 [d log(2 pi) + log det Sigma + (x - mu)^T Sigma^-1 (x - mu)].
     The hostile cases: an RGB pixel 100 standard deviations away, whose density is 0.0 in
     float64 but whose log-density (about -5000) is an ordinary number, and two 50-D
@@ -149,7 +150,7 @@ def check_log_gaussian(s, fn):
     fails there, a Cholesky factor or ``np.linalg.slogdet`` does not.
     """
     for label, X, mean, cov in _log_gaussian_cases():
-        expected = multivariate_normal(mean, cov).logpdf(X).reshape(-1)
+        expected = steps.log_gaussian(X, mean, cov)
         got = s.call(fn, _Case(label, [("X", X), ("mean", mean), ("cov", cov)]))
         g = _array(got, expected.shape, "your result")
         if _close(g, expected):
@@ -160,11 +161,6 @@ def check_log_gaussian(s, fn):
 # ============================================================================================
 # E-step and M-step (notebooks 01, 03)
 
-def _weighted_log_densities(X, weights, means, covs):
-    """a_ik = log pi_k + log N(x_i | mu_k, Sigma_k), shape (N, K)."""
-    with np.errstate(divide="ignore"):
-        return np.column_stack([np.log(w) + multivariate_normal(m, c).logpdf(X).reshape(-1)
-                                for w, m, c in zip(weights, means, covs)])
 
 
 def _e_step_hint(g, a, expected, K):
@@ -204,12 +200,11 @@ def _e_step_hint(g, a, expected, K):
 
 def _responsibility_hint(X, g, weights, means, covs, expected):
     K = len(weights)
-    a = _weighted_log_densities(X, weights, means, covs)
+    a = steps.log_joint(X, weights, means, covs)
     hint = _e_step_hint(g, a, expected, K)
     if hint:
         return hint
-    uniform = _weighted_log_densities(X, np.full(K, 1.0 / K), means, covs)
-    uniform = np.exp(uniform - scipy_logsumexp(uniform, axis=1, keepdims=True))
+    uniform = steps.e_step(X, np.full(K, 1.0 / K), means, covs)[0]
     if not np.allclose(weights, weights[0]) and _close(g, uniform):
         return "you forgot the mixing weights: the numerator is pi_k N(x_i | mu_k, Sigma_k), not N(x_i | mu_k, Sigma_k)."
     return "compare one row by hand with r_ik = pi_k N(x_i | mu_k, Sigma_k) / sum_j pi_j N(x_i | mu_j, Sigma_j)."
@@ -225,7 +220,7 @@ def check_e_step(s, fn):
     is the total sum_i log p(x_i) (a number) or the per-point log p(x_i) (N,); it is checked too.
     The hostile case holds points more than 100 standard deviations from both components: in
     the linear domain their responsibilities are 0/0 = NaN (or 0 with a padded denominator);
-    in the log domain they are fine.
+    in the log domain they are fine. The reference is ``gmmlib.steps.e_step``.
     """
     rng = np.random.default_rng(0)
     X1 = np.r_[rng.normal(0, 1, 6), rng.normal(5, 1, 6)][:, None].round(2)
@@ -243,9 +238,7 @@ def check_e_step(s, fn):
          np.array([[200.0, 40, 40], [40, 40, 200]]), np.array([np.eye(3) * 4.0] * 2)),
     ]
     for label, X, w, mu, cov in cases:
-        a = _weighted_log_densities(X, w, mu, cov)
-        ll = scipy_logsumexp(a, axis=1)
-        expected = np.exp(a - ll[:, None])
+        expected, ll = steps.e_step(X, w, mu, cov)
         got = s.call(fn, _Case(label, [("X", X), ("weights", w), ("means", mu), ("covariances", cov)]))
         got_ll = None
         if isinstance(got, tuple):
@@ -266,12 +259,6 @@ def check_e_step(s, fn):
                             exp_ll, gl, part="log-likelihood")
 
 
-def _m_step(X, resp):
-    X = np.asarray(X, dtype=np.float64)
-    Nk = resp.sum(axis=0)
-    means = resp.T @ X / Nk[:, None]
-    covs = np.stack([(resp[:, k, None] * (X - means[k])).T @ (X - means[k]) / Nk[k] for k in range(resp.shape[1])])
-    return Nk / Nk.sum(), means, covs
 
 
 _BROADCAST = ("N_k = resp.sum(axis=0) has shape (K,) and resp.T @ X has shape (K, d): numpy lines up "
@@ -329,7 +316,7 @@ def check_m_step(s, fn):
     weights (K,) pi_k = N_k / N, means (K, d) mu_k = sum_i r_ik x_i / N_k and covariances
     (K, d, d) Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k with N_k = sum_i r_ik (the
     maximum-likelihood estimate: divide by N_k, not N_k - 1). The hostile case gives uint8
-    pixels: 200 * 200 wraps around in uint8.
+    pixels: 200 * 200 wraps around in uint8. The reference is ``gmmlib.steps.m_step``.
     """
     rng = np.random.default_rng(1)
     X1 = np.r_[rng.normal(0, 1, 5), rng.normal(6, 2, 5)][:, None].round(2)
@@ -345,7 +332,7 @@ def check_m_step(s, fn):
         ("uint8 RGB pixels", X3, r3),
     ]
     for label, X, resp in cases:
-        expected = _m_step(X, resp)
+        expected = steps.m_step(X, resp)
         got = s.call(fn, _Case(label, [("X", X), ("resp", resp)]), hint=_m_step_crash_hint)
         parts = _items(got, ("weights", "means", "covariances"))
         for part, value, e in zip(("weights", "means", "covariances"), parts, expected):

@@ -3,10 +3,8 @@ EM on a histogram (the loop, and its E- and M-step parts)."""
 import functools
 
 import numpy as np
-from scipy.special import logsumexp as scipy_logsumexp
-from scipy.stats import norm
 
-from ..mixture import Mixture
+from .. import steps
 from .answers import _Fail, _array, _close, _floats, _integer, _items
 from .em import _e_step_hint
 from .feedback import _num
@@ -61,10 +59,14 @@ def _levels(counts):
 
 
 def _first_flip(weights, means, variances):
-    m = Mixture(weights, np.reshape(means, (-1, 1)), np.reshape(variances, (-1, 1, 1)))
-    bright = int(np.argmax(m.means[:, 0]))
-    labels = m.predict(np.arange(256.0))
-    dark_side = int(np.ceil(m.means[:, 0].min()))
+    """The first level from the darker mean up whose maximum-posterior class is the brighter one."""
+    means = np.asarray(means, dtype=np.float64)
+    levels = np.arange(256.0)[:, None]
+    a = steps.log_joint(levels, np.asarray(weights, dtype=np.float64), means[:, None],
+                        np.reshape(variances, (-1, 1, 1)))
+    bright = int(np.argmax(means))
+    labels = np.argmax(a, axis=1)  # ties go to the lower index, as Mixture.predict
+    dark_side = int(np.ceil(means.min()))
     return int(dark_side + np.argmax(labels[dark_side:] == bright))
 
 
@@ -74,7 +76,7 @@ def check_threshold(s, fn):
 
     For a 1-D mixture of two Gaussians (arrays of length 2), return the smallest intensity t
     between the two means at which the brighter component has the larger posterior
-    pi_k N(t | mu_k, sigma_k^2). The reference scans the 256 levels with ``gmmlib.Mixture.predict``.
+    pi_k N(t | mu_k, sigma_k^2). The reference scans the 256 levels with ``gmmlib.steps.log_joint``.
     Hostile cases: unequal weights (the threshold moves away from the heavier component),
     unequal variances (it is no longer the midpoint of the means), and a narrow dark component
     beside a wide bright one (means 10 and 100, variances 4 and 2500): the wide one's heavier
@@ -114,36 +116,44 @@ def check_threshold(s, fn):
         raise _Fail(hint, expected, g)
 
 
-def _em_1d_reference(x, c, weights, means, variances, max_iter, tol):
-    """gmmlib's EM from the same start, stopped by the exercise's rule.
-
-    ``painless_em`` runs exactly ``max_iter`` iterations (``tol=None``) with no regularisation;
-    the rule "stop at the first t >= 1 with L_t - L_{t-1} < tol |L_{t-1}|" is then applied to its
-    history, so the reference does not depend on how painless_em itself decides to stop.
-    Returns (weights, means, variances, log-likelihoods L_0..L_T).
-    """
-    from ..painless import painless_em
-    start = Mixture(weights, np.reshape(means, (-1, 1)), np.reshape(variances, (-1, 1, 1)))
-    run = painless_em(x, len(weights), weights=c, init=start, tol=None, max_iter=max_iter, reg_covar=0.0, prior=0)
-    L = np.asarray(run.history.log_likelihood, dtype=np.float64)
-    T = next((t for t in range(1, len(L)) if L[t] - L[t - 1] < tol * abs(L[t - 1])), len(L) - 1)
-    m = run.history.mixture(T)
-    return m.weights, m.means[:, 0], m.covariances[:, 0, 0], L[: T + 1]
-
-
 def _e_step_1d(x, weights, means, variances):
-    with np.errstate(divide="ignore"):
-        a = np.log(weights) + norm.logpdf(x[:, None], means, np.sqrt(variances))
-    log_p = scipy_logsumexp(a, axis=1)
-    return np.exp(a - log_p[:, None]), log_p, a
+    """``steps.e_step`` on levels x: (resp (N, K), log_p (N,), log joint a (N, K))."""
+    X, mu, cov = x[:, None], np.reshape(means, (-1, 1)), np.reshape(variances, (-1, 1, 1))
+    resp, log_p = steps.e_step(X, weights, mu, cov)
+    return resp, log_p, steps.log_joint(X, weights, mu, cov)
 
 
 def _m_step_1d(x, c, resp):
-    cr = resp * c[:, None]
-    Nk = cr.sum(axis=0)
-    means = cr.T @ x / Nk
-    variances = (cr * (x[:, None] - means) ** 2).sum(axis=0) / Nk
-    return Nk / Nk.sum(), means, variances
+    """``steps.m_step`` on levels x with counts c: (weights, means, variances), each (K,)."""
+    weights, means, covs = steps.m_step(x[:, None], resp, sample_weight=c)
+    return weights, means[:, 0], covs[:, 0, 0]
+
+
+def _em_1d_reference(x, c, weights, means, variances, max_iter, tol):
+    """The exercise's loop written with gmmlib.steps: (weights, means, variances, [L_0..L_T]).
+
+    From the given start: an E-step gives L_t = sum_i c_i log p(x_i); stop at the first t >= 1
+    with L_t - L_{t-1} < tol |L_{t-1}|, or at t = max_iter; otherwise an M-step with the counts.
+    The parameters returned are those L_T was computed with.
+    """
+    params, L = (weights, means, variances), []
+    for t in range(max_iter + 1):
+        resp, log_p, _ = _e_step_1d(x, *params)
+        L.append(float(c @ log_p))
+        if t == max_iter or t > 0 and L[t] - L[t - 1] < tol * abs(L[t - 1]):
+            break
+        params = _m_step_1d(x, c, resp)
+    return (*params, np.array(L))
+
+
+def _unweighted_fit_log_likelihoods(x, c, start, n):
+    """L_0..L_{n-1} (with the counts) of the iterates of an EM whose M-step forgets the counts."""
+    params, L = start, []
+    for _ in range(n):
+        resp, log_p, _ = _e_step_1d(x, *params)
+        L.append(float(c @ log_p))
+        params = _m_step_1d(x, np.ones_like(c), resp)
+    return np.array(L)
 
 
 @functools.lru_cache(maxsize=None)
@@ -173,6 +183,13 @@ def _em_cases(include_cameraman=True):
                                   (3, 4, "the cameraman histogram, K = 3, max_iter = 4")):
             cases.append((name, xc, cc, *_equal_range_start(xc, cc, K), max_iter, 1e-4))
     return cases
+
+
+@functools.lru_cache(maxsize=None)
+def _em_references():
+    """[(case, reference)] for every case of _em_cases, computed once (never shown to a student
+    function, so never changed by one)."""
+    return [(case, _em_1d_reference(*case[1:])) for case in _em_cases()]
 
 
 def _check_e_step_1d(s, e_step):
@@ -237,8 +254,9 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
     L_t - L_{t-1} < tol |L_{t-1}| or when t = max_iter; otherwise an M-step with the counts.
     Return the parameters L_T was computed with and the list [L_0, ..., L_T].
 
-    The reference is ``gmmlib.painless_em`` on the same levels and counts from the same start
-    (for the cameraman: ``histogram_em``'s equal-range start). Pass your parts too,
+    The reference is this loop written with ``gmmlib.steps.e_step`` and ``m_step`` on the same
+    levels and counts from the same start (for the cameraman: ``histogram_em``'s equal-range
+    start). Pass your parts too,
     ``e_step=`` ``fn(x, weights, means, variances) -> (resp, log_p)`` and ``m_step=``
     ``fn(x, c, resp) -> (weights, means, variances)``, and they are checked first, so a
     failure points at the part that is wrong.
@@ -247,8 +265,7 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
         _check_e_step_1d(s, e_step)
     if m_step is not None:
         _check_m_step_1d(s, m_step)
-    for label, x, c, w, mu, var, max_iter, tol in _em_cases():
-        ew, emu, evar, eL = _em_1d_reference(x, c, w, mu, var, max_iter, tol)
+    for (label, x, c, w, mu, var, max_iter, tol), (ew, emu, evar, eL) in _em_references():
         case = _Case(label, [("x", x), ("c", c), ("weights", w), ("means", mu), ("variances", var),
                              ("max_iter", max_iter), ("tol", tol)])
         got = s.call(fn, case)
@@ -310,14 +327,9 @@ def _em_trajectory_hint(x, c, w, mu, var, max_iter, tol, L, eL):
                     "by the first E-step before any M-step.")
         return ("L_0, the log-likelihood of the start, is wrong: L_0 = sum_i c_i log p(x_i) with "
                 "log p(x_i) = logsumexp_k (log pi_k + log N(x_i | mu_k, sigma_k^2)).")
-    unweighted = _em_1d_reference(x, np.ones_like(c), w, mu, var, max_iter, 0.0)
+    unweighted = _em_1d_reference(x, np.ones_like(c), w, mu, var, min(max_iter, L.size - 1), 0.0)
     # L of the unweighted fit's parameters, weighted: what a loop that forgets c_i in the M-step logs
-    plain_L = []
-    from ..painless import painless_em
-    start = Mixture(w, np.reshape(mu, (-1, 1)), np.reshape(var, (-1, 1, 1)))
-    run = painless_em(x, len(w), init=start, tol=None, max_iter=max(L.size - 1, 1), reg_covar=0.0, prior=0)
-    for k in range(min(L.size, len(run.history))):
-        plain_L.append(run.history.mixture(k).log_likelihood(x, c))
+    plain_L = _unweighted_fit_log_likelihoods(x, c, (w, mu, var), max(L.size, 2))
     m = min(L.size, len(plain_L))
     if m > 1 and _close(L[:m], plain_L[:m], rtol=1e-7) or (
             L.size == unweighted[3].size and _close(L, unweighted[3], rtol=1e-7)):
