@@ -2,9 +2,9 @@
 
 Each ``check_*`` function calls your function on a few cases, the friendly ones first and then
 hostile ones (numbers that underflow, a singular matrix, uint8 pixels...), compares the answer
-with a trusted reference (scipy, OpenCV, or gmmlib itself) and prints either a short "correct"
-line or the case that failed: its inputs, what was expected, what your function returned, and
-a hint about where to look.
+with a trusted reference (the textbook steps of ``gmmlib.steps``, scipy, OpenCV) and prints
+either a short "correct" line or the case that failed: its inputs, what was expected, what your
+function returned, and a hint about where to look.
 
     >>> from gmmlib.exercises import check_logsumexp
     >>> _ = check_logsumexp(lambda a: np.log(np.sum(np.exp(a))))  # doctest: +ELLIPSIS
