@@ -16,9 +16,6 @@ from .feedback import _show
 # Nothing here is called by a student: the graders in the sibling modules use it.
 __all__ = []
 
-# ============================================================================================
-# Reading the student's answer: every value is validated before it is used
-
 class _Fail(Exception):
     """Internal: a case failed; carries what the feedback should say."""
 

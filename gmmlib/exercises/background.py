@@ -12,9 +12,6 @@ from .session import _Case, _checker
 __all__ = ["check_first_match", "check_frames_to_absorb", "check_mog2_masks"]
 
 
-# ============================================================================================
-# the per-pixel background model and MOG2 (notebook 07)
-
 @functools.lru_cache(maxsize=None)
 def _absorbed_after(alpha, T, w0, steady=200, after=120):
     """Frames until gmmlib's BackgroundModel stops calling a still object foreground (one pixel)."""

@@ -12,9 +12,6 @@ from .session import _Case, _checker
 __all__ = ["check_log_likelihood_ratio", "check_whiten"]
 
 
-# ============================================================================================
-# whitening and the colour model (notebook 06)
-
 def _whiten_cases():
     rng = np.random.default_rng(3)
     return [

@@ -87,9 +87,8 @@ def check_n_parameters(s, fn):
         raise _Fail(hint, expected, g)
 
 
-# --- notebook 04 ---
-# Counting the free parameters of each covariance type (notebook 04, exercise 3);
-# tests/test_exercises_04.py holds its detailed tests.
+# ============================================================================================
+# the free parameters of each covariance type (notebook 04, exercise 3)
 
 def _typed_mixture(K, d, covariance_type):
     """A valid mixture of the type (the reference count is its ``n_parameters``)."""

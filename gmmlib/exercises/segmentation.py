@@ -13,9 +13,6 @@ from .session import _Case, _checker
 __all__ = ["check_em_loop", "check_histogram", "check_threshold"]
 
 
-# ============================================================================================
-# the intensity histogram, the decision threshold and EM on counts (notebook 05)
-
 @_checker("histogram", 3)
 def check_histogram(s, fn):
     """Check ``fn(image) -> counts``: the (256,) pixel counts c_i of each level 0..255 of a uint8 image.

@@ -24,9 +24,6 @@ __all__ = []
 DEFAULT_TIMEOUT = 5.0
 
 
-# ============================================================================================
-# The checker machinery: cases, the session that calls the student, the safety net
-
 @dataclass
 class _Case:
     label: str

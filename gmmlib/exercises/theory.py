@@ -15,10 +15,6 @@ from .session import _Case, _checker
 __all__ = ["check_lower_bound"]
 
 
-# --- notebook 02 ---
-# Jensen's lower bound of notebook 02 (02_em_theory); tests/test_exercises_02.py holds its
-# detailed tests, tests/test_exercises.py the reference and wrong answers shared by every checker.
-
 def _bound_terms(q, log_joint, counts, entropy=1.0, weighted=True):
     """sum_i c_i sum_k q_ik (log_joint_ik - entropy * log q_ik), with 0 log 0 = 0.
 
