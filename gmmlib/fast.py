@@ -33,6 +33,8 @@ class QuadraticFeatures:
         self.Z = Z
         self.PhiT = np.vstack([Z[:, self.a].T * Z[:, self.b].T, Z.T, np.ones((1, N))])
         self.weights = None if np.all(weights == 1) else weights
+        # the M-step's sums are sum_i c_i r_ki phi_i = r @ (c phi)^T: the weights folded in once
+        self.PhiT_weighted = self.PhiT if self.weights is None else self.PhiT * self.weights
         self.sqmax = float(np.einsum("ij,ij->i", Z, Z).max())
         # flat positions of (a, b) and (b, a) in a d x d matrix, to fill covariances in one go
         self.upper = self.a * d + self.b
@@ -48,13 +50,19 @@ def log_density_expanded(feat, means, chol, log_weights=0.0):
     such a component (bound below) is recomputed in the Cholesky form.
     """
     K, d = means.shape
-    if d == 1:  # the Cholesky factor is the standard deviation: the exact form is as cheap
-        sd = chol[:, 0, 0]
-        out = feat.PhiT[1] - means
-        out /= sd[:, None]
-        out *= out
-        out *= -0.5
-        out += (log_weights - 0.5 * LOG_2PI - np.log(sd))[:, None]
+    if d == 1:  # P = 1 / sigma^2: the same expansion with scalars, no matrix inverse
+        sd, mu = chol[:, 0, 0], means[:, 0]
+        P = 1.0 / (sd * sd)
+        Pmu = P * mu
+        coef = np.empty((K, 3))
+        coef[:, 0] = -0.5 * P
+        coef[:, 1] = Pmu
+        coef[:, 2] = log_weights - 0.5 * LOG_2PI - np.log(sd) - 0.5 * Pmu * mu
+        out = coef @ feat.PhiT
+        if (P * feat.sqmax + Pmu * mu).max() > 1e-7 / (8 * EPS):  # the bound below, with d = 1
+            exact = P * feat.sqmax + Pmu * mu > 1e-7 / (8 * EPS)
+            out[exact] = (component_log_density(feat.Z, means[exact], chol[exact]).T
+                          + np.broadcast_to(log_weights, (K,))[exact, None])
         return out
     Linv = np.linalg.inv(chol)
     P = np.swapaxes(Linv, 1, 2) @ Linv
@@ -102,19 +110,19 @@ def m_step(feat, resp, reg, prior=None):
     its own mean.
     """
     K, d = resp.shape[0], feat.d
-    cr = resp if feat.weights is None else resp * feat.weights
-    if d == 1:  # the textbook two-pass form: exact, and only a few numpy calls
-        Nk = cr.sum(axis=1)
-        safe = np.where(Nk > 0, Nk, 1.0)
-        means = (cr @ feat.PhiT[1]) / safe
-        D = feat.PhiT[1] - means[:, None]
-        D *= D
-        D *= cr
-        var = D.sum(axis=1) / safe + reg[0, 0]
-        if prior is not None:
-            var += prior[0] / safe
+    moments = resp @ feat.PhiT_weighted.T  # (K, F): [sums of z_a z_b, sums of z, sum of weights]
+    if d == 1:  # the same moments with scalars: no d x d bookkeeping
+        m2, m1, Nk = moments.T
+        safe = np.maximum(Nk, 1e-300)  # an empty component: painless EM restarts it
+        means = m1 / safe
+        var = m2 / safe - means * means
+        # E[z^2] - mu^2 loses digits when var is tiny next to mu^2: recompute about the mean
+        if (1e-10 * var - EPS * (means * means + 1)).min() < 0:
+            for k in np.flatnonzero((1e-10 * var < EPS * (means * means + 1)) & (Nk > 0)):
+                D = feat.PhiT[1] - means[k]
+                var[k] = (resp[k] * feat.PhiT_weighted[-1] * D) @ D / Nk[k]
+        var += reg[0, 0] if prior is None else reg[0, 0] + prior[0] / safe
         return Nk, means[:, None], var[:, None, None]
-    moments = cr @ feat.PhiT.T  # (K, F): [sums of z_a z_b, sums of z, sum of weights]
     Nk = moments[:, -1].copy()
     safe = np.where(Nk > 0, Nk, 1.0)[:, None]
     means = moments[:, feat.n_pairs:-1] / safe
@@ -129,9 +137,10 @@ def m_step(feat, resp, reg, prior=None):
     small = 1e-10 * thinnest < EPS * (np.einsum("ka,ka->k", means, means) + 1)
     small &= Nk > 0
     for k in np.flatnonzero(small) if small.any() else ():
-        owned = np.flatnonzero(cr[k])  # a tight component owns few points: sum over those only
+        cr = resp[k] * feat.PhiT_weighted[-1]  # c_i r_ki
+        owned = np.flatnonzero(cr)  # a tight component owns few points: sum over those only
         D = feat.Z[owned] - means[k]
-        C = (D * cr[k, owned][:, None]).T @ D / Nk[k]
+        C = (D * cr[owned][:, None]).T @ D / Nk[k]
         covs[k] = 0.5 * (C + C.T)
     covs += reg
     if prior is not None:

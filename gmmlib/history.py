@@ -62,10 +62,13 @@ class History:
     objective: list = field(default_factory=list)
     covariance_type: str = "full"
 
-    def append(self, weights, means, covariances, log_likelihood=np.nan, objective=np.nan):
-        self.weights.append(np.array(weights, dtype=np.float64))
-        self.means.append(np.array(means, dtype=np.float64))
-        self.covariances.append(np.array(covariances, dtype=np.float64))
+    def append(self, weights, means, covariances, log_likelihood=np.nan, objective=np.nan, copy=True):
+        """Add one iteration; ``copy=False`` keeps the arrays themselves (an EM loop passes fresh
+        float64 arrays it never changes afterwards)."""
+        take = np.array if copy else np.asarray
+        self.weights.append(take(weights, dtype=np.float64))
+        self.means.append(take(means, dtype=np.float64))
+        self.covariances.append(take(covariances, dtype=np.float64))
         self.log_likelihood.append(float(log_likelihood))
         self.objective.append(float(objective))
 

@@ -229,7 +229,8 @@ def _em_run(s, weights_k, means, covs):
         ll = log_p.sum() if s.feat.weights is None else float(s.c @ log_p)  # whitened units
         obj = ll - prior_penalty(chol, s.lam)
         history.log_likelihood[-1], history.objective[-1] = ll + s.ll_shift, obj + s.ll_shift
-        if obj_prev is not None and _converged(s, obj - obj_prev, obj_prev, history.events_at(it - 1)):
+        guarded = bool(history.events) and history.events[-1].iteration == it - 1
+        if obj_prev is not None and _converged(s, obj - obj_prev, obj_prev, guarded):
             status = "converged"
             break
         if it > s.max_iter:
@@ -261,7 +262,7 @@ def _em_run(s, weights_k, means, covs):
         history.events.extend(GuardEvent(it, k, r, reason) for k, reason, r in events)
         means, covs, chol = new_means, new_covs, new_chol
         weights_k = Nk / Nk.sum()
-        history.append(weights_k, means, covs)
+        history.append(weights_k, means, covs, copy=False)  # fresh arrays, never changed again
         n_iter, obj_prev = it, obj
     history.freeze()
     history.means, history.covariances = s.W.from_white(history.means, history.covariances)
@@ -282,11 +283,11 @@ def _first_factors(s, covs):
     return chol, events
 
 
-def _converged(s, gain, obj_prev, events):
+def _converged(s, gain, obj_prev, guarded):
     """The stopping rule: a non-negative gain (up to rounding) below tol per unit of weight, and no
     guard event in the iteration that made it. ``gain`` and ``obj_prev`` are in whitened units,
     where rounding does not depend on the data's units either."""
-    if s.tol is None or events:
+    if s.tol is None or guarded:
         return False
     return -ROUNDING * (abs(obj_prev) + s.total) <= gain < s.tol * s.total
 
