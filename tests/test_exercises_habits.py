@@ -9,7 +9,7 @@ import pytest
 
 from gmmlib import exercises as ex
 from gmmlib.exercises import sandbox
-from test_exercises import CHECKERS, GOOD, good_logsumexp, good_m_step, scipy_bic, whiten_divide_where
+from test_exercises import CHECKERS, GOOD, WRONG, good_logsumexp, good_m_step, scipy_bic, whiten_divide_where
 
 CASES = [(name, i) for name in sorted(GOOD) for i in range(len(GOOD[name]))]
 IDS = [f"{name[6:]}-{i}" for name, i in CASES]
@@ -53,6 +53,28 @@ def test_float32_an_answer_rounded_to_float32_passes_or_is_told_to_use_float64(n
     fb = CHECKERS[name](rounded, quiet=True)
     assert fb or "compute in float64" in fb.hint, fb.message
     assert "forgot" not in fb.hint and "you subtracted" not in fb.hint, fb.message
+
+
+def _float32_inputs(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value.astype(np.float32)
+    return np.float32(value) if isinstance(value, float) else value
+
+
+@pytest.mark.parametrize("name, i", CASES, ids=IDS)
+def test_float32_data_rounded_before_a_float64_computation_passes_or_is_told_to_use_float64(name, i):
+    """The student's habit X = X.astype(np.float32) before an otherwise right float64 answer."""
+    def from_float32(*args, fn=GOOD[name][i]):
+        return fn(*[_float32_inputs(a) for a in args])
+    fb = CHECKERS[name](from_float32, quiet=True)
+    assert fb or "compute in float64" in fb.hint, fb.message
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=[f"{w[0][6:]}-{w[2]}" for w in WRONG])
+def test_float32_no_wrong_answer_is_mistaken_for_rounding(wrong):
+    name, fn, _, _ = wrong
+    fb = CHECKERS[name](fn, quiet=True)
+    assert not fb.hint.startswith("your answer"), fb.message
 
 
 def lse_float32(a):

@@ -139,20 +139,39 @@ def _checker(name, n_cases):
     return decorate
 
 
+def _precision_note(fail):
+    """'compute in float64' when the failure looks like float32 rounding, else ''.
+
+    Either the answer itself is float32 or float16, or (a float64 answer computed from data
+    rounded to float32) it agrees with the expected value to 5 significant digits but not to
+    the checker's tolerance: a real mistake is never that close.
+    """
+    narrow = _answer_dtype()
+    if narrow is not None:
+        digits = {np.float32: "about 7", np.float16: "about 3"}.get(narrow.type, "few")
+        return (f"your answer is {narrow} ({digits} significant digits): compute in float64 "
+                "(numpy's default; X.astype(np.float64) if your data are float32). ")
+    try:
+        g = np.asarray(fail.got, dtype=np.float64)
+        e = np.asarray(fail.expected, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            near = (g.shape == e.shape and e.size > 0 and np.isfinite(g).all() and np.isfinite(e).all()
+                    and np.allclose(g, e, rtol=1e-5, atol=1e-5 * float(np.abs(e).max())))
+    except Exception:  # a value that is not numbers: no rounding to speak of
+        return ""
+    if not near:
+        return ""
+    return ("your answer differs from the expected one only around the 6th significant digit, as "
+            "after a trip through float32 (about 7 digits): compute in float64 from start to end "
+            "(no astype(np.float32) on the data or on an intermediate result). ")
+
+
 def _feedback(session, fail):
     case = session.case
     label = case.label if case is not None else "before any case"
     if fail.part:
         label += f": {fail.part}"
     show = (lambda v: "" if v is None else v if isinstance(v, str) else _show(v))
-    hint = fail.hint
-    narrow = _answer_dtype()
-    if narrow is not None and fail.expected is not None:
-        digits = {np.float32: "about 7", np.float16: "about 3"}.get(narrow.type, "few")
-        hint = (f"your answer is {narrow} ({digits} significant digits): compute in float64 "
-                "(numpy's default; X.astype(np.float64) if your data are float32). " + hint)
+    hint = (_precision_note(fail) if fail.expected is not None else "") + fail.hint
     return Feedback(session.name, False, session.n_cases, label, show(fail.expected), show(fail.got),
                     hint, case.shown() if case is not None else [])
-
-
-
