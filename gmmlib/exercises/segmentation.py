@@ -162,7 +162,7 @@ def _cameraman_histogram():
 
 
 def _equal_range_start(x, c, K):
-    """Seed 000's start (histogram_em's default): [0, 255] cut into K equal slices."""
+    """histogram_em's default start: the levels [0, 255] cut into K equal slices."""
     from ..painless import painless_em
     m = painless_em(x, K, weights=c, init="equal-range", init_range=(0, 255), max_iter=0).history.mixture(0)
     return m.weights, m.means[:, 0], m.covariances[:, 0, 0]
