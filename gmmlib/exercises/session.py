@@ -87,6 +87,26 @@ def _check_timeout(timeout):
                        hint=f"None waits for ever; the default is {DEFAULT_TIMEOUT:g}")
 
 
+def _grade(session, body, fn, args, kwargs):
+    """Run a checker body on the student's function: the Feedback, whatever happens inside."""
+    try:
+        if not callable(fn):
+            raise _Fail(f"pass your function itself, e.g. {body.__name__}(my_function), "
+                        f"not its result (this is {_show(fn)}).")
+        body(session, fn, *args, **kwargs)
+        return Feedback(session.name, True, session.n_cases)
+    except _Fail as fail:
+        return _feedback(session, fail)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # never let the checker itself crash on an odd answer
+        fail = _Fail(f"the checker could not read your answer ({type(exc).__name__}: {exc}). "
+                     "Check the type and shape your function returns against the exercise.")
+        return _feedback(session, fail)
+    finally:
+        _remember_precision(None)
+
+
 def _checker(name, n_cases):
     """Wrap a checker body ``body(session, fn, **kw)``: options, output and the safety net.
 
@@ -106,23 +126,8 @@ def _checker(name, n_cases):
             quiet, strict = validate_bool(quiet, "quiet"), validate_bool(strict, "strict")
             session = _Session(name, _check_timeout(timeout))
             session.n_cases = n_cases
-            try:
-                if not callable(fn):
-                    raise _Fail(f"pass your function itself, e.g. {body.__name__}(my_function), "
-                                f"not its result (this is {_show(fn)}).")
-                with np.errstate(all="ignore"):  # the student's np.seterr is theirs, not ours
-                    body(session, fn, *args, **kwargs)
-                feedback = Feedback(name, True, session.n_cases)
-            except _Fail as fail:
-                feedback = _feedback(session, fail)
-            except KeyboardInterrupt:
-                raise
-            except Exception as exc:  # never let the checker itself crash on an odd answer
-                fail = _Fail(f"the checker could not read your answer ({type(exc).__name__}: {exc}). "
-                             "Check the type and shape your function returns against the exercise.")
-                feedback = _feedback(session, fail)
-            finally:
-                _remember_precision(None)
+            with np.errstate(all="ignore"):  # the student's np.seterr is theirs, not ours
+                feedback = _grade(session, body, fn, args, kwargs)
             if strict and not feedback.passed:
                 raise ExerciseError(feedback.message)
             if not quiet:
