@@ -96,11 +96,11 @@ def _uint8_overflow():
 
 
 def failure_cases():
-    """The five failures of ALGORITHMS.md section 1, in the order notebook 03 shows them."""
+    """The five ways the textbook EM breaks (``naive.py``), in the order notebook 03 shows them."""
     return [_underflow(), _zero_likelihood(), _singular(), _empty_component(), _uint8_overflow()]
 
 
-# --- notebook 03 (phase 2): data for the singularity, guard-event and whitening lessons ---
+# --- notebook 03: data for the singularity, guard-event and whitening lessons ---
 
 def isolated_point(random_state=0):
     """``seed_1d`` plus one point at 33.0, far from the rest, and a start that puts a narrow
@@ -159,4 +159,3 @@ def crossing_clusters(random_state=0, scale=1.0):
     b = rng.multivariate_normal([0.5, 0.5], [[1.0, -0.98], [-0.98, 1.0]], 150)
     return np.vstack([a, b]) * [1.0, scale], np.repeat([0, 1], 150)
 
-# --- end of notebook 03 (phase 2) ---

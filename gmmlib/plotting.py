@@ -14,20 +14,18 @@ Colours and sizes are chosen for a projector and for every viewer:
   figures (``with plotting.projector_style(): fig, ax = plt.subplots()``).
 """
 import contextlib
-import numbers
 
 import contourpy
 import matplotlib
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import FigureBase
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
 
-from ._validate import (InputTypeError, validate_array, validate_bool, validate_float, validate_int,
-                      validate_options, show)
-from .mixture import Mixture
+from ._plot_arguments import (LINESTYLES, MAX_COMPONENTS, MAX_GRID, MAX_MESH, bin_edges, mesh,
+                              validate_ax, validate_bins, validate_levels, validate_mixture,
+                              validate_range, validate_str, values_1d)
+from ._validate import show, validate_array, validate_bool, validate_float, validate_int, validate_options
 
 # Picked by computation (not by eye) among the Okabe-Ito, Paul Tol and IBM colour-blind
 # palettes: the six whose smallest pairwise CAM02-UCS distance, taken over normal vision and
@@ -64,131 +62,6 @@ STYLE = {
 }
 
 
-MAX_COMPONENTS = 256  # colours a colormap holds: more components than anyone can tell apart
-MAX_BINS = 10_000      # histogram bars: more than a figure has pixels
-MAX_GRID = 1_000_000   # points of a 1-D grid
-MAX_MESH = 1_000       # points per side of a 2-D mesh (a million points in all)
-MAX_LEVELS = 1_000     # contour levels
-LINESTYLES = ("-", "--", "-.", ":", "solid", "dashed", "dashdot", "dotted", "none", "None", "")
-
-
-# --- argument checks: a drawing helper says what is wrong with its input, at the call ---------
-
-def _check_ax(ax, name="ax"):
-    if not isinstance(ax, Axes):
-        fix = ("a Figure holds Axes: pass fig.add_subplot() or the ax of fig, ax = plt.subplots()"
-               if isinstance(ax, FigureBase) else "e.g. fig, ax = plt.subplots()")
-        raise InputTypeError(f"{name} must be a matplotlib Axes, got {show(ax)}; {fix}")
-    return ax
-
-
-def _check_mixture(mixture, d=None, name="mixture"):
-    if not isinstance(mixture, Mixture):
-        raise InputTypeError(f"{name} must be a gmmlib.Mixture (e.g. painless_em(X, K).mixture), "
-                             f"got {show(mixture)}")
-    if d is not None and mixture.n_features != d:
-        raise ValueError(f"{name} has d={mixture.n_features} features but this draws a {d}-D "
-                         f"mixture; pass a mixture fitted on {d}-D data")
-    return mixture
-
-
-def _check_str(value, name):
-    if not isinstance(value, str):
-        raise InputTypeError(f"{name} must be a string, got {show(value)}")
-    return value
-
-
-def _check_bins(bins):
-    """A number of bins (1 to MAX_BINS) or increasing finite bin edges."""
-    if isinstance(bins, (numbers.Real, np.generic)) and np.ndim(bins) == 0:
-        return validate_int(bins, "bins", f"[1, {MAX_BINS}]",
-                         hint="a number of bins, or a 1-D array of increasing bin edges")
-    edges = validate_array(bins, "bins", ndim=1, dtype=np.float64,
-                        hint="bins is a number of bins or a 1-D array of increasing bin edges")
-    if not 2 <= edges.size <= MAX_BINS + 1 or not (np.diff(edges) > 0).all():
-        raise ValueError(f"bins as an array holds bin edges: 2 to {MAX_BINS + 1} increasing "
-                         f"numbers, got {show(bins)}; e.g. np.arange(257) - 0.5 for 8-bit levels")
-    if not np.isfinite(edges[-1] - edges[0]):
-        raise ValueError(f"bins spans from {edges[0]:.3g} to {edges[-1]:.3g}, a width float64 "
-                         "cannot hold; use edges closer together")
-    return edges
-
-
-def _check_range(value, name="range"):
-    """None, or (low, high) finite with low < high and a finite width."""
-    if value is None:
-        return None
-    example = f"e.g. {name}=(0, 255), or None for the data's range"
-    if isinstance(value, (str, bytes, dict, set)):
-        raise InputTypeError(f"{name} must be a pair (low, high) or None, got {show(value)}; {example}")
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise InputTypeError(f"{name} must be a pair (low, high) or None, got {show(value)}; "
-                             f"{example}") from None
-    low = validate_float(low, f"{name}[0]", hint=example)
-    high = validate_float(high, f"{name}[1]", hint=example)
-    if not low < high or not np.isfinite(high - low):
-        raise ValueError(f"{name} must be (low, high) with low < high and a finite width, got "
-                         f"({low!r}, {high!r}); {example}")
-    return low, high
-
-
-def _values_1d(X, name="X"):
-    """Finite real values, flattened, whose range float64 can hold."""
-    x = validate_array(X, name, dtype=np.float64).ravel()
-    if not np.isfinite(x.max() - x.min()):
-        raise ValueError(f"{name} spans from {x.min():.3g} to {x.max():.3g}, a range float64 "
-                         f"cannot hold; rescale {name} (e.g. divide by its largest value)")
-    return x
-
-
-def _bin_edges(x, bins, range):
-    """np.histogram_bin_edges, with an error naming X when float64 cannot split the range."""
-    try:
-        with np.errstate(invalid="ignore", over="ignore"):
-            edges = np.histogram_bin_edges(x, bins=bins, range=range)
-        # numpy 2 raises here; numpy 1.26 returns edges that float64 rounded onto each other
-        split = bool(np.all(np.diff(edges) > 0))
-    except ValueError:  # e.g. values near 1e18 whose spread is below their float64 spacing
-        split = False
-    if not split:
-        low, high = (x.min(), x.max()) if range is None else range
-        raise ValueError(f"X (values from {low:.6g} to {high:.6g}) cannot be split into "
-                         f"{bins if np.ndim(bins) == 0 else len(bins) - 1} bins of finite width in "
-                         "float64: the range is too narrow for the size of the values; subtract "
-                         "an offset first (e.g. X - np.median(X)) or pass a wider range")
-    return edges
-
-
-def _mesh(xx, yy):
-    """xx, yy: two finite 2-D float arrays of the same shape, at least 2 x 2."""
-    xx = validate_array(xx, "xx", ndim=2, dtype=np.float64, max_abs=1e150,
-                     hint="xx, yy come from np.meshgrid")
-    yy = validate_array(yy, "yy", ndim=2, dtype=np.float64, max_abs=1e150,
-                     hint="xx, yy come from np.meshgrid")
-    if xx.shape != yy.shape:
-        raise ValueError(f"xx and yy must have the same shape (from np.meshgrid), got {xx.shape} "
-                         f"and {yy.shape}")
-    if min(xx.shape) < 2 or xx.size > MAX_MESH ** 2:
-        raise ValueError(f"xx and yy must be a mesh of at least 2 x 2 and at most {MAX_MESH} x "
-                         f"{MAX_MESH} points, got shape {xx.shape}; e.g. grid_2d(X)")
-    return xx, yy
-
-
-def _check_levels(levels, name="levels", allow_count=False):
-    """Contour levels: finite increasing numbers (or, with ``allow_count``, how many)."""
-    if allow_count and isinstance(levels, (numbers.Real, np.generic)) and np.ndim(levels) == 0:
-        return validate_int(levels, name, f"[1, {MAX_LEVELS}]",
-                         hint="a number of levels, or an increasing array of log-density values")
-    values = validate_array(levels, name, ndim=(0, 1), dtype=np.float64, allow_empty=True,
-                         hint="levels are values of log p(x), e.g. [-8.0, -5.0]").ravel()
-    if values.size > MAX_LEVELS or not (np.diff(values) > 0).all() or (allow_count and not values.size):
-        raise ValueError(f"{name} must be at most {MAX_LEVELS} increasing values of log p(x), got "
-                         f"{show(levels)}; e.g. np.sort(np.unique({name}))")
-    return values
-
-
 def colour(k):
     """The colour of component k (``COLOURS``; more than six components repeat them)."""
     k = validate_int(k, "k", "[0, inf)", hint="components are numbered from 0")
@@ -214,14 +87,14 @@ def projector_style():
 def readable(ax, size=FONT_PT):
     """Make tick labels created from now on ``size`` pt too (matplotlib reads the tick size from
     the rc parameters when a tick is created, which may happen long after the axes)."""
-    _check_ax(ax)
+    validate_ax(ax)
     ax.tick_params(labelsize=validate_float(size, "size", "(0, 200]", hint="a font size in points"))
     return ax
 
 
 def grid_1d(X, n=400, margin=0.1):
     """n evenly spaced points covering the data range plus ``margin`` of it on each side."""
-    x = _values_1d(X)
+    x = values_1d(X)
     n = validate_int(n, "n", f"[2, {MAX_GRID}]", hint="the number of grid points, e.g. 400")
     margin = validate_float(margin, "margin", "[0, 100]", hint="a fraction of the data's range, e.g. 0.1")
     lo, hi = x.min(), x.max()
@@ -256,7 +129,7 @@ def component_pdfs(mixture, grid):
     Their sum over k is the mixture density p(x). Written out for one dimension (it is
     evaluated for every iteration a view can show, so it should be cheap).
     """
-    _check_mixture(mixture, d=1)
+    validate_mixture(mixture, d=1)
     x = validate_array(grid, "grid", ndim=1, dtype=np.float64, allow_empty=True,
                     hint="grid is a 1-D array of x values, e.g. grid_1d(X)")[None, :]
     mu = mixture.means[:, :1]
@@ -293,8 +166,8 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
     the normalised intensity histogram, i.e. the intensity pdf. ``bins`` is a number of bins
     or the bin edges; ``range`` (low, high) or None for the data's range. Returns the StepPatch.
     """
-    _check_ax(ax)
-    x = _values_1d(X)
+    validate_ax(ax)
+    x = values_1d(X)
     if weights is not None:
         weights = validate_array(weights, "weights", dtype=np.float64, max_abs=1e300).ravel()
         if weights.size != x.size:
@@ -302,9 +175,9 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
                              "weight (count) per value of X")
         if (weights < 0).any() or not weights.sum() > 0:
             raise ValueError("weights must be counts >= 0 with a positive sum")
-    bins, range = _check_bins(bins), _check_range(range)
-    label = _check_str(label, "label")
-    edges = _bin_edges(x, bins, range)
+    bins, range = validate_bins(bins), validate_range(range)
+    label = validate_str(label, "label")
+    edges = bin_edges(x, bins, range)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         density, edges = np.histogram(x, bins=edges, weights=weights, density=True)
     if not np.isfinite(density).all():
@@ -319,9 +192,9 @@ def mixture_curves_1d(ax, mixture, grid, linestyle="-", label_prefix="", total=T
     Use ``linestyle="--"`` for a starting mixture (as in the seed's Fig. 2).
     Returns (component_lines, total_line or None).
     """
-    _check_ax(ax)
+    validate_ax(ax)
     linestyle = validate_options(linestyle, "linestyle", LINESTYLES)
-    label_prefix = _check_str(label_prefix, "label_prefix")
+    label_prefix = validate_str(label_prefix, "label_prefix")
     total = validate_bool(total, "total")
     pdfs = component_pdfs(mixture, grid)
     grid = np.asarray(grid, dtype=np.float64)
@@ -340,8 +213,8 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
     Point i contributes resp[i, k] to the bar of component k: this is what the E-step hands
     to the M-step. Normalised so that the stacked bars have area 1, like ``histogram_1d``.
     """
-    _check_ax(ax)
-    x = _values_1d(X)
+    validate_ax(ax)
+    x = values_1d(X)
     resp = validate_array(resp, "resp", ndim=2, dtype=np.float64,
                        hint="resp holds one row of responsibilities per value of X, shape (N, K)")
     if resp.shape[0] != x.size:
@@ -351,9 +224,9 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
         raise ValueError(f"resp must hold responsibilities: values in [0, 1], at most "
                          f"{MAX_COMPONENTS} columns; got {show(resp)} with values from "
                          f"{resp.min():.3g} to {resp.max():.3g}")
-    bins, range = _check_bins(bins), _check_range(range)
+    bins, range = validate_bins(bins), validate_range(range)
     K = resp.shape[1]
-    edges = _bin_edges(x, bins, range)
+    edges = bin_edges(x, bins, range)
     width = np.diff(edges)
     bottom = np.zeros(width.size)
     bars = []
@@ -371,7 +244,7 @@ def responsibility_histogram(ax, X, resp, bins=30, range=None):
 
 def scatter_2d(ax, X, labels=None, s=10):
     """The points, grey or coloured by a given label per point. Returns the PathCollection."""
-    _check_ax(ax)
+    validate_ax(ax)
     X = validate_array(X, "X", ndim=2, shape=(None, 2), dtype=np.float64,
                     hint="scatter_2d draws 2-D points, one per row")
     s = validate_float(s, "s", "(0, 10000]", hint="the marker area in points^2, e.g. 10")
@@ -388,8 +261,8 @@ def scatter_2d(ax, X, labels=None, s=10):
 
 def covariance_ellipses(ax, mixture, n_std=2.0):
     """One ellipse per component at n_std standard deviations around its mean. Returns the patches."""
-    _check_ax(ax)
-    _check_mixture(mixture, d=2)
+    validate_ax(ax)
+    validate_mixture(mixture, d=2)
     n_std = validate_float(n_std, "n_std", "(0, 1000]", hint="standard deviations, e.g. 2.0")
     patches = []
     for k, (mu, cov) in enumerate(zip(mixture.means, mixture.covariances)):
@@ -409,7 +282,7 @@ def weighted_log_densities_2d(mixture, points):
     Falls back to the Cholesky form if a covariance is too close to singular for the formula,
     or if the written-out form overflows (points very far from a component).
     """
-    _check_mixture(mixture, d=2)
+    validate_mixture(mixture, d=2)
     points = validate_array(points, "points", ndim=2, shape=(None, 2), dtype=np.float64,
                          allow_empty=True, max_abs=1e150, hint="one 2-D point per row")
     a = mixture.covariances[:, 0, 0][:, None]
@@ -447,9 +320,9 @@ def contour_lines(mixture, xx, yy, levels):
     algorithm); a view redraws them at every step, and building a ContourSet each time costs
     more than computing them.
     """
-    _check_mixture(mixture, d=2)
-    xx, yy = _mesh(xx, yy)
-    levels = _check_levels(levels)
+    validate_mixture(mixture, d=2)
+    xx, yy = mesh(xx, yy)
+    levels = validate_levels(levels)
     logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
     generator = contourpy.contour_generator(xx, yy, logp, name="mpl2014", line_type="SeparateCode")
     lines, level_of_line = [], []
@@ -465,10 +338,10 @@ def density_contours(ax, mixture, xx, yy, levels=8):
 
     ``levels`` is a number of levels or an increasing array of log p values.
     """
-    _check_ax(ax)
-    _check_mixture(mixture, d=2)
-    xx, yy = _mesh(xx, yy)
-    levels = _check_levels(levels, allow_count=True)
+    validate_ax(ax)
+    validate_mixture(mixture, d=2)
+    xx, yy = mesh(xx, yy)
+    levels = validate_levels(levels, allow_count=True)
     logp = log_density_2d(mixture, np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
     return ax.contour(xx, yy, logp, levels=levels, cmap="viridis", linewidths=1)
 
@@ -477,7 +350,7 @@ def density_contours(ax, mixture, xx, yy, levels=8):
 
 def log_likelihood_curve(ax, log_likelihood, t=None):
     """log L against the iteration, with a marker on iteration t. Returns (line, marker)."""
-    _check_ax(ax)
+    validate_ax(ax)
     ll = _log_likelihoods(log_likelihood)
     if t is not None:
         if not ll.size:
@@ -498,7 +371,7 @@ def log_likelihood_curve(ax, log_likelihood, t=None):
 def log_likelihood_units(ax, log_likelihood):
     """Label the log L axis so that large values read as short ticks: -1.38 with
     "log L (x 10^6)" on the axis, rather than matplotlib's offset text squeezed by the title."""
-    _check_ax(ax)
+    validate_ax(ax)
     ll = _log_likelihoods(log_likelihood)
     ll = ll[np.isfinite(ll)]
     top = np.abs(ll).max() if ll.size else 0.0
@@ -522,7 +395,7 @@ def _log_likelihoods(log_likelihood):
 
 def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
     """A grayscale panel (labels painted with their mean intensity, or any image). Returns the AxesImage."""
-    _check_ax(ax)
+    validate_ax(ax)
     image = validate_array(labels_or_image, "labels_or_image", ndim=(2, 3),
                         hint="an (H, W) gray image or an (H, W, 3) colour image")
     if image.ndim == 3 and image.shape[2] not in (3, 4):
@@ -530,7 +403,7 @@ def segmented_image(ax, labels_or_image, title="segmentation", vmax=255):
                          f"{image.shape}")
     if min(image.shape[:2]) == 0:
         raise ValueError(f"labels_or_image is empty (shape {image.shape})")
-    title = _check_str(title, "title")
+    title = validate_str(title, "title")
     vmax = validate_float(vmax, "vmax", "(0, 1e300]", hint="the grey level shown white, e.g. 255")
     labels_or_image = image
     im = ax.imshow(labels_or_image, cmap="gray", vmin=0, vmax=vmax, interpolation="nearest")

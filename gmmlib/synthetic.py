@@ -329,22 +329,9 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     object_size = validate_float(object_size, "object_size", "[2, inf)", allow_none=True,
                               hint="it is the object height in pixels")
     rng = np.random.default_rng([seed, 0])
-    base = frames = None
-    if background_frames is not None:
-        frames = _check_background_frames(background_frames, n_frames)
-        height, width = frames[0].shape[:2]
-        color = frames[0].ndim == 3
-        waving = False
-    elif background is not None:
-        background = validate_image(background, "background", channels=(1, 3))
-        height, width = background.shape[:2]
-        color = background.ndim == 3
-        base = background.astype(np.float32).reshape(height, width, 3 if color else 1)
-        waving = False
-    if not (8 <= height <= MAX_SIDE and 8 <= width <= MAX_SIDE):
-        source = "background" if background is not None else "background_frames[0]"
-        raise ValueError(f"{source} has shape {height}x{width}, but frames must be at least 8x8 "
-                         f"pixels and at most {MAX_SIDE} on a side")
+    base, frames, height, width, color = _scene_source(background, background_frames, n_frames,
+                                                       height, width, color)
+    waving = waving and background is None and background_frames is None
     if object_size is not None and object_size > 2 * max(height, width):
         raise ValueError(f"object_size must be a number in [2, {2 * max(height, width)}] (twice "
                          f"the frame's longer side), got {object_size:g}; it is the object "
@@ -353,22 +340,8 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
     if base is None and frames is None:
         base = _textured_background(rng, height, width, C)
 
-    waving_mask = np.zeros((height, width), bool)
-    leaves = None
-    if waving:
-        # An irregular patch in the upper right, like a tree crown.
-        cy, cx = 0.3 * height, 0.75 * width
-        yy, xx = np.mgrid[0:height, 0:width]
-        r = np.hypot((yy - cy) / (0.22 * height), (xx - cx) / (0.18 * width))
-        waving_mask = r + 0.25 * _smooth_field(rng, (height, width), 3) < 1
-        leaves_a = np.clip(70 + 30 * _smooth_field(rng, (height, width), 1.0), 0, 255)
-        leaves_b = np.clip(140 + 30 * _smooth_field(rng, (height, width), 1.0), 0, 255)
-        base[waving_mask] = leaves_a[waving_mask, None] * np.ones(C, np.float32)
-        other = base.copy()
-        other[waving_mask] = leaves_b[waving_mask, None] * np.ones(C, np.float32)
-        # Neighbouring leaves sway together: a smooth phase field, period about 9 frames.
-        phase = (np.pi * _smooth_field(rng, (height, width), 4)).astype(np.float32)
-        leaves = (other, phase, 9.0)
+    waving_mask, leaves = (_waving_leaves(rng, base, height, width, C) if waving
+                           else (np.zeros((height, width), bool), None))
 
     size = object_size if object_size is not None else 0.35 * height
     kinds = ("person", "ellipse", "blob")
@@ -382,6 +355,42 @@ def make_scene(n_frames=300, height=120, width=160, color=False, seed=0, noise_s
                           color=bool(color), seed=seed, noise_sigma=float(noise_sigma),
                           tracks=tracks, waving=waving_mask, gain=gain, _base=base,
                           _leaves=leaves, _frames=frames)
+
+
+def _scene_source(background, background_frames, n_frames, height, width, color):
+    """(base image or None, real frames or None, height, width, color) of the scene's background."""
+    base = frames = None
+    if background_frames is not None:
+        frames = _check_background_frames(background_frames, n_frames)
+        height, width = frames[0].shape[:2]
+        color = frames[0].ndim == 3
+    elif background is not None:
+        background = validate_image(background, "background", channels=(1, 3))
+        height, width = background.shape[:2]
+        color = background.ndim == 3
+        base = background.astype(np.float32).reshape(height, width, 3 if color else 1)
+    if not (8 <= height <= MAX_SIDE and 8 <= width <= MAX_SIDE):
+        source = "background" if background is not None else "background_frames[0]"
+        raise ValueError(f"{source} has shape {height}x{width}, but frames must be at least 8x8 "
+                         f"pixels and at most {MAX_SIDE} on a side")
+    return base, frames, height, width, color
+
+
+def _waving_leaves(rng, base, height, width, C):
+    """An irregular patch in the upper right, like a tree crown, whose pixels flip between two
+    values; paints the first into ``base``. Returns (mask, (other image, phase, period))."""
+    cy, cx = 0.3 * height, 0.75 * width
+    yy, xx = np.mgrid[0:height, 0:width]
+    r = np.hypot((yy - cy) / (0.22 * height), (xx - cx) / (0.18 * width))
+    mask = r + 0.25 * _smooth_field(rng, (height, width), 3) < 1
+    leaves_a = np.clip(70 + 30 * _smooth_field(rng, (height, width), 1.0), 0, 255)
+    leaves_b = np.clip(140 + 30 * _smooth_field(rng, (height, width), 1.0), 0, 255)
+    base[mask] = leaves_a[mask, None] * np.ones(C, np.float32)
+    other = base.copy()
+    other[mask] = leaves_b[mask, None] * np.ones(C, np.float32)
+    # Neighbouring leaves sway together: a smooth phase field, period about 9 frames.
+    phase = (np.pi * _smooth_field(rng, (height, width), 4)).astype(np.float32)
+    return mask, (other, phase, 9.0)
 
 
 def _check_background_frames(frames, n_frames):

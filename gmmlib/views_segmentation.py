@@ -11,7 +11,7 @@ import numpy as np
 from . import plotting
 from ._validate import validate_array, validate_int
 from .images import as_gray_uint8, intensity_histogram
-from .plotting import _check_mixture
+from ._plot_arguments import validate_mixture
 from .views_base import add_axes
 from .views_em import EMFigure, KIterationView, as_results
 
@@ -38,7 +38,7 @@ def painted_lut(mixture):
     domain, so that far in a tail (where every density underflows to 0) the argmax is still
     the right component.
     """
-    _check_mixture(mixture, d=1)
+    validate_mixture(mixture, d=1)
     x = np.arange(256.0)[None, :]
     mu = mixture.means[:, :1]
     var = mixture.covariances[:, 0, :1]

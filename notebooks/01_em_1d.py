@@ -173,8 +173,9 @@ plt.show()
 #
 # One E-step plus one M-step is one **iteration**. For the textbook EM the log-likelihood
 # $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next
-# (notebook 02 proves it), and the run stops when it grows by less than a relative
-# `tol` $= 10^{-4}$. The run says why it stopped:
+# (notebook 02 proves it), and the run stops when an iteration raises it by less than
+# `tol` $= 10^{-4}$ per point: the points' likelihoods then grow by less than 0.01 %, in
+# whatever units $x$ is measured. The run says why it stopped:
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 ll = history.log_likelihood

@@ -415,7 +415,7 @@ check_lower_bound(my_lower_bound)
 # `painless_em`'s default maximises $\log L - \tfrac12 \sum_k \operatorname{tr}(\Lambda \Sigma_k^{-1})$,
 # where $\Lambda$ is a fixed diagonal matrix ($\Lambda = \lambda_0 \sum_i c_i \operatorname{diag}(s^2)$
 # with $\lambda_0$ the argument `prior` and $s$ the data's robust spread,
-# `gmmlib.painless.robust_scale(X)`). Redo the covariance derivation of section 4 with this
+# `gmmlib.whitening.robust_scale(X)`). Redo the covariance derivation of section 4 with this
 # penalty added to $Q$. Show that $\Sigma_k = S_k + \Lambda / N_k$, where $S_k$ is the
 # covariance M-step without the prior, and explain why no variance can then shrink to zero.
 # Then check your formula against one iteration of

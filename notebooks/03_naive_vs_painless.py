@@ -43,7 +43,7 @@ from gmmlib import Mixture, naive_em, painless_em, plotting, rcond
 from gmmlib.datasets import (crossing_clusters, failure_cases, isolated_point, points_on_a_line,
                              repeated_value)
 from gmmlib.exercises import check_e_step, check_log_gaussian, check_logsumexp, check_rcond
-from gmmlib.painless import robust_scale
+from gmmlib.whitening import robust_scale
 from gmmlib.quiz import ask
 
 plt.rcParams.update(plotting.STYLE)
@@ -459,7 +459,7 @@ draw_remedies(X1, remedy_fits)
 # while $F$ rises. Only a guard event, which is not an EM step, can lower $F$.
 #
 # A run is `converged` only when its last iteration raised $F$ by a non-negative amount below
-# `tol` (relative) *and* had no guard event. Otherwise `result.status` says how it ended
+# `tol` per point *and* had no guard event. Otherwise `result.status` says how it ended
 # (`max_iter`, `singular`, `empty`), and `result.stop_reason` says why, in plain words.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -105,7 +105,7 @@ for K, run in results.items():
 print(textwrap.fill("K = 2 stopped because: " + results[2].stop_reason, 88))
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Every run converged: its last iteration raised the objective by less than `tol` (relative)
+# Every run converged: its last iteration raised the objective by less than `tol` per point
 # with no guard event. $K = 2$ took 13 iterations.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -188,7 +188,9 @@ show(fig)
 # ## Step 3 · Until EM stops
 #
 # No EM iteration can lower $\log L$ (notebook 02). `histogram_em` stops after the first
-# iteration that raises it by less than `tol` = $10^{-4}$ of its size (0.01 %).
+# iteration that raises it by less than `tol` = $10^{-4}$ per pixel: the pixels' likelihoods
+# then grow by less than 0.01 %. Per pixel, so that the rule is the same whether the
+# intensities run from 0 to 255 or from 0 to 1 (a change of units shifts $\log L$, not its gains).
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (ax, ax_ll) = plt.subplots(1, 2, figsize=(10, 3.3), width_ratios=[3, 2])
@@ -203,14 +205,14 @@ plotting.log_likelihood_curve(ax_ll, run2.history.log_likelihood)
 show(fig)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The gain of each iteration against the stopping threshold, $10^{-4}\,\lvert \log L \rvert$ of
-# the iteration before:
+# The gain of each iteration against the stopping threshold, $10^{-4}$ times the number of
+# pixels:
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 L = np.array(run2.history.log_likelihood)
 print("iteration      log L     gain   threshold")
 for t in range(T):
-    gain = f"{L[t] - L[t - 1]:8,.0f} {1e-4 * abs(L[t - 1]):8,.0f}" if t else ""
+    gain = f"{L[t] - L[t - 1]:8,.0f} {1e-4 * img.size:8,.0f}" if t else ""
     print(f"{t:9d} {L[t]:12,.0f} {gain}")
 print(run2.stop_reason)
 

@@ -48,7 +48,7 @@ from skimage import data
 
 from gmmlib import painless_em, plotting, segment_colour
 from gmmlib.exercises import check_log_likelihood_ratio, check_whiten
-from gmmlib.painless import robust_scale
+from gmmlib.whitening import robust_scale
 from gmmlib.quiz import ask
 
 plt.rcParams.update(plotting.STYLE)

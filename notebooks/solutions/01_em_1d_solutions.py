@@ -147,7 +147,7 @@ print("largest difference of the sorted means:",
 
 # %% [markdown]
 # The two runs end close together but not at the same numbers. Both climb to the same maximum,
-# but each stops as soon as an iteration gains less than `tol` = 1e-4 (relative), and they
+# but each stops as soon as an iteration gains less than `tol` = 1e-4 per point, and they
 # approach the top from different sides. Tighten the stopping rule and the difference all but
 # disappears: same maximum, different paths.
 

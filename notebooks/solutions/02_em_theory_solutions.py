@@ -30,7 +30,7 @@ from scipy.special import logsumexp, xlogy
 from gmmlib import Mixture, painless_em
 from gmmlib.datasets import seed_1d
 from gmmlib.exercises import check_lower_bound
-from gmmlib.painless import robust_scale
+from gmmlib.whitening import robust_scale
 
 np.set_printoptions(precision=3, suppress=True)
 X, _ = seed_1d(random_state=0)
