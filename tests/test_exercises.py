@@ -936,23 +936,3 @@ def test_module_docstring_maps_each_checker_to_the_notebooks_that_import_it():
     assert imported and documented == imported
     assert set().union(*imported.values()) == set(CHECKERS)
 
-
-def test_the_package_keeps_modules_and_functions_short():
-    """One reason to change per module: no module of gmmlib.exercises over 500 lines, no function
-    over 60; the largest of each is printed."""
-    import ast
-    from pathlib import Path
-    modules, functions = {}, {}
-    for path in sorted(Path(ex.__file__).parent.glob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        modules[path.name] = len(text.splitlines())
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions[f"{path.name}:{node.name}"] = node.end_lineno - node.lineno + 1
-    largest_module = max(modules, key=modules.get)
-    largest_function = max(functions, key=functions.get)
-    print(f"largest module {largest_module} ({modules[largest_module]} lines), largest function "
-          f"{largest_function} ({functions[largest_function]} lines)")
-    assert len(modules) >= 8 and "sandbox.py" in modules and "feedback.py" in modules
-    assert modules[largest_module] <= 500, modules
-    assert functions[largest_function] <= 60, sorted(functions.items(), key=lambda kv: -kv[1])[:5]
