@@ -145,7 +145,7 @@ def test_a_loop_with_a_bare_except_is_reported_as_catching_the_stop_request(monk
 
 def test_a_c_call_is_still_reported_as_a_c_call(monkeypatch):
     monkeypatch.setattr(sandbox, "STOP_GRACE", 0.2)
-    fb = ex.check_logsumexp(lambda a: time.sleep(1.0), timeout=0.2, quiet=True)
+    fb = ex.check_logsumexp(lambda a: time.sleep(0.6), timeout=0.2, quiet=True)
     assert "stuck inside one long C call" in fb.hint and "catches the stop request" not in fb.hint
     for thread in _exercise_threads():
         thread.join(3)
