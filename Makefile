@@ -40,8 +40,20 @@ $(OVERRIDES): jupyterlab-settings/overrides.json $(STAMP)
 
 install: $(STAMP) $(OVERRIDES)
 
+# jupyter refuses to start as root ("Use --allow-root to bypass"), which is how a Docker
+# container, a course server or a CI runner runs it: there make lab passes --allow-root and says
+# so. On Linux with no display (ssh, a container) no browser can open: --no-browser, and jupyter
+# prints the URL to open. LAB_ARGS adds options, e.g. make lab LAB_ARGS="--port=8890".
+LAB_ARGS ?=
+
 lab: install
-	$(BIN)/jupyter lab notebooks
+	@extra=""; \
+	if [ "$$(id -u 2>/dev/null)" = 0 ]; then extra="--allow-root"; \
+		echo "make lab: running as root (a container or a shared server?): passing --allow-root to jupyter lab"; fi; \
+	if [ "$$(uname -s 2>/dev/null)" = Linux ] && [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then extra="$$extra --no-browser"; \
+		echo "make lab: no display here: open the http://... URL that jupyter prints below in a browser"; fi; \
+	echo "$(BIN)/jupyter lab notebooks $$extra $(LAB_ARGS)"; \
+	exec $(BIN)/jupyter lab notebooks $$extra $(LAB_ARGS)
 
 test: test-unit test-notebooks test-browser
 

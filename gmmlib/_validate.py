@@ -13,6 +13,7 @@ negative size, a float image scaled to [0, 1]) raises ``ValueError``.
 The checks never modify their input: arrays are converted (a copy) only when needed.
 """
 import difflib
+import functools
 import numbers
 import os
 import re
@@ -22,7 +23,7 @@ import numpy as np
 __all__ = ["InputTypeError", "InputIndexError", "show", "validate_float", "validate_int", "validate_bool",
            "validate_options", "validate_callable", "validate_iterable", "validate_random_state", "validate_path",
            "validate_array", "validate_image", "validate_frame", "validate_frame_values", "as_data",
-           "as_weights", "validate_K", "n_distinct"]
+           "as_weights", "validate_K", "n_distinct", "ieee_errstate"]
 
 
 class InputTypeError(TypeError, ValueError):
@@ -49,6 +50,22 @@ def show(value, limit=60):
     if isinstance(value, (numbers.Number, np.generic)):
         return text
     return f"{text} (type {type(value).__name__})"
+
+
+def ieee_errstate(func):
+    """Run ``func`` under numpy's default floating-point error state, whatever the caller set.
+
+    The library relies on IEEE arithmetic in places: a density far from every mean underflows
+    to 0, log 0 is -inf, a weight of 0 gives 0/0 that is then masked. A student who called
+    ``np.seterr(all="raise")`` while debugging would otherwise see a FloatingPointError from
+    inside a correct computation; under this decorator the call returns what it returns
+    with the defaults (the state is restored on the way out).
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with np.errstate(divide="warn", over="warn", under="ignore", invalid="warn"):
+            return func(*args, **kwargs)
+    return wrapper
 
 
 # ---------------------------------------------------------------- numbers
@@ -298,12 +315,79 @@ def validate_path(path, name="path"):
 
 # ---------------------------------------------------------------- arrays
 
-def _asarray(X, name):
-    """np.asarray with a readable message for ragged lists, None, dicts and the like."""
+#: PIL modes whose np.asarray holds what gmmlib expects: grey levels, RGB(A), 32-bit integers
+#: or floats (their values are then checked like any array's).
+PIL_MODES_READ = ("L", "RGB", "RGBA", "RGBX", "I", "I;16", "I;16L", "I;16B", "F")
+
+
+def _pil_fix(name, channels=(1, 3, 4), mode=""):
+    """The PIL conversion that gives what a function taking ``channels`` reads."""
+    # PIL converts LAB only to RGB, and premultiplied La only to LA: one more step there.
+    via = {"LAB": '.convert("RGB")', "La": '.convert("LA")'}.get(mode, "")
+    gray = f'{name}{via}.convert("L")'
+    colour = f'{name}{via}.convert("RGB")'.replace('.convert("RGB").convert("RGB")', '.convert("RGB")')
+    if 1 not in channels:
+        return colour
+    if not any(c > 1 for c in channels):
+        return gray
+    return f"{colour} (colour) or {gray} (grey)"
+
+
+def _is_pil(X):
+    return type(X).__module__.startswith("PIL.") and isinstance(getattr(X, "mode", None), str)
+
+
+def _check_pil(X, name, channels=(1, 3, 4)):
+    """Refuse a PIL image whose pixel array would be misread (palette indices, CMYK, 1-bit)."""
+    if not _is_pil(X):
+        return
+    mode = X.mode
+    if mode in PIL_MODES_READ:
+        return
+    what = {"P": "palette indices, not colours", "PA": "palette indices, not colours",
+            "CMYK": "cyan, magenta, yellow and black, which would be read as red, green and blue",
+            "1": "one bit per pixel (True/False), not grey levels",
+            "LA": "grey and alpha", "La": "grey and premultiplied alpha",
+            "RGBa": "colours premultiplied by alpha",
+            "YCbCr": "luma and chroma, which would be read as red, green and blue",
+            "LAB": "L*a*b* values, which would be read as red, green and blue",
+            "HSV": "hue, saturation and value, which would be read as red, green and blue"}.get(
+                mode, "values that are not grey levels or RGB")
+    raise ValueError(f"{name} is a PIL image in mode {mode!r}: its pixels hold {what}. "
+                     f"Convert it first: {_pil_fix(name, channels, mode)}")
+
+
+def _check_masked(X, name):
+    """Refuse a masked array with masked entries: np.asarray keeps the values under the mask."""
+    if not np.ma.isMaskedArray(X):
+        return
+    mask = np.ma.getmaskarray(X)
+    if not mask.any():
+        return  # nothing is hidden: the data is all there is
+    fixes = [f"{name}.compressed() keeps the unmasked values (1-D data)"]
+    if X.ndim == 2:
+        fixes.append(f"{name}[~{name}.mask.any(axis=1)] keeps the rows with no masked value "
+                     "(a table of points)")
+    fixes.append(f"{name}.filled(value) puts a value of your choice in their place (an image "
+                 "keeps its shape; every filled entry then counts as that value)")
+    raise ValueError(f"{name} is a masked array with {int(mask.sum())} masked entries; gmmlib "
+                     "does not skip them (it would read the values under the mask, e.g. -999 "
+                     "sentinels, as data). Decide what they mean: " + "; ".join(fixes))
+
+
+def _asarray(X, name, channels=(1, 3, 4)):
+    """np.asarray with a readable message for ragged lists, None, dicts and the like.
+
+    Masked arrays with masked entries and PIL images whose pixels are not grey levels or RGB
+    (palette, CMYK, 1-bit) are refused with the conversion to make; ``channels`` (those of
+    :func:`validate_image`) picks the PIL conversion to suggest.
+    """
     if X is None:
         raise InputTypeError(f"{name} is None; pass a numeric array")
     if isinstance(X, (str, bytes, dict, set)):
         raise InputTypeError(f"{name} must be a numeric array, got {show(X)}")
+    _check_masked(X, name)
+    _check_pil(X, name, channels)
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists (numpy >= 1.24), objects whose __array__ fails
@@ -416,20 +500,26 @@ def validate_array(X, name="X", *, ndim=None, shape=None, allow_bool=True, allow
     return arr
 
 
-def _looks_unit_scaled(arr):
-    """True for a float image in [0, 1] with a fractional value: an img_as_float image."""
-    if arr.size == 0:
-        return False
-    top = float(arr.max())
-    return 0 < top <= 1 and bool(np.any(arr != np.rint(arr)))
+def _looks_unit_scaled(top):
+    """True when the largest value of a float image (or of a video so far) is in (0, 1].
+
+    Judged on the maximum only: ``img_as_float`` of a pure-colour graphic holds only 0.0 and
+    1.0, and is as unit-scaled as a photograph. An image whose grey levels 0..255 all stay
+    at or below 1 is black to the eye; reading it as unit-scaled costs nothing. An all-zero
+    image is black either way and is accepted.
+    """
+    return 0 < top <= 1
 
 
 def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     """Return an image as an array of grey levels 0..255: (H, W) gray or (H, W, C) colour.
 
     Accepts uint8, any integer type whose values lie in 0..255 (converted to uint8), and
-    float images in [0, 255]. A float image in [0, 1] (scikit-image's ``img_as_float``) is
-    refused, not guessed: its grey levels would be read as 0 or 1 out of 255.
+    float images in [0, 255]. A float image whose maximum is in (0, 1] (scikit-image's
+    ``img_as_float``, even of a graphic holding only 0.0 and 1.0) is refused, not guessed: its
+    grey levels would be read as 0 or 1 out of 255. Also refused, each with the conversion
+    to make: boolean images, (H, W, 1) and (H, W, 2) arrays (take channel 0), masked arrays
+    with masked pixels, and PIL images whose pixels are not levels (palette 'P', 'CMYK', '1'...).
 
     Parameters
     ----------
@@ -440,13 +530,22 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
         Convert the result, e.g. ``np.uint8`` (float images must then hold whole numbers
         after rounding; they are rounded).
     """
-    arr = _asarray(image, name)
+    arr = _asarray(image, name, channels)
+    if arr.dtype.kind == "b":  # astype(float) would give a [0, 1] image, refused below
+        raise InputTypeError(f"{name} is boolean (black and white); pass grey levels 0..255, "
+                             f"e.g. {name}.astype(np.uint8) * 255")
     _check_dtype(arr, name, allow_bool=False)
     gray_ok, colour = 1 in channels, tuple(c for c in channels if c > 1)
     if arr.ndim == 3 and arr.shape[2] in colour:
         pass
     elif arr.ndim == 2 and gray_ok:
         pass
+    elif arr.ndim == 3 and arr.shape[2] in (1, 2):
+        what = ("one channel: a grey image" if arr.shape[2] == 1
+                else "two channels: grey and alpha (a PNG saved as LA)")
+        use = (f"pass {name}[..., 0]" if gray_ok
+               else f"it is a grey image: segment {name}[..., 0] with segment_gray")
+        raise ValueError(f"{name} has shape {arr.shape}, {what}; {use}")
     elif arr.ndim == 3 and arr.shape[2] in (3, 4) and not colour:
         raise ValueError(f"{name} must be a grayscale image (H, W), got shape {arr.shape} "
                          "(colour); convert it with skimage.color.rgb2gray then "
@@ -457,8 +556,13 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
                          "skimage.color.gray2rgb")
     else:
         want = " or ".join(["(H, W)"] * gray_ok + [f"(H, W, {c})" for c in colour])
+        fix = ""
+        if arr.ndim == 3 and arr.shape[0] in (3, 4):  # (C, H, W), as torch stores images
+            fix = f"; for channels-first data use np.moveaxis({name}, 0, -1)"
+        elif arr.ndim == 3 and arr.shape[0] == 1:  # one grey image in a stack of one
+            fix = f"; for one image in a stack of one use {name}[0]"
         raise ValueError(f"{name} must have shape {want} with channels last, got shape "
-                         f"{arr.shape}; for channels-first data use np.moveaxis({name}, 0, -1)")
+                         f"{arr.shape}{fix}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype.kind == "f":
@@ -467,7 +571,7 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
             raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite values (the first at "
                              f"{_first_bad(bad)}); replace them, e.g. np.nan_to_num({name})")
         lo, hi = float(arr.min()), float(arr.max())
-        if _looks_unit_scaled(arr):
+        if _looks_unit_scaled(hi):
             raise ValueError(
                 f"{name} is a float image with values in [0, 1] (max {hi:.3g}); gmmlib reads "
                 "grey levels 0..255: scale float images to 0..255 or pass uint8, e.g. "
@@ -479,9 +583,12 @@ def validate_image(image, name="image", *, channels=(1, 3, 4), dtype=None):
     elif arr.dtype.kind in "iu" and arr.dtype != np.uint8:
         lo, hi = int(arr.min()), int(arr.max())
         if lo < 0 or hi > 255:
+            # A 16-bit PNG opened with PIL is a PIL image (mode 'I;16' or 'I'): the division
+            # needs its array.
+            values = f"np.asarray({name})" if _is_pil(image) else name
             raise ValueError(f"{name} has integer values from {lo} to {hi} (dtype {arr.dtype}); "
                              "grey levels must lie in 0..255: for 16-bit images use "
-                             f"({name} // 257).astype(np.uint8), else clip or rescale")
+                             f"({values} // 257).astype(np.uint8), else clip or rescale")
         arr = arr.astype(np.uint8)
     if dtype is not None and arr.dtype != dtype:
         arr = np.rint(arr).astype(dtype) if np.dtype(dtype).kind in "iu" else arr.astype(dtype)
@@ -495,6 +602,9 @@ def validate_frame(frame, name="frame"):
     except that integer frames other than uint8 must be converted by the caller.
     """
     arr = _asarray(frame, name)
+    if arr.dtype.kind == "b":  # astype(float) would give a [0, 1] frame, refused later
+        raise InputTypeError(f"{name} is boolean (black and white); pass grey levels 0..255, "
+                             f"e.g. {name}.astype(np.uint8) * 255")
     _check_dtype(arr, name, allow_bool=False)
     if arr.ndim not in (2, 3):
         raise ValueError(f"a frame must have shape (H, W) for gray or (H, W, C) for colour, "
@@ -513,11 +623,15 @@ def validate_frame(frame, name="frame"):
     return arr
 
 
-def validate_frame_values(arr, name="frame", first=False, var="frame"):
-    """Float frames: finite, in [0, 255]; the first one must not look scaled to [0, 1].
+def validate_frame_values(arr, name="frame", first=False, var="frame", peak=None):
+    """Float frames: finite, in [0, 255], and the video so far not scaled to [0, 1].
 
     ``name`` says which frame in the message ("frame 12"), ``var`` is the variable shown in
-    the suggested fix.
+    the suggested fix. The scaling is judged on the largest value seen so far: pass ``peak``,
+    the largest value of the earlier frames (0.0 before the first), and every frame is
+    judged, so a [0, 1] video that opens on a black frame is refused at its first lit frame;
+    a 0..255 video is never refused once a value above 1 has been seen. Without ``peak``, only
+    a frame marked ``first`` is judged, on its own maximum.
     """
     if arr.dtype.kind != "f":
         return arr
@@ -531,10 +645,15 @@ def validate_frame_values(arr, name="frame", first=False, var="frame"):
         raise ValueError(f"{name} has values from {lo:.3g} to {hi:.3g}; grey levels must lie in "
                          f"[0, 255]: clip or rescale it (e.g. np.clip({var}, 0, 255)) or pass "
                          "uint8 frames")
-    if first and _looks_unit_scaled(arr):
-        raise ValueError(f"{name} is a float frame with values in [0, 1] (max {hi:.3g}); the "
-                         "model works in grey levels 0..255: scale float frames to 0..255 "
-                         f"(e.g. {var} * 255) or pass uint8 (skimage.util.img_as_ubyte)")
+    if peak is not None or first:
+        top = hi if peak is None else max(float(peak), hi)
+        if _looks_unit_scaled(top):
+            before = "" if peak is None or float(peak) <= 0 else \
+                f", and no earlier frame went above {float(peak):.3g}"
+            raise ValueError(f"{name} is a float frame with values in [0, 1] (max {hi:.3g}"
+                             f"{before}); the model works in grey levels 0..255: scale float "
+                             f"frames to 0..255 (e.g. {var} * 255) or pass uint8 "
+                             "(skimage.util.img_as_ubyte)")
     return arr
 
 
@@ -542,6 +661,9 @@ def validate_frame_values(arr, name="frame", first=False, var="frame"):
 
 #: Above this the squares of the data overflow float64 (1e308).
 MAX_ABS_DATA = 1e150
+#: Below this largest weight, weight x responsibility x density products reach the subnormal
+#: floats (< 2.2e-308), whose few digits change the fit (all weights 5e-324 gave another fit).
+MIN_MAX_WEIGHT = 1e-150
 
 
 def as_data(X, name="X", keep_dtype=False):
@@ -605,6 +727,11 @@ def as_weights(weights, n_points, name="weights"):
         total = w.sum()
     if total <= 0:
         raise ValueError(f"all {name} are zero: at least one point must carry a positive weight")
+    if w.max() < MIN_MAX_WEIGHT:
+        raise ValueError(f"{name} are tiny (the largest is {w.max():.3g}); only their ratios "
+                         "matter, but products of such numbers with probabilities fall below "
+                         f"the smallest float64 and lose their digits: divide them by their "
+                         f"largest value, {name} / {name}.max()")
     if not np.isfinite(total) or w.max() > MAX_ABS_DATA:
         raise ValueError(f"{name} are too large (up to {w.max():.3g}, sum {total:.3g}); only their "
                          f"ratios matter: divide them by their largest value, {name} / "

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ._validate import (InputIndexError, validate_bool, validate_float, validate_frame, validate_frame_values,
-                      validate_int, validate_options)
+from ._validate import (InputIndexError, ieee_errstate, validate_bool, validate_float, validate_frame,
+                      validate_frame_values, validate_int, validate_options)
 
 __all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
 
@@ -220,9 +220,13 @@ class BackgroundModel:
         # Float frames must hold grey levels: a frame scaled to [0, 1] would never differ
         # from the background by 2.5 sigma (sigma >= 4 levels), and values beyond float32
         # would turn the parameters into NaN.
-        return validate_frame_values(frame, name, first=self.shape_ is None)
+        peak = 0.0 if self.shape_ is None else self._peak  # judged on the video so far
+        frame = validate_frame_values(frame, name, peak=peak)
+        self._peak = max(peak, float(frame.max())) if frame.dtype.kind == "f" else 255.0
+        return frame
 
     # ------------------------------------------------------------------ one frame
+    @ieee_errstate  # learning_rate="paper" relies on exp(-large) underflowing to 0
     def apply(self, frame):
         """Classify a frame against the model, then update the model with it.
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import validate_float, validate_random_state
+from ._validate import ieee_errstate, validate_float, validate_random_state
 from .mixture import Mixture
 
 
+@ieee_errstate
 def seed_1d(random_state=0):
     """Seed 000's GMMExample_1D: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
 
@@ -21,6 +22,7 @@ def seed_1d(random_state=0):
     return X, np.repeat([0, 1], [100, 200])
 
 
+@ieee_errstate
 def seed_2d(random_state=0):
     """Seed 000's GMMExample_2D: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
     100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,)).
@@ -95,6 +97,7 @@ def _uint8_overflow():
                        "the second moments, and every covariance, are wrong.")
 
 
+@ieee_errstate
 def failure_cases():
     """The five ways the textbook EM breaks (``naive.py``), in the order notebook 03 shows them."""
     return [_underflow(), _zero_likelihood(), _singular(), _empty_component(), _uint8_overflow()]
@@ -102,6 +105,7 @@ def failure_cases():
 
 # --- notebook 03: data for the singularity, guard-event and whitening lessons ---
 
+@ieee_errstate
 def isolated_point(random_state=0):
     """``seed_1d`` plus one point at 33.0, far from the rest, and a start that puts a narrow
     third component on that point.
@@ -116,6 +120,7 @@ def isolated_point(random_state=0):
     return np.append(X, 33.0), start
 
 
+@ieee_errstate
 def repeated_value(random_state=1):
     """60 points from N(0, 1), 60 from N(8, 1) and five copies of 11.0 (one reading repeated,
     as a stuck sensor or a saturated pixel gives).
@@ -128,6 +133,7 @@ def repeated_value(random_state=1):
     return np.concatenate([rng.normal(0, 1, 60), rng.normal(8, 1, 60), np.full(5, 11.0)])
 
 
+@ieee_errstate
 def points_on_a_line(random_state=0):
     """200 points from N(0, I) in 2-D and 40 points exactly on the line x_2 = x_1 (x_1 uniform
     in [2, 5]), like pixels whose two channels are equal.
@@ -143,6 +149,7 @@ def points_on_a_line(random_state=0):
     return np.vstack([cloud, np.column_stack([t, t])]), np.repeat([0, 1], [200, 40])
 
 
+@ieee_errstate
 def crossing_clusters(random_state=0, scale=1.0):
     """Two clusters of 150 points that cross like an X: unit variances, correlations +0.98 and
     -0.98, means (0, 0) and (0.5, 0.5); the second feature is then multiplied by ``scale``

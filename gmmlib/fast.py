@@ -59,8 +59,9 @@ def log_density_expanded(feat, means, chol, log_weights=0.0):
         coef[:, 1] = Pmu
         coef[:, 2] = log_weights - 0.5 * LOG_2PI - np.log(sd) - 0.5 * Pmu * mu
         out = coef @ feat.PhiT
-        if (P * feat.sqmax + Pmu * mu).max() > 1e-7 / (8 * EPS):  # the bound below, with d = 1
-            exact = P * feat.sqmax + Pmu * mu > 1e-7 / (8 * EPS)
+        # the bound below with d = 1; mu . mu >= every mu_k^2 makes the first test cheap
+        if P.max() * (feat.sqmax + mu @ mu) > 1e-7 / (8 * EPS):
+            exact = P * (feat.sqmax + mu * mu) > 1e-7 / (8 * EPS)
             out[exact] = (component_log_density(feat.Z, means[exact], chol[exact]).T
                           + np.broadcast_to(log_weights, (K,))[exact, None])
         return out
@@ -117,11 +118,14 @@ def m_step(feat, resp, reg, prior=None):
         means = m1 / safe
         var = m2 / safe - means * means
         # E[z^2] - mu^2 loses digits when var is tiny next to mu^2: recompute about the mean
-        if (1e-10 * var - EPS * (means * means + 1)).min() < 0:
+        if 1e-10 * var.min() < EPS * (means @ means + 1):  # rare (mu . mu >= every mu_k^2): look closer
             for k in np.flatnonzero((1e-10 * var < EPS * (means * means + 1)) & (Nk > 0)):
                 D = feat.PhiT[1] - means[k]
                 var[k] = (resp[k] * feat.PhiT_weighted[-1] * D) @ D / Nk[k]
-        var += reg[0, 0] if prior is None else reg[0, 0] + prior[0] / safe
+        if prior is not None:
+            var += prior[0] / safe
+        if reg[0, 0]:
+            var += reg[0, 0]
         return Nk, means[:, None], var[:, None, None]
     Nk = moments[:, -1].copy()
     safe = np.where(Nk > 0, Nk, 1.0)[:, None]
@@ -157,7 +161,7 @@ def prior_penalty(chol, prior):
     if prior is None:
         return 0.0
     if chol.shape[-1] == 1:
-        inv_diag = 1.0 / chol[:, :, 0] ** 2
-    else:
-        inv_diag = (np.linalg.inv(chol) ** 2).sum(axis=1)
+        sd = chol[:, 0, 0]
+        return 0.5 * prior[0] * float((1.0 / (sd * sd)).sum())
+    inv_diag = (np.linalg.inv(chol) ** 2).sum(axis=1)
     return 0.5 * float((inv_diag @ prior).sum())

@@ -98,11 +98,11 @@ def guard_covariances(covs, var_floor, rcond_min=RCOND_MIN, replace=True):
     are only reported and the factors are None when there is any. Healthy components (the
     usual case) cost a few batched numpy calls and no Python loop.
     """
-    floor = np.asarray(var_floor, dtype=np.float64)
     if covs.shape[-1] == 1:  # a 1 x 1 covariance is perfectly conditioned unless below the floor
         low, high = covs.min(), covs.max()  # NaN fails every comparison below
-        if low >= floor.max() and low > 0 and high < np.inf:
+        if low >= (var_floor if isinstance(var_floor, float) else np.max(var_floor)) and low > 0 and high < np.inf:
             return np.sqrt(covs), []
+    floor = np.asarray(var_floor, dtype=np.float64)
     r = rcond_batch(covs)
     diag = np.diagonal(covs, axis1=1, axis2=2)
     suspect = (r <= rcond_min) | ~(diag >= floor).all(axis=1)

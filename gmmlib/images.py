@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import InputTypeError, validate_image, show
+from ._validate import InputTypeError, ieee_errstate, validate_image, show
 from .history import EMResult
 from .mixture import Mixture
 from .painless import painless_em
@@ -32,12 +32,14 @@ def as_gray_uint8(image, name="image"):
     return img
 
 
+@ieee_errstate
 def intensity_histogram(image):
     """(levels (256,), counts (256,)): the data and weights of histogram EM."""
     img = as_gray_uint8(image)
     return LEVELS.copy(), np.bincount(img.ravel(), minlength=256).astype(np.float64)
 
 
+@ieee_errstate
 def histogram_em(image, K, init="equal-range", **kwargs):
     """Painless EM on the intensity histogram (weighted EM on 256 levels).
 
@@ -55,6 +57,7 @@ def histogram_em(image, K, init="equal-range", **kwargs):
     return painless_em(levels[keep], K, weights=counts[keep], init=init, **kwargs)
 
 
+@ieee_errstate
 def label_lut(mixture):
     """A 256-entry lookup table: each intensity's most probable component (max posterior)."""
     if not isinstance(mixture, Mixture) or mixture.n_features != 1:
@@ -75,6 +78,7 @@ class GraySegmentation:
         return np.flatnonzero(np.diff(self.lut.astype(int)) != 0) + 1
 
 
+@ieee_errstate
 def segment_gray(image, K, **kwargs):
     """Segment a uint8 grayscale image by histogram EM; labels ordered dark to bright."""
     img = as_gray_uint8(image)
@@ -99,12 +103,14 @@ class ColourSegmentation:
     labels: np.ndarray   # (H, W)
     result: EMResult
 
+    @ieee_errstate
     def mean_colour_image(self):
         """Every pixel painted with its component's mean colour (uint8)."""
         means = np.clip(np.rint(self.result.mixture.means), 0, 255).astype(np.uint8)
         return means[self.labels]
 
 
+@ieee_errstate
 def segment_colour(image, K, **kwargs):
     """Full-covariance painless EM on the RGB pixels; each pixel gets its max-posterior component.
 

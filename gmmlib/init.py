@@ -4,6 +4,7 @@ EM only climbs to the nearest local maximum, so where it starts decides where it
 """
 import numpy as np
 
+from ._validate import ieee_errstate
 from .mixture import Mixture
 
 INIT_METHODS = ("kmeans", "equal-range")
@@ -45,6 +46,7 @@ def refill_empty_clusters(labels, d2, weights, mass):
     return labels
 
 
+@ieee_errstate
 def kmeans(X, weights, K, rng, n_init=5, max_iter=100, centroids=None):
     """Weighted Lloyd K-means from Forgy starts; the restart with the lowest inertia wins.
 
@@ -91,22 +93,35 @@ def mixture_from_labels(X, weights, labels, K, var_floor):
     return Mixture(mass / mass.sum(), means, covs)
 
 
+@ieee_errstate
 def kmeans_init(X, weights, K, rng, var_floor, n_init=KMEANS_RESTARTS, sample_size=20_000):
     """The painless start: K-means (Forgy, restarts) turned into a mixture.
 
     On more than ``sample_size`` points the restarts run on a weighted random sample (a
     quarter-million pixels would make them the slowest part of the fit); the winner is then
-    refined on all the points.
+    refined on all the points. A sample with fewer than K distinct points is replaced by the
+    distinct points of the whole data, weighted by their total weight.
     """
     if X.shape[0] > sample_size:
         idx = rng.choice(X.shape[0], size=sample_size, p=weights / weights.sum())
-        C, _, _ = kmeans(X[idx], np.ones(sample_size), K, rng, n_init=n_init)
+        sample, sample_weights = X[idx], np.ones(sample_size)
+        if np.unique(sample[: 4 * K + 8], axis=0).shape[0] < K \
+                and np.unique(sample, axis=0).shape[0] < K:
+            # A rare value (a 2x2 red mark on a white page) can be missing from the sample,
+            # which then holds fewer than K distinct points; the full data has K of them
+            # (validate_K checked), so the restarts run on its distinct values, each weighted
+            # by its total weight: the same K-means problem, and few rows.
+            keep = weights > 0
+            sample, inverse = np.unique(X[keep], axis=0, return_inverse=True)
+            sample_weights = np.bincount(inverse.ravel(), weights=weights[keep])
+        C, _, _ = kmeans(sample, sample_weights, K, rng, n_init=n_init)
         _, labels, _ = kmeans(X, weights, K, rng, max_iter=30, centroids=C)
     else:
         _, labels, _ = kmeans(X, weights, K, rng, n_init=n_init)
     return mixture_from_labels(X, weights, labels, K, var_floor)
 
 
+@ieee_errstate
 def means_init(X, weights, means, var_floor):
     """A start from given means (scikit-learn's ``means_init``): each point goes to its nearest
     mean; the clusters give the weights and diagonal covariances, the means stay as given.
@@ -125,6 +140,7 @@ def means_init(X, weights, means, var_floor):
     return Mixture(start.weights, means, start.covariances)
 
 
+@ieee_errstate
 def equal_range_init(X, weights, K, low=None, high=None, var_floor=1e-12):
     """Seed 000's start for intensities: cut [low, high] into K equal parts, one Gaussian each.
 

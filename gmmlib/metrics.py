@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import validate_array, validate_int, validate_iterable
+from ._validate import ieee_errstate, validate_array, validate_int, validate_iterable
 
 __all__ = ["MaskScores", "MaskScorer", "score_masks", "precision_recall_f"]
 
 
+@ieee_errstate
 def precision_recall_f(tp, fp, fn):
     """Precision, recall and F-measure from counts (scalars or arrays).
 
@@ -93,6 +94,7 @@ class MaskScorer:
         self._seen = 0
         self._counts = []  # (tp, fp, fn, tn) per scored frame: 4 ints a frame
 
+    @ieee_errstate
     def update(self, mask, truth):
         """Add one frame: ``mask`` is the prediction, ``truth`` the ground truth (H, W)."""
         self._update(mask, truth, "mask", "truth")
@@ -113,6 +115,7 @@ class MaskScorer:
         fn = np.count_nonzero(truth) - tp
         self._counts.append((tp, fp, fn, mask.size - tp - fp - fn))
 
+    @ieee_errstate
     def result(self):
         """The scores so far, as a :class:`MaskScores`."""
         if not self._counts:
@@ -128,6 +131,7 @@ class MaskScorer:
                           per_frame_f=ff, n_scored=len(c), warmup=self.warmup)
 
 
+@ieee_errstate
 def score_masks(masks, truths, warmup=0):
     """Score a sequence of predicted masks against ground-truth masks.
 

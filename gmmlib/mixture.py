@@ -21,13 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ._validate import (as_data, as_weights, validate_array, validate_int, validate_options,
+from ._validate import (as_data, as_weights, ieee_errstate, validate_array, validate_int, validate_options,
                       validate_random_state, show)
 
 LOG_2PI = np.log(2 * np.pi)
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 
 
+@ieee_errstate
 def logsumexp(a, axis=-1):
     """log(sum(exp(a))) along ``axis`` without underflow or overflow.
 
@@ -64,6 +65,7 @@ def logsumexp(a, axis=-1):
     return np.squeeze(out, axis=axis)
 
 
+@ieee_errstate
 def constrain_covariances(covariances, counts, covariance_type):
     """Project K full covariances onto a covariance type (the M-step of that type).
 
@@ -105,6 +107,7 @@ def n_covariance_parameters(covariance_type, K, d):
             "tied": d * (d + 1) // 2}[covariance_type]
 
 
+@ieee_errstate
 def cholesky_factors(covariances):
     """Lower Cholesky factors L_k (Sigma_k = L_k L_k^T); a clear error if one is not positive definite."""
     try:
@@ -123,6 +126,7 @@ def cholesky_factors(covariances):
     return chol
 
 
+@ieee_errstate
 def component_log_density(X, means, chol):
     """log N(x_i | mu_k, Sigma_k) for every point and component, shape (N, K).
 
@@ -193,6 +197,7 @@ class Mixture:
     covariances: np.ndarray
     covariance_type: str = "full"
 
+    @ieee_errstate
     def __post_init__(self):
         ctype = validate_options(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         w = validate_array(self.weights, "weights", ndim=(0, 1), dtype=np.float64).reshape(-1)
@@ -262,30 +267,36 @@ class Mixture:
             raise ValueError(f"X has {X.shape[1]} features but the mixture has {self.n_features}")
         return X
 
+    @ieee_errstate
     def component_log_density(self, X):
         """log N(x_i | mu_k, Sigma_k), shape (N, K)."""
         return component_log_density(self._data(X), self.means, self._chol)
 
+    @ieee_errstate
     def weighted_log_density(self, X):
         """log pi_k + log N(x_i | mu_k, Sigma_k), shape (N, K)."""
         with np.errstate(divide="ignore"):
             return self.component_log_density(X) + np.log(self.weights)
 
+    @ieee_errstate
     def log_density(self, X):
         """log p(x_i) = logsumexp_k (log pi_k + log N(x_i | k)), shape (N,)."""
         return logsumexp(self.weighted_log_density(X), axis=1)
 
+    @ieee_errstate
     def log_likelihood(self, X, weights=None):
         """Total log-likelihood sum_i c_i log p(x_i) (c_i = 1 without weights)."""
         ld = self.log_density(X)
         return float(as_weights(weights, ld.shape[0]) @ ld)
 
+    @ieee_errstate
     def score(self, X, weights=None):
         """Mean log-likelihood per point (per unit of weight); scikit-learn's ``score``."""
         ld = self.log_density(X)
         c = as_weights(weights, ld.shape[0])
         return float(c @ ld / c.sum())
 
+    @ieee_errstate
     def responsibilities(self, X):
         """Posterior p(k | x_i), shape (N, K); rows sum to 1.
 
@@ -323,10 +334,12 @@ class Mixture:
         best = log_dist == log_dist.min(axis=1, keepdims=True)
         return best / best.sum(axis=1, keepdims=True)
 
+    @ieee_errstate
     def predict(self, X):
         """Hard labels: the component with the largest posterior (weights included)."""
         return np.argmax(self.weighted_log_density(X), axis=1)
 
+    @ieee_errstate
     def sample(self, n, random_state=0):
         """Draw n points; returns (X, labels). Seeded: the same random_state gives the same points."""
         n = validate_int(n, "n", "[0, 100000000]", hint="the number of points to draw")
@@ -336,11 +349,13 @@ class Mixture:
         X = self.means[labels] + np.einsum("nij,nj->ni", self._chol[labels], z)
         return X, labels
 
+    @ieee_errstate
     def bic(self, X, weights=None):
         """Bayesian information criterion: -2 log L + p log N (lower is better)."""
         c = as_weights(weights, self._data(X).shape[0])
         return -2 * self.log_likelihood(X, c) + self.n_parameters * np.log(c.sum())
 
+    @ieee_errstate
     def aic(self, X, weights=None):
         """Akaike information criterion: -2 log L + 2 p (lower is better)."""
         return -2 * self.log_likelihood(X, weights) + 2 * self.n_parameters

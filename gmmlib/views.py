@@ -3,13 +3,14 @@
 A view never runs EM (or the background model). It is given the results and the data,
 builds one matplotlib Figure, and when a slider moves it looks the step up, moves the artists
 and sends a new picture to an ``ipywidgets.Image``. One module per view, beside a small
-shared base:
+shared base and the encoders:
 
 ======================  ==============================================  ==========
 ``EMView``              1-D or 2-D data, sliders for K and iteration    views_em
 ``SegmentationView``    histogram EM on a gray image (cameraman)        views_segmentation
 ``BackgroundView``      frame and pixel sliders over a background run   views_background
-(shared)                blitting, picture, Animation, widget shell      views_base
+(shared)                blitting, picture, widget shell, close()        views_base
+``Animation``           PNG, JPEG and animated PNG bytes (no widgets)   codecs
 ======================  ==============================================  ==========
 
 In a notebook
@@ -33,17 +34,23 @@ In a notebook
     view = BackgroundView(run, frame=140, pixel=1)
     view.animation()          # 20 frames spread over the clip (max_frames=...)
 
+    view.close()              # frees the figure and the widgets (a long session on a shared
+                              # server keeps every view otherwise); or:
+    with EMView(X, results) as view:
+        anim = view.animation(K=2)
+
 ``view.animation(K=None, max_frames=30, frame_ms=400, hold_ms=2000, figsize=None)`` (EM and
 segmentation; BackgroundView: ``max_frames=20, frame_ms=300, hold_ms=1500, pixel=None,
-tolerance=16``) returns an :class:`Animation`. Displayed, its output is an ``image/png`` (an
+tolerance=16``) returns an :class:`Animation`; ``max_frames`` is at most 60 (each frame is a
+whole picture held in memory until it is encoded). Displayed, its output is an ``image/png`` (an
 APNG) and a one-line ``text/plain``; ``anim.save("imgs/name.png")`` writes the file for a
 markdown image instead, ``anim.data`` is the bytes. ``view.to_jshtml(...)`` is kept only so
 that old cells (``HTML(view.to_jshtml(K=2))``) still run: it returns an ``<img>`` of the same
 animation.
 
 Sizes: views are 840 px wide (they show 1:1 in JupyterLab on a 1280 px screen), animations
-768 px, all with text of at least 12 pt at 96 dpi (16 px) and constrained layout; at most 30
-frames with a hold on the last one; the same bytes on every run. Slider redraws are sent as
+768 px, all with text of at least 12 pt at 96 dpi (16 px) and constrained layout; 30 frames by
+default (60 at most) with a hold on the last one; the same bytes on every run. Slider redraws are sent as
 JPEG (quality 90, no chroma subsampling), the kept picture as a 255-colour PNG.
 
 Why a picture next to each widget: a widget needs its kernel. A notebook opened without
@@ -56,10 +63,14 @@ For tests and the browser suite, each view exposes ``view.widget`` (VBox, CSS cl
 gmm-view), ``view.iteration`` (gmm-iteration), ``view.K`` (gmm-k) or ``view.pixel``
 (gmm-pixel), ``view.play`` (gmm-play), ``view.caption`` (gmm-caption: "K=3 iteration=5 ...")
 and ``view.image`` (gmm-figure), and ``view.fig`` (the matplotlib Figure).
+
+A K slider moved to a K that was not computed (only possible after widening its range by hand)
+goes back to the K it showed, with a warning and a note in the caption.
 """
 from .views_background import (BackgroundFigure, BackgroundRun, BackgroundView, background_caption,
                                mask_overlay, record_background)
-from .views_base import Animation, BlitFigure, SliderView
+from .codecs import Animation
+from .views_base import BlitFigure, SliderView
 from .views_em import EMFigure, EMView, KIterationView, as_results, caption
 from .views_segmentation import SegmentationFigure, SegmentationView
 

@@ -13,10 +13,11 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from . import plotting
-from ._validate import validate_array, validate_float, validate_image, show
+from ._validate import validate_array, validate_float, validate_image, validate_int, show
 from .background import BackgroundModel
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, validate_duration,
-                         validate_figsize, validate_int, evenly_spaced, new_figure)
+from .codecs import (TOLERANCE_LIMIT, Animation, evenly_spaced, validate_duration,
+                     validate_max_frames)
+from .views_base import BlitFigure, SliderView, add_axes, new_figure, validate_figsize
 
 BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
@@ -160,7 +161,8 @@ def _pixel_list(pixels, H, W):
     for i, p in enumerate(pairs):
         if len(p) != 2:
             raise ValueError(f"each of pixels must be a (row, col) pair, got pixels[{i}] = {show(p)}")
-        r, c = (validate_int(v, f"a pixel coordinate (pixels[{i}])", hint="pixels are (row, col) pairs of whole numbers")
+        r, c = (validate_int(v, f"a pixel coordinate (pixels[{i}])", "(-inf, inf)",
+                             hint="pixels are (row, col) pairs of whole numbers")
                 for v in p)
         if not (0 <= r < H and 0 <= c < W):
             raise ValueError(f"pixels[{i}] = ({r}, {c}) is outside the {H}x{W} frames; rows go from 0 "
@@ -201,8 +203,8 @@ def _check_run_step(run, t, p):
     if not isinstance(run, BackgroundRun):
         raise TypeError(f"run must be the BackgroundRun returned by record_background(model, "
                         f"frames, pixels), got {show(run)}")
-    t = validate_int(t, "t", 0, len(run) - 1, hint=f"a frame of the {len(run)} in the run")
-    p = validate_int(p, "p", 0, len(run.pixels) - 1,
+    t = validate_int(t, "t", f"[0, {len(run) - 1}]", hint=f"a frame of the {len(run)} in the run")
+    p = validate_int(p, "p", f"[0, {len(run.pixels) - 1}]",
                   hint=f"an index into the {len(run.pixels)} recorded pixels {list(run.pixels)}")
     return t, p
 
@@ -371,10 +373,10 @@ class BackgroundView(SliderView):
                             f"frames, pixels), got a {type(run).__name__}")
         self.run = run
         last = len(run) - 1
-        frame = validate_int(frame, "frame", 0, last, hint=f"the clip has {len(run)} frames")
-        pixel = validate_int(pixel, "pixel", 0, len(run.pixels) - 1,
-                          hint=f"it indexes the {len(run.pixels)} recorded pixels {list(run.pixels)}")
-        interval = validate_int(interval, "interval", 20, 60_000, hint="milliseconds between frames")
+        frame = validate_int(frame, "frame", f"[0, {last}]", hint=f"the clip has {len(run)} frames")
+        pixel = validate_int(pixel, "pixel", f"[0, {len(run.pixels) - 1}]",
+                             hint=f"it indexes the {len(run.pixels)} recorded pixels {list(run.pixels)}")
+        interval = validate_int(interval, "interval", "[20, 60000]", hint="milliseconds between frames")
         self.figure = BackgroundFigure(run, figsize=validate_figsize(figsize))
         self.K = None
         self.pixel = None
@@ -385,8 +387,11 @@ class BackgroundView(SliderView):
             controls.append(self.pixel)
         self._build_widgets(frame, last, "frame", interval, controls)
         if self.pixel is not None:
-            self.pixel.observe(lambda change: self.redraw(), names="value")
-        self.iteration.observe(lambda change: self.redraw(), names="value")
+            self._observe(self.pixel, self._on_change)
+        self._observe(self.iteration, self._on_change)
+        self.redraw()
+
+    def _on_change(self, change):
         self.redraw()
 
     @property
@@ -402,7 +407,7 @@ class BackgroundView(SliderView):
     def _caption(self):
         return background_caption(self.run, self.iteration.value, self.current_pixel)
 
-    def summary(self):
+    def _open_summary(self):
         r, c = self.run.pixels[self.current_pixel]
         return (f"BackgroundView: frame {self.iteration.value} of {len(self.run) - 1}, pixel "
                 f"({r}, {c}), K={self.run.K}. The picture is the view as saved; run the notebook "
@@ -411,7 +416,7 @@ class BackgroundView(SliderView):
     def animation(self, max_frames=BACKGROUND_ANIMATION_FRAMES, frame_ms=300, hold_ms=1500,
                   pixel=None, figsize=None, tolerance=NOISE_TOLERANCE):
         """The clip as a moving picture that needs no kernel: at most ``max_frames`` frames
-        evenly spread over it, tracing ``pixel`` (default: the one shown).
+        (2 to 60) evenly spread over it, tracing ``pixel`` (default: the one shown).
 
         Video is noisy, and noise does not compress: a pixel whose value changed by at most
         ``tolerance`` grey levels keeps its previous value (pass 0 for exact frames, at about
@@ -419,14 +424,16 @@ class BackgroundView(SliderView):
         the default 20 frames of notebook 07's clip take about 190 KB. A viewer that does not
         animate PNGs shows the first frame.
 
-        Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
+        Returns an :class:`~gmmlib.codecs.Animation`: display it (last line of a cell).
         """
+        self._check_open("make an animation")
         p = self.current_pixel if pixel is None else validate_int(
-            pixel, "pixel", 0, len(self.run.pixels) - 1, hint="an index into run.pixels")
-        max_frames = validate_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+            pixel, "pixel", f"[0, {len(self.run.pixels) - 1}]", hint="an index into run.pixels")
+        max_frames = validate_max_frames(max_frames)
         # every argument is checked before the frames are drawn (seconds of work)
         frame_ms, hold_ms = validate_duration(frame_ms, "frame_ms"), validate_duration(hold_ms, "hold_ms")
-        tolerance = validate_int(tolerance, "tolerance", 0, 64, hint="grey levels, e.g. 16")
+        tolerance = validate_int(tolerance, "tolerance", f"[0, {TOLERANCE_LIMIT}]",
+                                 hint="grey levels, e.g. 16")
         figure = BackgroundFigure(self.run, figsize=validate_figsize(
             BACKGROUND_ANIMATION_FIGSIZE if figsize is None else figsize))
         steps = evenly_spaced(len(self.run) - 1, max_frames)
@@ -444,4 +451,5 @@ class BackgroundView(SliderView):
     def to_jshtml(self, max_frames=BACKGROUND_ANIMATION_FRAMES, **ignored):
         """Kept for old notebook cells (``HTML(view.to_jshtml())``): an ``<img>`` of
         :meth:`animation`. New cells display ``view.animation()`` itself."""
+        self._check_open("make an animation")
         return self.animation(max_frames=max_frames).html()

@@ -5,6 +5,7 @@ a slider moves it looks up ``history.mixture(t)`` and moves the artists of one f
 left, the data with the mixture (1-D: histogram, components, p(x); 2-D: points coloured by
 component, 2-sigma ellipses, density contours); right, log L with the current iteration.
 """
+import warnings
 from functools import partial
 
 import ipywidgets as widgets
@@ -14,10 +15,11 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba_array
 
 from . import plotting
-from ._validate import as_data, as_weights, show
+from ._validate import as_data, as_weights, show, validate_int
+from .codecs import (MAX_FRAMES, Animation, evenly_spaced, validate_duration,
+                     validate_max_frames)
 from .history import EMResult
-from .views_base import (MAX_FRAMES, Animation, BlitFigure, SliderView, add_axes, validate_duration,
-                         validate_figsize, validate_int, evenly_spaced, new_figure)
+from .views_base import BlitFigure, SliderView, add_axes, new_figure, validate_figsize
 
 EM_FIGSIZE = (8.75, 3.6)        # 840 x 346 px: shown 1:1 in JupyterLab on a 1280 px screen
 EM_ANIMATION_FIGSIZE = (8, 3.2)  # 768 x 307 px
@@ -60,7 +62,7 @@ def as_results(results, name="results"):
 
 def _check_computed_K(results, K):
     """``K`` as an int, one of the computed K (the keys of ``results``)."""
-    K = validate_int(K, "K", hint=f"one of the computed K {list(results)}")
+    K = validate_int(K, "K", "(-inf, inf)", hint=f"one of the computed K {list(results)}")
     if K not in results:
         raise ValueError(f"K={K} was not computed; pick one of {list(results)}")
     return K
@@ -71,7 +73,7 @@ def caption(result, t):
     if not isinstance(result, EMResult):
         raise TypeError(f"result must be an EMResult (what painless_em, naive_em or histogram_em "
                         f"return), got {show(result)}")
-    t = validate_int(t, "t", 0, len(result.history) - 1, hint="an iteration of the run")
+    t = validate_int(t, "t", f"[0, {len(result.history) - 1}]", hint="an iteration of the run")
     K = result.mixture.n_components
     text = f"K={K} iteration={t} log-likelihood={result.history.log_likelihood[t]:.1f}"
     n_events = sum(e.iteration <= t for e in result.history.events)
@@ -183,7 +185,8 @@ class EMFigure(BlitFigure):
     def draw(self, K, t):
         """Show the mixture after t iterations of the K-component run (nothing is refitted)."""
         K = self._check_K(K)
-        t = validate_int(t, "t", 0, len(self.results[K].history) - 1, hint=f"an iteration of the K={K} run")
+        t = validate_int(t, "t", f"[0, {len(self.results[K].history) - 1}]",
+                         hint=f"an iteration of the K={K} run")
         if K != self.K_shown:
             self._set_K(K)
         history = self.results[K].history
@@ -222,7 +225,7 @@ class KIterationView(SliderView):
     def __init__(self, make_figure, K=None, iteration=0, figsize=EM_FIGSIZE, results=None):
         # the arguments are checked before the figure is built and drawn (the slow part)
         figsize = validate_figsize(figsize)
-        iteration = validate_int(iteration, "iteration", 0, hint="0 is the start of the run")
+        iteration = validate_int(iteration, "iteration", "[0, inf)", hint="0 is the start of the run")
         if results is not None and K is not None:
             K = _check_computed_K(results, K)
         self._make_figure = make_figure
@@ -232,16 +235,17 @@ class KIterationView(SliderView):
         K = Ks[0] if K is None else self.figure._check_K(K)
         last = self.last_iteration(K)
         self._K = K
+        self._K_note = ""   # why the K slider was put back, shown in the caption
         self.K = None
         if len(Ks) > 1:
             self.K = widgets.IntSlider(value=K, min=Ks[0], max=Ks[-1],
                                        description="K").add_class("gmm-k")
         self._build_widgets(min(iteration, last), last, "iteration", 400,
                             [self.K] if self.K is not None else [])
-        if self.K is not None:
-            self.K.observe(self._on_K, names="value")
-        self.iteration.observe(self._on_iteration, names="value")
         self._changing_K = False
+        if self.K is not None:
+            self._observe(self.K, self._on_K)
+        self._observe(self.iteration, self._on_iteration)
         self.redraw()
 
     def last_iteration(self, K):
@@ -253,6 +257,11 @@ class KIterationView(SliderView):
         return self.K.value if self.K is not None else self._K
 
     def _on_K(self, change):
+        if self._changing_K:  # our own snap back below
+            return
+        if change["new"] not in self.results:
+            self._refuse_K(change["new"], change["old"])
+            return
         # Shrinking max clamps the iteration (and, through the link, Play); draw once at the end.
         self._changing_K = True
         try:
@@ -261,10 +270,29 @@ class KIterationView(SliderView):
             self.play.max = last
         finally:
             self._changing_K = False
+        self._K_note = ""
+        self.redraw()
+
+    def _refuse_K(self, K, previous):
+        """Put the K slider back on ``previous``: a K without a run cannot be drawn (the
+        slider's range was widened by hand, e.g. ``view.K.max = 7``). Says so in the caption
+        and in a warning, rather than leaving a view whose every redraw fails."""
+        Ks = list(self.results)
+        self._changing_K = True
+        try:
+            self.K.min, self.K.max = Ks[0], Ks[-1]
+            self.K.value = previous
+        finally:
+            self._changing_K = False
+        self._K_note = f" (K={K} was not computed, so the view stays at K={previous})"
+        warnings.warn(f"K={K} was not computed; the view stays at K={previous}. The runs cover K "
+                      f"from {Ks[0]} to {Ks[-1]}: compute the others and make a new view to show "
+                      "them", stacklevel=2)
         self.redraw()
 
     def _on_iteration(self, change):
         if not self._changing_K:
+            self._K_note = ""
             self.redraw()
 
     def _draw(self):
@@ -274,9 +302,9 @@ class KIterationView(SliderView):
         return self.current_K, self.iteration.value
 
     def _caption(self):
-        return caption(self.results[self.current_K], self.iteration.value)
+        return caption(self.results[self.current_K], self.iteration.value) + self._K_note
 
-    def summary(self):
+    def _open_summary(self):
         K, Ks = self.current_K, list(self.results)
         text = (f"{type(self).__name__}: {self.kind} with K={K}, iteration {self.iteration.value} "
                 f"of {self.last_iteration(K)}")
@@ -287,12 +315,13 @@ class KIterationView(SliderView):
     def animation(self, K=None, max_frames=MAX_FRAMES, frame_ms=400, hold_ms=2000, figsize=None):
         """The run for K (default: the K shown) as a moving picture that needs no kernel.
 
-        At most ``max_frames`` iterations, evenly spread from the start to the last one, each
-        shown ``frame_ms``; the last is held ``hold_ms`` before the loop starts again.
-        Returns an :class:`~gmmlib.views_base.Animation`: display it (last line of a cell).
+        At most ``max_frames`` iterations (2 to 60), evenly spread from the start to the last
+        one, each shown ``frame_ms``; the last is held ``hold_ms`` before the loop starts again.
+        Returns an :class:`~gmmlib.codecs.Animation`: display it (last line of a cell).
         """
+        self._check_open("make an animation")
         K = self.current_K if K is None else self.figure._check_K(K)
-        max_frames = validate_int(max_frames, "max_frames", 2, hint=f"at most {MAX_FRAMES} loop well")
+        max_frames = validate_max_frames(max_frames)
         # every argument is checked before the frames are drawn (seconds of work)
         frame_ms, hold_ms = validate_duration(frame_ms, "frame_ms"), validate_duration(hold_ms, "hold_ms")
         figure = self._make_figure(figsize=validate_figsize(
@@ -308,6 +337,7 @@ class KIterationView(SliderView):
     def to_jshtml(self, K=None, max_frames=MAX_FRAMES, **ignored):
         """Kept for old notebook cells (``HTML(view.to_jshtml(K=2))``): an ``<img>`` of
         :meth:`animation`. New cells display ``view.animation(K=2)`` itself."""
+        self._check_open("make an animation")
         return self.animation(K=K, max_frames=max_frames).html()
 
 

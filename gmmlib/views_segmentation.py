@@ -75,6 +75,7 @@ class SegmentationFigure(EMFigure):
         return super().moving_artists() + [self.segmented]
 
     def draw(self, K, t):
+        K = self._check_K(K)  # a 0-d array is a valid K, but not a dict key
         super().draw(K, t)
         self.segmented.set_data(painted_lut(self.results[K].history.mixture(t))[self.shown])
 

@@ -328,33 +328,10 @@ check_e_step(my_e_step)
 # run the cell. `response="?"` shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("Every row of the responsibilities r_ik (one row per point x_i) sums to",
-    ["0", "1", "the weight pi_k", "the number of points N"],
-    response=None,
-    answer=2, why={3: "The weights sum to 1 over k, but a row holds posteriors, not weights.",
-                   4: "That is what a COLUMN of r sums to at most (N_k <= N)."},
-    explain="r_ik is the posterior probability that x_i came from component k; over the K "
-            "components these probabilities sum to 1: each point hands out one unit of ownership.")
+ask("01.row-sums", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("In the textbook EM (prior=0, no guard event), from one iteration to the next the "
-    "log-likelihood of the data",
-    ["can go up or down", "never goes down", "goes up by at least tol every time"],
-    response=None,
-    answer=2, why={1: "Look at the gains printed above: every one is positive.",
-                   3: "tol is where EM stops: the last gain is below it."},
-    explain="Each E-step builds a lower bound that touches the log-likelihood at the current "
-            "parameters, and each M-step maximises that bound (notebook 02). EM can stall on a "
-            "plateau, which is why the run stops when the gain falls below tol. With gmmlib's "
-            "default prior the same holds for the objective EM climbs (log L minus the prior's "
-            "penalty), not for log L itself.")
+ask("01.log-likelihood-climbs", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("Of the runs results[K] for K = 1, 2, 3, 4 above, which K has the largest log-likelihood?",
-    None,
-    response=None,
-    answer=4,
-    explain="K = 4: a mixture with more components can do everything a smaller one can (give the "
-            "extra component weight zero), so its best log-likelihood is never lower. The gain from "
-            "2 to 4 is tiny next to the gain from 1 to 2; a criterion that charges for the extra "
-            "parameters, such as BIC (notebook 04), picks K = 2.")
+ask("01.largest-log-likelihood", response=None)

@@ -337,8 +337,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · K-means is EM with vanishing variances
 #
-# Fix every covariance to the same $\sigma^2 I$ and every weight to $1/K$. The responsibilities
-# become $r_{ik} \propto \exp\!\big(-\lVert x_i - \mu_k \rVert^2 / 2\sigma^2\big)$. As
+# Fix every covariance to the same $\sigma^2 I$ and every weight to $1/K$. Fixing the weights is
+# not needed for the limit below (as $\sigma \to 0$ they drop out of the responsibilities, as long
+# as none is zero); it only keeps the formulas short. The responsibilities become
+# $r_{ik} \propto \exp\!\big(-\lVert x_i - \mu_k \rVert^2 / 2\sigma^2\big)$. As
 # $\sigma \to 0$ the nearest mean takes all of a point's responsibility ($r_{ik} \to 0$ or 1),
 # and the M-step's means become the centroids of the points nearest to each mean: exactly one
 # step of K-means (Lloyd's algorithm). The cell runs this restricted EM on the 2-D seed data for
@@ -457,33 +459,10 @@ check_lower_bound(my_lower_bound)
 # run the cell. `response="?"` shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("Right after an E-step (q = r, the posterior under the current theta), the gap "
-    "log L(theta) - B(q, theta) is",
-    ["positive", "zero", "negative", "it depends on the data"],
-    response=None,
-    answer=2, why={1: "It is positive for any OTHER q: the gap is a sum of KL divergences from r.",
-                   3: "Jensen: B never exceeds log L, so the gap is never negative.",
-                   4: "KL(r || r) = 0 whatever the data."},
-    explain="The gap is sum_i c_i KL(q_i || r_i), which is zero exactly at q = r: the E-step makes "
-            "the bound touch log L at the current parameters. The M-step then lifts the bound, "
-            "and log L with it.")
+ask("02.gap-after-e-step", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("A histogram has 3 levels with counts c = (10, 30, 60). In the weights' M-step the Lagrange "
-    "multiplier lambda (pi_k = N_k / lambda) equals",
-    None,
-    response=None,
-    answer=100,
-    explain="Summing pi_k = N_k / lambda over k gives 1 = sum_k N_k / lambda, so lambda = sum_k N_k "
-            "= sum_i c_i sum_k r_ik = sum_i c_i = 100: the total count, whatever the responsibilities.")
+ask("02.lagrange-multiplier", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("EM with every covariance fixed to sigma^2 I and every weight to 1/K becomes K-means when",
-    ["sigma grows without bound", "sigma shrinks to zero", "K grows", "the weights are learned"],
-    response=None,
-    answer=2, why={1: "Then every r_ik tends to 1/K: all means collapse onto the data's mean.",
-                   3: "K is fixed in both algorithms.",
-                   4: "Learning the weights moves EM AWAY from K-means, which has none."},
-    explain="r_ik is proportional to exp(-|x_i - mu_k|^2 / 2 sigma^2); as sigma -> 0 the nearest "
-            "mean takes all the responsibility, and the M-step's means become the centroids of "
-            "the points nearest to them: Lloyd's step.")
+ask("02.k-means-limit", response=None)

@@ -700,45 +700,16 @@ check_rcond(my_rcond)
 # Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("In float64, np.log(np.exp(-1000) + np.exp(-1001)) gives",
-    ["-999.69", "-1000", "-inf", "NaN"],
-    response=None,
-    answer=3, why={1: "That is the true value, and what logsumexp returns.",
-                   4: "NaN comes from 0/0, as in the naive E-step; here there is no division."},
-    explain="exp(-1000) underflows to 0.0 (the smallest positive float64 is about 5e-324), the sum "
-            "is 0.0 and log 0 = -inf. Pulling out the maximum, -1000 + log(1 + e^-1) = -999.69.")
+ask("03.underflow", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("The 12 saturated pixels all equal to (255, 255) have the zero matrix as covariance. Its "
-    "RCOND is",
-    ["1", "1e-10", "0", "infinity"],
-    response=None,
-    answer=3, why={1: "1 is a perfectly round covariance, such as the identity.",
-                   4: "Infinity is the condition number of a singular matrix; RCOND is its reciprocal."},
-    explain="A singular matrix has no inverse: RCOND = 1 / (||S||_1 ||S^-1||_1) is 0, the worst "
-            "possible conditioning, and the guard (RCOND <= 1e-10) would replace the covariance.")
+ask("03.rcond-of-zero", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("With prior=0 and the guard on, a component has collapsed onto one point and sits at the "
-    "variance floor. You lower var_floor from 1e-6 to 1e-8. The final log-likelihood",
-    ["stays the same", "rises by ln 10, about 2.30", "falls by ln 10, about 2.30", "becomes +inf"],
-    response=None,
-    answer=2, why={1: "The collapsed component's variance is the floor, so its log-density depends on it.",
-                   3: "A narrower spike on the point gives that point a higher density, not a lower one.",
-                   4: "The floor still caps the variance, so log L stays finite; it is the floor that sets it."},
-    explain="The spike's log-density is -1/2 log(variance) plus a constant: half of ln 10 per decade "
-            "of floor, so two decades give ln 10 = 2.30. The floor, not the data, sets log L.")
+ask("03.variance-floor", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("In the last iteration of a run the objective rose by less than tol, but the guard replaced "
-    "a covariance in that iteration. The run is",
-    ["converged", "not converged", "converged if the objective rose, not converged if it fell"],
-    response=None,
-    answer=2, why={1: "The guard's replacement is not an EM step: a small change says nothing about a maximum.",
-                   3: "The guard event alone rules it out, whatever the gain."},
-    explain="A run is converged only when its last iteration was a plain EM step (no guard event) "
-            "that raised the objective by a non-negative amount below tol. With a guard event, the "
-            "small change may be the guard undoing the same collapse again and again.")
+ask("03.guard-and-convergence", response=None)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References

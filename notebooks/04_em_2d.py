@@ -482,43 +482,16 @@ check_n_parameters_by_type(n_free_typed)
 # shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("Which K does BIC choose for the seed's 2-D data (K = 1 to 6, any covariance type)?",
-    None,
-    response=None,
-    answer=2,
-    explain="K = 2 for every type, the number of clouds the data came from: beyond it the "
-            "log-likelihood still rises a little, but each extra component costs several "
-            "parameters at log N each.")
+ask("04.bic-k", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("At K = 2, which covariance type gives the lowest BIC for the seed's data?",
-    ["full", "diag", "spherical", "tied"],
-    response=None,
-    answer=2, why={1: "Full fits best, but by only 0.45 in log L: not worth 2 parameters at log 300 each.",
-                   3: "Circles fit the elongated clouds much worse (log L about 11 lower).",
-                   4: "The two clouds have different shapes; one shared ellipse fits worse."},
-    explain="diag: the clouds are almost aligned with the axes, so the off-diagonal covariances "
-            "of full buy almost no likelihood for their price in BIC.")
+ask("04.bic-covariance-type", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("How many free parameters has a full-covariance mixture of K = 3 components in d = 3 "
-    "dimensions (RGB colours)?",
-    None,
-    response=None,
-    answer=29,
-    explain="(K - 1) + K d + K d (d + 1) / 2 = 2 + 9 + 18 = 29: two free weights (the third is "
-            "1 minus the others), three 3-D means, three symmetric 3 x 3 covariances of 6 entries each.")
+ask("04.parameter-count", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("From its own start (random_state=3), scikit-learn's component 1 is our component 0, and its "
-    "0 is our 1. What does that tell you?",
-    ["the two fits disagree", "nothing: component numbers are arbitrary",
-     "scikit-learn sorts components by weight"],
-    response=None,
-    answer=2, why={1: "Once matched, the weights, means and covariances agree within 1e-3.",
-                   3: "It does not sort them: the order comes from each library's start."},
-    explain="A mixture is the same model whatever order its components are listed in (label "
-            "permutation); each library's start decides the numbering, so compare after matching.")
+ask("04.label-order", response=None)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References

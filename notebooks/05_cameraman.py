@@ -500,40 +500,13 @@ check_em_loop(my_em, e_step=my_e_step, m_step=my_m_step)
 # shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("EM on the 256-level histogram (counts as weights) and EM on all 262,144 pixels, from "
-    "the same start, end at",
-    ["different mixtures: the histogram loses information",
-     "the same mixture, up to rounding",
-     "the same mixture only for K = 2"],
-    response=None,
-    answer=2, why={1: "A uint8 image has only 256 values: the histogram is the data with repetitions "
-                      "counted, nothing is lost.",
-                   3: "Nothing in the argument depends on K: look at the K = 2..5 comparison above."},
-    explain="Every sum over pixels groups into a sum over levels, each term counted c_i times: "
-            "weighted EM does the same arithmetic in a different order, at a cost set by 256 "
-            "levels instead of the number of pixels.")
+ask("05.histogram-vs-pixels", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("With K = 2, EM's threshold is much darker than Otsu's (the figure of the thresholds "
-    "section). Why?",
-    ["EM ignores the weights of the classes",
-     "the bright class is a wide Gaussian, whose density stays higher far from its mean",
-     "Otsu's method only looks at half of the levels"],
-    response=None,
-    answer=2, why={1: "The posterior π_k N(x | μ_k, σ_k²) includes the weights.",
-                   3: "Otsu's method scans every level for the best cut."},
-    explain="The dark coat is a narrow, tall peak and the rest a wide bump; a wide Gaussian keeps a "
-            "higher density far from its mean, so it wins intensities close to the dark peak. "
-            "Otsu's cut is halfway between its two class means, whatever their spreads.")
+ask("05.darker-than-otsu", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("In the weighted M-step on the cameraman's histogram, what is the sum over k of "
-    "N_k = Σ_i c_i r_ik?",
-    None,
-    response=None,
-    answer=262144,
-    explain="Each level's responsibilities sum to 1, so Σ_k N_k = Σ_i c_i, the number of pixels: "
-            "512 x 512 = 262,144. That is why π_k = N_k / Σ_i c_i.")
+ask("05.sum-of-nk", response=None)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References

@@ -427,55 +427,16 @@ check_log_likelihood_ratio(my_log_likelihood_ratio)
 # Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
 
 # %% slideshow={"slide_type": "skip"} tags=["quiz", "nbval-check-output"]
-ask("A pixel x_i is labelled foreground when log p_fg(x_i) - log p_bg(x_i) is",
-    ["greater than 0", "less than 0", "greater than 0.5"],
-    response=None,
-    answer=1, why={2: "That is where the background model explains the pixel better.",
-                   3: "0.5 would be a threshold on a probability; this is a log-ratio of densities."},
-    explain="The log-ratio is positive exactly when p_fg(x_i) > p_bg(x_i): the foreground model "
-            "explains the pixel better (equal prior probabilities for the two regions).")
+ask("06.sign-of-log-ratio", response=None)
 
 # %% slideshow={"slide_type": "skip"} tags=["quiz", "nbval-check-output"]
-ask("With the default settings, the K = 5 run gives the black backdrop a component whose "
-    "standard deviations are below one grey level, and it converges with no guard event. What "
-    "keeps that component from collapsing onto the identical black pixels?",
-    ["the guard replaces its covariance whenever it becomes singular",
-     "the covariance prior: the M-step adds Lambda / N_k to it, and the objective falls to "
-     "minus infinity as a covariance becomes singular",
-     "whitening divides the black pixels by their spread"],
-    response=None,
-    answer=2, why={1: "The default run has no guard event at all: look at its stop reason. The guard "
-                      "acts only with prior=0, and then at every iteration.",
-                   3: "Whitening is a change of units: identical pixels stay identical."},
-    explain="Sigma_k = S_k + Lambda / N_k is never narrower than Lambda / N_k, so no standard deviation "
-            "falls below s_j sqrt(prior / pi_k); EM then climbs an objective that has a maximum.")
+ask("06.what-stops-collapse", response=None)
 
 # %% slideshow={"slide_type": "skip"} tags=["quiz", "nbval-check-output"]
-ask("The prior=0 run with the guard ends with a higher log-likelihood than the default run. "
-    "Which fit describes the image's colours better?",
-    ["the prior=0 run: a higher likelihood is a better fit",
-     "the default run: the prior=0 run's log L comes from a spike on identical pixels, and its "
-     "value is set by the variance floor",
-     "neither: log L cannot compare two runs on the same data"],
-    response=None,
-    answer=2, why={1: "Change var_floor and that log L moves by the same step per factor 100: it "
-                      "measures the floor, not the image.",
-                   3: "It can, for honest fits of the same model; a degenerate spike is not one."},
-    explain="The plain likelihood is unbounded: a component shrinking onto identical points sends it "
-            "to infinity. Comparing fits (or BIC) only makes sense between honest, converged runs.")
+ask("06.higher-likelihood", response=None)
 
 # %% slideshow={"slide_type": "skip"} tags=["quiz", "nbval-check-output"]
-ask("On which data does whitening change the fit the most?",
-    ["RGB pixels, whose channels share one unit and similar spreads",
-     "features measured on scales as different as 1 and 1e6",
-     "it never changes the fit"],
-    response=None,
-    answer=2, why={1: "On this photograph both runs give the same five colours: whitening is nearly a "
-                      "change of units there.",
-                   3: "Without whitening, notebook 03's guard cannot tell honest units from a collapse."},
-    explain="With scales 1 and 1e6 a covariance is numerically singular in the data's own units, so "
-            "the guard fires on honest data and K-means distances see only the large feature; "
-            "whitening puts both on one scale.")
+ask("06.whitening", response=None)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## References

@@ -552,34 +552,10 @@ check_mog2_masks(mog2_masks)
 # Set `response=` to the number of an option and run the cell; `response="?"` shows the answer.
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("With detectShadows=True (the default), MOG2 labels a pixel 127 when",
-    ["it is not sure whether the pixel is foreground",
-     "it matches no background Gaussian but is 0.5 to 1 times as bright as a background mean",
-     "the pixel has been foreground for a long time"],
-    response=None,
-    answer=2, why={1: "MOG2 has no 'unsure' label: 127 is its shadow label.",
-                   3: "A pixel that stays foreground long enough is absorbed into the background (label 0)."},
-    explain="The shadow test only asks for a darker version of the background (and, in colour, the "
-            "same hue). On gray frames any object darker than what it covers can pass it.")
+ask("07.shadow-label", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("On the synthetic scene, which has no shadows, counting MOG2's 127 pixels as foreground makes "
-    "its F-measure",
-    ["go down: every 127 pixel is a false alarm",
-     "go up: the 127 pixels are object pixels darker than the wall, which the shadow test mislabels",
-     "stay the same: 127 pixels are rare"],
-    response=None,
-    answer=2, why={1: "Look at the truth where MOG2 said 127 (exercise 3): almost all of it is object.",
-                   3: "They are not rare: about a fifth of the true foreground is labelled 127."},
-    explain="Without shadows in the scene, the shadow label falls on object pixels; counting them "
-            "raises recall at almost no cost in precision, and detectShadows=False gives the same "
-            "masks. A fair comparison says which setting it uses.")
+ask("07.shadows-in-f-measure", response=None)
 
 # %% slideshow={"slide_type": "subslide"} tags=["quiz", "nbval-check-output"]
-ask("You raise alpha from 0.01 to 0.05. A car that stops in front of the camera",
-    ["becomes background sooner", "becomes background later", "never becomes background"],
-    response=None,
-    answer=1, why={2: "A larger alpha forgets faster: the old background's weight falls faster.",
-                   3: "Any alpha > 0 eventually absorbs a still object."},
-    explain="The old background's weight decays as (1 - alpha)^n: with alpha = 0.05 it falls below "
-            "T = 0.7 after 7 frames instead of 32. The price: a slow-moving object is swallowed too.")
+ask("07.learning-rate", response=None)

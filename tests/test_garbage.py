@@ -986,12 +986,13 @@ EXEMPT = {
     **{name: "a step of a view, called with the arguments the view has checked" for name in (
         "new_figure", "add_axes", "encode", "encode_small_png", "evenly_spaced",
         "hold_small_changes", "encode_apng", "shared_palette", "to_palette", "Animation.from_frames",
-        "validate_int", "validate_figsize", "validate_duration", "BlitFigure.invalidate", "BlitFigure.render")},
+        "validate_max_frames", "validate_figsize", "validate_duration", "BlitFigure.invalidate",
+        "BlitFigure.render")},
     **{name: "takes no argument" for name in (
         "Animation", "Animation.frames", "Animation.durations", "Animation.html",
         "BlitFigure.moving_artists", "BlitFigure.size", "SliderView.redraw", "SliderView.picture",
-        "SliderView.summary", "KIterationView.current_K", "KIterationView.summary",
-        "BackgroundView.summary", "SegmentationFigure.moving_artists", "projector_style")},
+        "SliderView.summary", "SliderView.close", "SliderView.closed", "KIterationView.current_K",
+        "SegmentationFigure.moving_artists", "projector_style")},
 }
 
 

@@ -2,8 +2,11 @@
 
 Densities are checked against scipy.stats, not against gmmlib's own density code.
 """
+import contextlib
 import io
 import re
+import sys
+import warnings
 
 import matplotlib
 import numpy as np
@@ -14,8 +17,12 @@ from skimage import data
 
 import gmmlib
 from gmmlib import plotting
+from gmmlib.background import BackgroundModel
+from gmmlib.codecs import MAX_FRAMES_LIMIT, Animation
 from gmmlib.history import EMResult, GuardEvent, History
-from gmmlib.views import EMView, SegmentationView, as_results, caption
+from gmmlib.synthetic import make_scene
+from gmmlib.views import BackgroundView, EMView, SegmentationView, as_results, caption, record_background
+from gmmlib.views_base import BlitFigure
 from gmmlib.views_segmentation import display_stride
 
 matplotlib.use("Agg")
@@ -156,6 +163,53 @@ def test_changing_K_clamps_the_iteration(data_1d):
     assert view.caption.value == expected_caption(results[long_K], last)
 
 
+def test_a_K_slider_set_beyond_the_computed_K_goes_back(data_1d):
+    X, results = data_1d   # K = 1 to 4
+    view = EMView(X, results, K=2)
+    view.K.value = 7       # the slider's own range clamps this to the largest computed K
+    assert view.K.value == 4 and view.caption.value == expected_caption(results[4], 0)
+    view.K.value = 2
+    view.iteration.value = 3
+    view.K.max = 9         # widened by hand: now the slider can reach a K with no run
+    with pytest.warns(UserWarning, match="K=7 was not computed; the view stays at K=2"):
+        view.K.value = 7
+    assert (view.K.value, view.K.min, view.K.max) == (2, 1, 4)
+    assert view.caption.value == expected_caption(results[2], 3) + \
+        " (K=7 was not computed, so the view stays at K=2)"
+    # and the view still works: the next step draws and the note goes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.iteration.value = 4
+        assert view.caption.value == expected_caption(results[2], 4)
+        view.K.value = 3
+        assert view.caption.value == expected_caption(results[3], min(4, view.iteration.max))
+
+
+def test_animations_are_bounded_for_every_view_kind(data_1d, data_image, monkeypatch):
+    X, results = data_1d
+    image, histogram_results = data_image
+    frames, truths = make_scene(n_frames=4, height=12, width=16, seed=0).arrays()
+    run = record_background(BackgroundModel(), frames, [(2, 2)], truths)
+    views = [EMView(X, results), SegmentationView(image, histogram_results), BackgroundView(run)]
+
+    def no_drawing(self):
+        raise AssertionError("a frame was drawn before max_frames was checked")
+    monkeypatch.setattr(BlitFigure, "render", no_drawing)
+    assert MAX_FRAMES_LIMIT == 60
+    for view in views:
+        for make in (view.animation, view.to_jshtml):
+            with pytest.raises(ValueError, match=r"max_frames must be a whole number in \[2, 60\], "
+                                                 r"got 1000;.*60 is the most"):
+                make(max_frames=1000)
+        with pytest.raises(ValueError, match=r"in \[2, 60\], got 61"):
+            view.animation(max_frames=61)
+    # the encoder refuses a longer list of frames too, whoever made it
+    tiny = [np.full((4, 6, 3), i, np.uint8) for i in range(61)]
+    with pytest.raises(ValueError, match=r"number of frames must be a whole number in \[1, 60\]"):
+        Animation.from_frames(tiny, "too long")
+    assert Animation.from_frames(tiny[:60], "longest").n_frames == 60
+
+
 def test_play_moves_the_iteration_and_the_figure(data_1d):
     X, results = data_1d
     view = EMView(X, results, K=2)
@@ -183,17 +237,81 @@ def test_picture_changes_with_the_iteration_and_matches_a_full_render(data_1d):
     assert np.mean(np.abs(blitted - full) > 40) < 0.005
 
 
-def test_sliders_never_refit(data_1d, monkeypatch):
-    X, results = data_1d
+# A view is given finished runs and only looks them up. These are every way gmmlib can fit:
+# counted wherever a gmmlib module has bound them (``from .painless import painless_em`` makes
+# a second name for the same function), so a view cannot refit through any import path.
+FIT_FUNCTIONS = ("painless_em", "naive_em", "histogram_em")
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("a view must look results up, not refit")
-    for module in (gmmlib, gmmlib.painless, gmmlib.images):
-        monkeypatch.setattr(module, "painless_em", refuse)
-    view = EMView(X, results, K=2)
-    view.K.value = 4
+
+@contextlib.contextmanager
+def counting_fits():
+    """Every call of an EM fit (and of ``BackgroundModel.apply``) made inside the block, as a
+    list of names that fills while the block runs."""
+    calls = []
+    originals = [(getattr(gmmlib, name), name) for name in FIT_FUNCTIONS]
+
+    def counted(fn, name):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return wrapper
+    with pytest.MonkeyPatch.context() as mp:
+        modules = [m for n, m in list(sys.modules.items())
+                   if m is not None and (n == "gmmlib" or n.startswith("gmmlib."))]
+        bound = 0
+        for module in modules:
+            for attr, value in list(vars(module).items()):
+                for fn, name in originals:
+                    if value is fn:
+                        mp.setattr(module, attr, counted(fn, name))
+                        bound += 1
+        assert bound >= len(FIT_FUNCTIONS), "the fit functions were not found to count"
+        mp.setattr(BackgroundModel, "apply", counted(BackgroundModel.apply, "BackgroundModel.apply"))
+        yield calls
+
+
+def drive(view):
+    """Every slider of the view, as a student would move them."""
+    if view.K is not None:
+        view.K.value = view.K.max
     view.iteration.value = view.iteration.max
     view.play.value = 0
+    if view.K is not None:
+        view.K.value = view.K.min
+    view.iteration.value = 1
+
+
+class RefittingEMView(EMView):
+    """A view that refits on every iteration step: what the check below must catch."""
+
+    def _on_iteration(self, change):
+        from gmmlib import painless
+        painless.painless_em(self.figure.X, self.current_K, max_iter=2)
+        super()._on_iteration(change)
+
+
+def test_sliders_never_refit(data_1d, data_image):
+    X, results = data_1d
+    image, histogram_results = data_image
+    frames, truths = make_scene(n_frames=4, height=12, width=16, seed=0).arrays()
+    run = record_background(BackgroundModel(), frames, [(2, 2), (5, 5)], truths)
+    with counting_fits() as calls:
+        for view in (EMView(X, results, K=2), SegmentationView(image, histogram_results),
+                     BackgroundView(run)):
+            drive(view)
+            assert view.caption.value.startswith("K=")
+    assert calls == []
+
+
+def test_the_refit_check_catches_a_view_that_refits(data_1d):
+    X, results = data_1d
+    with counting_fits() as calls:
+        drive(RefittingEMView(X, results, K=2))
+    assert calls and set(calls) == {"painless_em"}
+    with counting_fits() as calls:  # the counter itself sees each fit function
+        gmmlib.naive_em(X, 2, max_iter=2)
+        gmmlib.images.histogram_em(data.camera()[::16, ::16], 2, max_iter=2)
+    assert calls[0] == "naive_em" and "histogram_em" in calls
 
 
 def test_going_back_reuses_the_picture_but_still_moves_the_artists(data_1d):

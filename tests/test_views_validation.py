@@ -91,7 +91,7 @@ def test_K_iteration_and_figsize(one_d):
         EMView(X, results, K=7)
     with raises(TypeError, "K must be a whole number", "'2'"):
         EMView(X, results, K="2")
-    with raises(ValueError, "iteration must be >= 0"):
+    with raises(ValueError, "iteration must be a whole number >= 0"):
         EMView(X, results, iteration=-1)
     with raises(TypeError, "iteration must be a whole number"):
         EMView(X, results, iteration=1.5)
@@ -108,7 +108,7 @@ def test_animation_arguments(one_d):
     view = EMView(X, results)
     with raises(ValueError, "K=9 was not computed"):
         view.animation(K=9)
-    with raises(ValueError, "max_frames must be >= 2"):
+    with raises(ValueError, "max_frames must be a whole number in [2, 60]"):
         view.animation(max_frames=1)
     with raises(ValueError, "frame_ms", "milliseconds"):
         view.animation(frame_ms=0)
@@ -137,13 +137,13 @@ def test_segmentation_wants_a_gray_uint8_image_and_histogram_runs():
 def test_background_view_arguments(run):
     with raises(TypeError, "run must be the BackgroundRun", "record_background"):
         BackgroundView(run.frames)
-    with raises(ValueError, "frame must be between 0 and 5", "6 frames"):
+    with raises(ValueError, "frame must be a whole number in [0, 5]", "6 frames"):
         BackgroundView(run, frame=6)
-    with raises(ValueError, "pixel must be between 0 and 1", "(5, 5)"):
+    with raises(ValueError, "pixel must be a whole number in [0, 1]", "(5, 5)"):
         BackgroundView(run, pixel=2)
     with raises(ValueError, "interval"):
         BackgroundView(run, interval=0)
-    with raises(ValueError, "pixel must be between 0 and 1"):
+    with raises(ValueError, "pixel must be a whole number in [0, 1]"):
         BackgroundView(run).animation(pixel=3)
 
 

@@ -460,9 +460,9 @@ CAPTION_RE = re.compile(r"K\s*=\s*(\d+).*?iteration\s*=\s*(\d+)", re.S)
 class View:
     """One ``gmm-view`` on the page, addressed through the DOM contract of gmmlib.views."""
 
-    def __init__(self, page, index: int):
-        self.page, self.index = page, index
-        self.root = page.locator(".gmm-view").nth(index)
+    def __init__(self, page, index: int, css_class: str = "gmm-view"):
+        self.page, self.index, self.css_class = page, index, css_class
+        self.root = page.locator(f".{css_class}").nth(index)
         self.figure = self.root.locator("img.gmm-figure").first
         self.caption_el = self.root.locator(".gmm-caption").first
         self.iteration = self.root.locator(".gmm-iteration").first

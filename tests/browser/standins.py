@@ -9,7 +9,9 @@
   ``text/html`` output, which every viewer shows and moves without a script, and the same GIF
   as a file beside the notebook, shown by a markdown image (a relative link),
 - slide metadata (slide, sub-slide, fragment, skip) so that each slide fits 1280x720, a skipped
-  set-up cell and a skipped exercise cell, and a live ``gmm-view`` once the cells run.
+  set-up cell and a skipped exercise cell, and a live ``gmm-view`` once the cells run;
+- a second, deliberately slow view (``gmm-slow-view``: 300 ms more per redraw, in a cell skipped
+  in slides and never counted as a ``gmm-view``), which the redraw-time check must fail.
 
 ``zz_legacy.ipynb`` stores what the notebooks stored before (a bare widget view, whose only
 fallback is its text repr, with its widget state in the notebook metadata, and a ``to_jshtml()``
@@ -32,7 +34,7 @@ GIF_NAME = "zz_animation.gif"  # beside the contract stand-in, shown by a markdo
 
 # Defines make_view() and gif_html(): the set-up cell of both stand-ins (exec'd here as well).
 SETUP_SOURCE = r'''
-import base64, io
+import base64, io, time
 import ipywidgets as W
 import numpy as np
 from PIL import Image as PILImage, ImageDraw
@@ -55,6 +57,8 @@ def render(k, it):
 class StandInView:
     """A gmm-view (sliders, Play, caption, figure) whose mime bundle also holds its picture."""
 
+    css_class = "gmm-view"
+
     def __init__(self):
         self.iteration = W.IntSlider(0, 0, 12, description="iteration").add_class("gmm-iteration")
         self.k = W.IntSlider(2, 1, 5, description="K").add_class("gmm-k")
@@ -66,7 +70,7 @@ class StandInView:
         self.iteration.observe(self.redraw, "value")
         self.k.observe(self.redraw, "value")
         self.widget = W.VBox([W.HBox([self.play, self.iteration, self.k]), self.caption, self.image])
-        self.widget.add_class("gmm-view")
+        self.widget.add_class(self.css_class)
         self.redraw()
 
     def redraw(self, _=None):
@@ -80,6 +84,18 @@ class StandInView:
 
 def make_view():
     return StandInView()
+
+class SlowView(StandInView):
+    """The same view, 300 ms slower per redraw: the redraw-time check must fail it. Its own
+    CSS class keeps it out of the views the other checks count and drive."""
+
+    css_class = "gmm-slow-view"
+
+    def redraw(self, _=None):
+        time.sleep(SLOW_REDRAW_S)
+        super().redraw()
+
+SLOW_REDRAW_S = 0.3
 
 def gif_bytes(frames=8, size=(640, 240)):
     """An animated GIF: a disc crossing the frame, 200 ms a frame, looping."""
@@ -101,6 +117,8 @@ def gif_html():
 '''.strip()
 
 CONTRACT_VIEW_SOURCE = "view = make_view()\nview"
+SLOW_VIEW_SOURCE = "slow = SlowView()  # checks the redraw-time check: it must fail this view\nslow"
+SLOW_VIEW_CLASS = "gmm-slow-view"
 CONTRACT_GIF_SOURCE = "from IPython.display import HTML\nHTML(gif_html())"
 LEGACY_VIEW_SOURCE = "view = make_view()\nview.widget"
 LEGACY_JSHTML_SOURCE = r'''
@@ -159,6 +177,8 @@ def build_contract() -> nbformat.NotebookNode:
     ns = _namespace()
     view = ns["make_view"]()
     bundle = view._repr_mimebundle_()
+    ns["SLOW_REDRAW_S"] = 0.0  # building the stored output need not wait
+    slow_bundle = ns["SlowView"]()._repr_mimebundle_()
     gif = ns["gif_html"]()
     return _new_notebook([
         _md("# Stand-in: the stored-output contract\n\nWhat a student sees before running "
@@ -168,11 +188,12 @@ def build_contract() -> nbformat.NotebookNode:
         _code(SETUP_SOURCE, count=1, slide_type="skip"),
         _md("## The interactive view", "slide"),
         _code(CONTRACT_VIEW_SOURCE, [_result(bundle, 2)], count=2),
+        _code(SLOW_VIEW_SOURCE, [_result(slow_bundle, 3)], count=3, slide_type="skip"),
         _md("## The stored animation", "subslide"),
-        _code(CONTRACT_GIF_SOURCE, [_result({"text/html": gif, "text/plain": "<IPython.core.display.HTML object>"}, 3)],
-              count=3),
+        _code(CONTRACT_GIF_SOURCE, [_result({"text/html": gif, "text/plain": "<IPython.core.display.HTML object>"}, 4)],
+              count=4),
         _md(f"## The animation as a file\n\n![a disc crossing the frame]({GIF_NAME})", "slide"),
-        _code("# Exercise: make the disc go the other way\nanswer = None", count=4, slide_type="skip",
+        _code("# Exercise: make the disc go the other way\nanswer = None", count=5, slide_type="skip",
               tags=["exercise"]),
         _md("## The end\n\nEvery slide of this deck fits 1280x720.", "slide"),
     ])
