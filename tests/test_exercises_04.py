@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from gmmlib import exercises as ex
+from gmmlib.exercises import model_choice as ex_model_choice
 from gmmlib.exercises import check_n_parameters_by_type
 
 TYPES = ["full", "diag", "spherical", "tied"]
@@ -41,7 +42,7 @@ def test_the_reference_count_is_scikit_learns(covariance_type, K, d):
         warnings.simplefilter("ignore", ConvergenceWarning)
         gm = GaussianMixture(K, covariance_type=covariance_type, max_iter=2, random_state=0).fit(X)
     assert right(K, d, covariance_type) == gm._n_parameters()
-    assert ex._typed_mixture(K, d, covariance_type).n_parameters == gm._n_parameters()
+    assert ex_model_choice._typed_mixture(K, d, covariance_type).n_parameters == gm._n_parameters()
 
 
 def test_right_answers_pass():
