@@ -455,7 +455,8 @@ check_threshold(my_threshold)
 # - `my_m_step(x, c, resp)` returns `(weights, means, variances)` with the counts.
 # - `my_em(x, c, weights, means, variances, max_iter=100, tol=1e-4)` starts from the given
 #   mixture and repeats, for $t = 0, 1, 2, \dots$: an E-step, which gives $L_t$; stop if
-#   $t \ge 1$ and $L_t - L_{t-1} < \mathrm{tol}\,\lvert L_{t-1}\rvert$, or if $t$ = `max_iter`;
+#   $t \ge 1$ and $L_t - L_{t-1} < \mathrm{tol} \sum_i c_i$ (the gain per pixel below `tol`, the
+#   rule of Step 3), or if $t$ = `max_iter`;
 #   otherwise an M-step. It returns `(weights, means, variances, log_likelihoods)`, the
 #   parameters $L_T$ was computed with and the list $[L_0, \dots, L_T]$.
 #

@@ -130,14 +130,15 @@ def _em_1d_reference(x, c, weights, means, variances, max_iter, tol):
     """The exercise's loop written with gmmlib.steps: (weights, means, variances, [L_0..L_T]).
 
     From the given start: an E-step gives L_t = sum_i c_i log p(x_i); stop at the first t >= 1
-    with L_t - L_{t-1} < tol |L_{t-1}|, or at t = max_iter; otherwise an M-step with the counts.
-    The parameters returned are those L_T was computed with.
+    with L_t - L_{t-1} < tol sum_i c_i (the gain per pixel below tol, as gmmlib's own rule), or at
+    t = max_iter; otherwise an M-step with the counts. The parameters returned are those L_T was
+    computed with.
     """
-    params, L = (weights, means, variances), []
+    params, L, total = (weights, means, variances), [], float(np.sum(c))
     for t in range(max_iter + 1):
         resp, log_p, _ = _e_step_1d(x, *params)
         L.append(float(c @ log_p))
-        if t == max_iter or t > 0 and L[t] - L[t - 1] < tol * abs(L[t - 1]):
+        if t == max_iter or t > 0 and L[t] - L[t - 1] < tol * total:
             break
         params = _m_step_1d(x, c, resp)
     return (*params, np.array(L))
@@ -248,7 +249,8 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
 
     Weighted EM for a 1-D mixture on levels x_i with counts c_i (a histogram). From the given
     start, repeat: an E-step gives r_ik and L_t = sum_i c_i log p(x_i); stop when t >= 1 and
-    L_t - L_{t-1} < tol |L_{t-1}| or when t = max_iter; otherwise an M-step with the counts.
+    L_t - L_{t-1} < tol sum_i c_i (a gain per pixel below tol) or when t = max_iter; otherwise an
+    M-step with the counts.
     Return the parameters L_T was computed with and the list [L_0, ..., L_T].
 
     The reference is this loop written with ``gmmlib.steps.e_step`` and ``m_step`` on the same
@@ -266,6 +268,7 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
         case = _Case(label, [("x", x), ("c", c), ("weights", w), ("means", mu), ("variances", var),
                              ("max_iter", max_iter), ("tol", tol)])
         got = s.call(fn, case)
+        total = float(np.sum(c))
         parts = _items(got, ("weights", "means", "variances", "log_likelihoods"))
         L = _floats(parts[3], "log_likelihoods (fourth item)").reshape(-1) if np.ndim(parts[3]) else None
         if L is None or L.size == 0:
@@ -280,7 +283,7 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
             raise _Fail(_em_trajectory_hint(x, c, w, mu, var, max_iter, tol, L, eL),
                         eL, L, part="log_likelihoods")
         if L.size != eL.size:
-            raise _Fail(_em_length_hint(L.size - 1, eL, max_iter, tol), eL, L, part="log_likelihoods")
+            raise _Fail(_em_length_hint(L.size - 1, eL, max_iter, tol, total), eL, L, part="log_likelihoods")
         for part, value, e in zip(("weights", "means", "variances"), parts[:3], (ew, emu, evar)):
             g = _array(value, e.shape, f"the {part}")
             if _close(g, e, rtol=1e-6):
@@ -294,20 +297,21 @@ def check_em_loop(s, fn, e_step=None, m_step=None):
             raise _Fail(hint, e, g, part=part)
 
 
-def _em_length_hint(T, eL, max_iter, tol):
+def _em_length_hint(T, eL, max_iter, tol, total):
     """The loop ran T iterations where the reference ran len(eL) - 1: which side of the rule."""
     eT = eL.size - 1
     if T < eT:
         return (f"your loop stopped after {T} iterations; the reference goes on to {eT}. Stop only "
-                "when L_t - L_{t-1} < tol * abs(L_{t-1}) (or t = max_iter), and check that test "
+                "when the gain per pixel is below tol, L_t - L_{t-1} < tol * c.sum() (or t = "
+                "max_iter), and check that test "
                 "after computing L_t.")
     if eT == max_iter:
         return (f"your loop ran {T} iterations but max_iter = {max_iter}: at most max_iter "
                 "M-steps, so log_likelihoods has at most max_iter + 1 entries.")
     return (f"your loop ran {T} iterations; it should have stopped after {eT}, where the gain "
-            f"L_{eT} - L_{eT - 1} = {_num(eL[-1] - eL[-2])} fell below tol |L_{eT - 1}| = "
-            f"{_num(tol * abs(eL[-2]))}. The tolerance is relative: compare the gain with "
-            "tol * abs(L_{t-1}), not with tol itself.")
+            f"L_{eT} - L_{eT - 1} = {_num(eL[-1] - eL[-2])} fell below tol * c.sum() = "
+            f"{_num(tol * total)}. The tolerance is per pixel: compare the gain with "
+            "tol * c.sum() (the number of pixels), not with tol itself.")
 
 
 def _em_trajectory_hint(x, c, w, mu, var, max_iter, tol, L, eL):
