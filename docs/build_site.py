@@ -115,7 +115,8 @@ def build(out: Path, src: Path | None = None, doctrees: Path | None = None, quie
     env = dict(os.environ)
     env.setdefault("GMMLIB_REPO", github_repo())
     # -W: a warning (a link to nothing, an image not found, an unknown output type) fails the build.
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-c", str(DOCS),
+    # -j auto: reading the notebooks is most of the time, and it splits over the cores.
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-j", "auto", "-c", str(DOCS),
            "-d", str(doctrees), *(["-q"] if quiet else []), str(src), str(out)]
     subprocess.run(cmd, check=True, env=env)
     for nb in notebooks() + solutions():  # the download link beside each page

@@ -45,6 +45,14 @@ mathjax2_config = {
     "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
                 "processEscapes": False, "ignoreClass": "document", "processClass": "math"},
     "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None},
+    # The hidden MathML copy kept for screen readers is styled by the NativeMML output, whose
+    # rules name MathJax's TeX web fonts for script, fraktur and double-struck letters: the
+    # package ships none of them (a 404 for each \\mathcal on a page). Same rules, no web font.
+    "NativeMML": {"styles": {
+        f'[mathvariant="{variant}"]': {"font-family": family}
+        for variant, family in [("double-struck", "MathJax_AMS"), ("script", "MathJax_Script"),
+                                ("fraktur", "MathJax_Fraktur"), ("bold-script", "MathJax_Script"),
+                                ("bold-fraktur", "MathJax_Fraktur")]}},
     "messageStyle": "none",
     "menuSettings": {"zoom": "None"},
 }
@@ -54,7 +62,9 @@ html_title = "gmmlib: Gaussian mixtures and EM"
 html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
-    "use_download_button": True,
+    # The .ipynb sits beside each page, linked above it; the theme's button would point into
+    # _sources, which is not copied (html_copy_source).
+    "use_download_button": False,
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
 }
