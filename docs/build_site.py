@@ -126,8 +126,8 @@ def build(out: Path, src: Path | None = None, doctrees: Path | None = None, quie
     sys.path.insert(0, str(REPO / "tests" / "browser"))
     import offline_slides
     offline_slides.build(notebooks(), out / "slides")
-    stats = {"seconds": time.perf_counter() - t0, "pages": len(list(out.rglob("*.html"))) -
-             len(list((out / "slides").glob("*.html"))), "mb": size_mb(out)}
+    pages = [p for p in out.rglob("*.html") if p.relative_to(out).parts[0] not in ("_static", "slides")]
+    stats = {"seconds": time.perf_counter() - t0, "pages": len(pages), "mb": size_mb(out)}
     print(f"site: built {out} in {stats['seconds']:.1f} s: {stats['pages']} HTML pages "
           f"(+ {len(notebooks())} slide decks), {stats['mb']:.1f} MB", flush=True)
     return stats

@@ -111,8 +111,9 @@ def _run_box(app, docname: str) -> str:
                  f'<code>make lab</code> opens it in JupyterLab, or {_binder(docname)}')
     items = "".join(f"<li>{link}</li>" for link in links)
     return (f'<nav class="admonition note gmm-notebook-links" aria-label="This notebook">'
-            f'<p class="admonition-title">This page is a stored notebook: the pictures are its saved '
-            f'outputs; the sliders move once it runs in JupyterLab.</p><ul>{items}</ul></nav>')
+            f'<p class="admonition-title">The notebook as it was saved: its outputs are stored '
+            f'pictures and text. To run the code, change it or move a view\'s sliders, open it in '
+            f'JupyterLab.</p><ul>{items}</ul></nav>')
 
 
 def _add_run_box(app, pagename, templatename, context, doctree):

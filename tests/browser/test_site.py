@@ -95,7 +95,7 @@ JS_PAGE = r"""([widgetRepr, placeholder]) => {
   return {rawTex, untypeset, empty, bareWidget, links, imgs, brokenImgs, tokens, outputs: outputs.length,
           codeCells: main.querySelectorAll('.cell_input').length,
           download: inBody('a.nb-download'), slides: inBody('a.nb-slides'), pair: inBody('a.nb-pair'),
-          run: inBody('a.nb-run'),
+          run: inBody('a.nb-run'), runText: main.querySelector('.gmm-notebook-links')?.innerText || '',
           // the notebook's own links (outside the box this site adds above it)
           bodyLinks: [...main.querySelectorAll('section a[href]')].filter(a => !a.closest('.gmm-notebook-links')).map(a => a.href)};
 }"""
@@ -238,6 +238,7 @@ def test_page_offline(rel, site, server, chromium):
             assert found["codeCells"] and found["tokens"], f"{rel}: {found['codeCells']} code cells, {found['tokens']} highlighted keywords"
             assert found["download"] == [server + rel.removesuffix(".html") + ".ipynb"], found["download"]
             assert found["run"] == [server + "running.html"], found["run"]
+            assert "make lab" in found["runText"] and "Binder" in found["runText"], found["runText"]
             if "/solutions/" in rel:
                 exercise = server + f"notebooks/{name.removesuffix('_solutions')}.html"
                 assert found["pair"] == [exercise], found["pair"]
