@@ -160,3 +160,11 @@ SLIDES_DIR := build/slides
 .PHONY: slides
 slides: $(STAMP)
 	$(BIN)/python tests/browser/offline_slides.py $(SLIDES_DIR) notebooks/[0-9]*.ipynb
+
+# The course site in build/site/ (docs/build_site.py): README as the landing page, INSTRUCTOR.md,
+# a page on running the course, every notebook and solution with its stored outputs (nothing is
+# executed), each with its .ipynb and its offline slide deck beside it. No network: MathJax is
+# copied from jupyter-server-mathjax. Open build/site/index.html.
+.PHONY: site
+site: $(STAMP)
+	$(BIN)/python docs/build_site.py build/site
