@@ -71,10 +71,13 @@ class BackgroundModel:
     5. **background**: sorted by w / sigma, the first B components whose weights sum past
        ``T``. A value is foreground when it matches none of them.
 
-    The components are never physically sorted: a component's rank only matters through
-    the total weight of the components ahead of it, which K^2 comparisons give directly.
-    All state lives in arrays allocated once, so memory does not grow with the number of
-    frames, and every step is a whole-image numpy operation (no Python loop over pixels).
+    Each step is a function of :mod:`gmmlib.stauffer_grimson` (``rank``, ``match``,
+    ``background_components``, ``classify``, ``update``, ``replace``) working on all pixels at
+    once, and ``apply`` calls them in the paper's order. The components stay where they are
+    in memory: ``rank`` gives each one its place in the order of decreasing w / sigma (the
+    order of a stable sort), by comparing pairs of components over the whole image. The
+    state lives in arrays allocated with the first frame, so memory does not grow with the
+    number of frames.
 
     Parameters
     ----------
@@ -262,10 +265,6 @@ class BackgroundModel:
         if self.n_frames_ == 0:
             raise ValueError("the model has seen no frame yet; call apply(frame) first")
 
-    def _order(self):
-        """Indices (K, N) sorting each pixel's components by decreasing w / sigma."""
-        return np.argsort(-(self._w / np.sqrt(self._var)), axis=0, kind="stable")
-
     def background(self):
         """The mean of each pixel's most reliable component (largest w / sigma), as uint8.
 
@@ -274,8 +273,8 @@ class BackgroundModel:
         ndarray of uint8, shape (H, W) or (H, W, C) like the frames
         """
         self._require_fitted()
-        top = self._order()[0]
-        mean = self._mu[top, :, np.arange(self._N)]  # (N, C)
+        first = sg.rank(sg.rank_key(self._w.T, self._var.T)) == 0  # (N, K), one True a row
+        mean = self._mu.transpose(2, 0, 1)[first]  # (N, C)
         img = np.clip(np.rint(mean), 0, 255).astype(np.uint8)
         return img.reshape(self.shape_[:2] + ((self._C,) if len(self.shape_) == 3 else ()))
 
@@ -323,11 +322,11 @@ class BackgroundModel:
         w = self._w[:, i].astype(float)
         var = self._var[:, i].astype(float)
         mu = self._mu[:, :, i].astype(float)
-        order = np.argsort(-(w / np.sqrt(var)), kind="stable")
-        w, var, mu = w[order], var[order], mu[order]
-        ahead = np.concatenate([[0.0], np.cumsum(w)[:-1]])
-        return PixelMixture(weights=w, means=mu, variances=var,
-                            is_background=(ahead <= self.T) & (w > 0))
+        ranks = sg.rank(sg.rank_key(w, var))
+        is_background = background_components(w, None, self.T, ranks=ranks)
+        order = np.argsort(ranks)
+        return PixelMixture(weights=w[order], means=mu[order], variances=var[order],
+                            is_background=is_background[order])
 
     def __repr__(self):
         return (f"BackgroundModel(K={self.K}, alpha={self.alpha}, T={self.T}, "
