@@ -186,7 +186,7 @@ def update(weights, means, variances, x_minus_mu, sq_dist, matched, alpha, learn
     data suffices. The variance never falls below ``variance_floor`` (a number, or an array
     of the shape of ``variances``: numpy's maximum is several times faster against an array).
     """
-    # In the weights' dtype (numpy 1.x would make bool * float32 scalar a float16).
+    # alpha rounded to the weights' dtype once, whatever the numpy version's casting rules.
     alpha_matched = np.multiply(matched, alpha, dtype=weights.dtype)
     weights *= 1 - alpha
     weights += alpha_matched
