@@ -330,7 +330,8 @@ def test_match_is_the_first_hit_in_rank_order():
     got = sg.match(sq_dist, variances, key, ranks, 2.5 ** 2)
     for i in range(n):
         order = sorted(range(K), key=lambda k: -key[i, k])
-        hits = [k for k in order if weights[i, k] > 0 and abs(x[i] - means[i, k]) < 2.5 * np.sqrt(variances[i, k])]
+        hits = [k for k in order
+                if weights[i, k] > 0 and abs(x[i] - means[i, k]) < 2.5 * np.sqrt(variances[i, k])]
         assert got[i].tolist() == [k == (hits[0] if hits else -1) for k in range(K)], i
     matched = got.any(axis=1)
     assert 0.2 < matched.mean() < 0.9  # both cases are well represented
