@@ -85,8 +85,9 @@ class Float64Model(BackgroundModel):
 
     def _allocate(self, frame):
         super()._allocate(frame)
-        self._w, self._mu, self._var, self._x, self._floor = (
-            a.astype(np.float64) for a in (self._w, self._mu, self._var, self._x, self._floor))
+        self._w, self._mu, self._var, self._floor = (
+            a.astype(np.float64) for a in (self._w, self._mu, self._var, self._floor))
+        self._x = np.empty(self._x.shape)  # filled from each frame
 
 
 @pytest.mark.parametrize("params", [{}, dict(T=0.5, alpha=0.02), dict(K=4, fast_start=False)])
