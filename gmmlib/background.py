@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from . import stauffer_grimson as sg
 from ._validate import (InputIndexError, ieee_errstate, validate_bool, validate_float, validate_frame,
-                      validate_frame_values, validate_int, validate_options)
+                        validate_frame_values, validate_int, validate_options)
+from .stauffer_grimson import background_components
 
 __all__ = ["BackgroundModel", "PixelMixture", "LEARNING_RATES"]
 
@@ -69,10 +71,13 @@ class BackgroundModel:
     5. **background**: sorted by w / sigma, the first B components whose weights sum past
        ``T``. A value is foreground when it matches none of them.
 
-    The components are never physically sorted: a component's rank only matters through
-    the total weight of the components ahead of it, which K^2 comparisons give directly.
-    All state lives in arrays allocated once, so memory does not grow with the number of
-    frames, and every step is a whole-image numpy operation (no Python loop over pixels).
+    Each step is a function of :mod:`gmmlib.stauffer_grimson` (``rank``, ``match``,
+    ``background_components``, ``classify``, ``update``, ``replace``) working on all pixels at
+    once, and ``apply`` calls them in the paper's order. The components stay where they are
+    in memory: ``rank`` gives each one its place in the order of decreasing w / sigma (the
+    order of a stable sort), by comparing pairs of components over the whole image. The
+    state lives in arrays allocated with the first frame, so memory does not grow with the
+    number of frames.
 
     Parameters
     ----------
@@ -196,16 +201,9 @@ class BackgroundModel:
         # quantile with the same tail probability as match_threshold in one dimension.
         tail = 2 * stats.norm.sf(self.match_threshold)
         self._thr2 = float(stats.chi2.isf(tail, C)) if C > 1 else self.match_threshold ** 2
-        # Scratch space reused by every frame, so apply() allocates almost nothing.
         self._x = np.empty((C, N), f4)
-        self._diff = np.empty((K, C, N), f4)
-        self._d2 = np.empty((K, N), f4)
-        self._tmp = np.empty((K, N), f4)
-        self._score = np.empty((K, N), f4)
-        self._rho = np.zeros((K, N), f4)
-        self._bool = np.empty((K, N), bool)
-        self._onehot = np.empty((K, N), bool)
-        self._taken = np.empty(N, bool)
+        # The floor as a full array: numpy's maximum against a scalar is about 4x slower.
+        self._floor = np.full((K, N), self.variance_floor, f4).T
 
     # ------------------------------------------------------------------ input checks
     def _check_frame(self, frame):
@@ -243,110 +241,33 @@ class BackgroundModel:
         frame = self._check_frame(frame)
         if self.shape_ is None:
             self._allocate(frame)
-        K, C, N = self.K, self._C, self._N
-        w, mu, var = self._w, self._mu, self._var
-        diff, d2, tmp, score, rho = self._diff, self._d2, self._tmp, self._score, self._rho
-        x = self._x
-        # (H, W, C) -> (C, N): each channel contiguous, so every step below is a flat loop.
-        if C == 1:
-            x[0] = frame.reshape(N)
-        else:
-            x[:] = frame.reshape(N, C).T
-
+        # The steps want each pixel's K components on the last axis: (N, K), (N, K, C), (N, C)
+        # views of the (K, N) storage, whose rows keep every whole-image step a flat loop.
+        w, mu, var, x = self._w.T, self._mu.transpose(2, 0, 1), self._var.T, self._x.T
+        x[...] = frame.reshape(self._N, self._C)
         self.n_frames_ += 1
         t = self.n_frames_
-        a = max(self.alpha, 1.0 / t) if self.fast_start else self.alpha
-
-        if t == 1:
-            # The first frame is the first component of every pixel.
-            w[0] = 1.0
-            mu[0] = x
+        alpha = max(self.alpha, 1.0 / t) if self.fast_start else self.alpha
+        if t == 1:  # the first frame is the first component of every pixel
+            w[:, 0] = 1.0
+            mu[:, 0] = x
             return np.zeros(self.shape_[:2], bool)
 
-        # Squared distances to every component, summed over the channels.
-        np.subtract(x, mu, out=diff)
-        if C == 1:
-            np.square(diff[:, 0], out=d2)
-        else:
-            np.square(diff[:, 0], out=d2)
-            for c in range(1, C):
-                np.square(diff[:, c], out=tmp)
-                d2 += tmp
-        # Rank key w / sigma; empty components (w = 0) get 0 and can never be chosen.
-        np.sqrt(var, out=tmp)
-        np.divide(w, tmp, out=score)
-        # Matches, then the first match in w / sigma order = the best matching score.
-        np.multiply(var, self._thr2, out=tmp)
-        np.less(d2, tmp, out=self._bool)
-        np.multiply(score, self._bool, out=tmp)
-        best = tmp.max(axis=0)  # 0 where nothing matched
-        matched = best > 0
-        # One-hot M of the matched component: the first row reaching the best score. (Not
-        # argmax(axis=0), which walks the K rows with a stride and took a third of the time.)
-        onehot, taken = self._onehot, self._taken
-        np.logical_not(matched, out=taken)
-        for k in range(K):
-            np.equal(tmp[k], best, out=onehot[k])
-            np.greater(onehot[k], taken, out=onehot[k])  # and not already taken
-            taken |= onehot[k]
-        # Weight of the components ranked ahead of the match; the match is background when
-        # that weight has not yet passed T. With no match every positive weight is "ahead",
-        # the sum is 1 > T, and the pixel is foreground with no special case.
-        np.greater(score, best, out=self._bool)
-        np.multiply(w, self._bool, out=tmp)
-        ahead = tmp.sum(axis=0)
-        fg = ahead > self.T
-
-        # Weights: w <- (1 - a) w + a M.
-        w *= 1.0 - a
-        np.multiply(onehot, a, out=tmp)
-        w += tmp
-
-        # rho, non-zero only for the matched component.
-        if self.learning_rate == "inverse_weight":
-            np.divide(a, w, out=rho, where=onehot)  # w >= a there, so rho <= 1
-            rho *= onehot
-        elif self.learning_rate == "constant":
-            np.multiply(onehot, a, out=rho)
-        else:  # "paper": rho = a N(x | mu, sigma^2 I_C)
-            np.divide(d2, var, out=rho)
-            rho *= -0.5
-            np.exp(rho, out=rho)
-            np.multiply(var, 2 * np.pi, out=tmp)
-            tmp **= -0.5 * C
-            rho *= tmp
-            rho *= a
-            rho *= onehot
-            np.minimum(rho, 1.0, out=rho)
-        # Mean and variance of the matched component (rho = 0 leaves the others unchanged).
-        diff *= rho[:, None, :]
-        mu += diff
-        np.multiply(d2, 1.0 / C, out=tmp)
-        tmp -= var
-        tmp *= rho
-        var += tmp
-        np.maximum(var, self.variance_floor, out=var)
-
-        # No match: replace the least reliable component (smallest w / sigma). Only these
-        # pixels are touched, through fancy indexing: usually a few percent of the image.
-        lost = np.flatnonzero(~matched)
-        if lost.size:
-            k_low = score[:, lost].argmin(axis=0)
-            w[k_low, lost] = self.initial_weight
-            mu[k_low, :, lost] = x[:, lost].T
-            var[k_low, lost] = self.initial_variance
-            w[:, lost] /= w[:, lost].sum(axis=0)
-        mask = fg.reshape(self.shape_[:2])
-        return mask
+        key = sg.rank_key(w, var)
+        ranks = sg.rank(key)
+        x_minus_mu, sq_dist = sg.squared_distances(x, mu)
+        matched = sg.match(sq_dist, var, key, ranks, self._thr2)
+        foreground = sg.classify(matched, background_components(w, None, self.T, ranks=ranks))
+        sg.update(w, mu, var, x_minus_mu, sq_dist, matched, alpha, self.learning_rate,
+                  self._floor)
+        sg.replace(w, mu, var, x, key, ~matched.any(axis=-1), self.initial_weight,
+                   self.initial_variance)
+        return foreground.reshape(self.shape_[:2])
 
     # ------------------------------------------------------------------ reading the model
     def _require_fitted(self):
         if self.n_frames_ == 0:
             raise ValueError("the model has seen no frame yet; call apply(frame) first")
-
-    def _order(self):
-        """Indices (K, N) sorting each pixel's components by decreasing w / sigma."""
-        return np.argsort(-(self._w / np.sqrt(self._var)), axis=0, kind="stable")
 
     def background(self):
         """The mean of each pixel's most reliable component (largest w / sigma), as uint8.
@@ -356,8 +277,8 @@ class BackgroundModel:
         ndarray of uint8, shape (H, W) or (H, W, C) like the frames
         """
         self._require_fitted()
-        top = self._order()[0]
-        mean = self._mu[top, :, np.arange(self._N)]  # (N, C)
+        first = sg.rank(sg.rank_key(self._w.T, self._var.T)) == 0  # (N, K), one True a row
+        mean = self._mu.transpose(2, 0, 1)[first]  # (N, C)
         img = np.clip(np.rint(mean), 0, 255).astype(np.uint8)
         return img.reshape(self.shape_[:2] + ((self._C,) if len(self.shape_) == 3 else ()))
 
@@ -405,11 +326,11 @@ class BackgroundModel:
         w = self._w[:, i].astype(float)
         var = self._var[:, i].astype(float)
         mu = self._mu[:, :, i].astype(float)
-        order = np.argsort(-(w / np.sqrt(var)), kind="stable")
-        w, var, mu = w[order], var[order], mu[order]
-        ahead = np.concatenate([[0.0], np.cumsum(w)[:-1]])
-        return PixelMixture(weights=w, means=mu, variances=var,
-                            is_background=(ahead <= self.T) & (w > 0))
+        ranks = sg.rank(sg.rank_key(w, var))
+        is_background = background_components(w, None, self.T, ranks=ranks)
+        order = np.argsort(ranks)
+        return PixelMixture(weights=w[order], means=mu[order], variances=var[order],
+                            is_background=is_background[order])
 
     def __repr__(self):
         return (f"BackgroundModel(K={self.K}, alpha={self.alpha}, T={self.T}, "

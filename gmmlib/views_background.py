@@ -18,6 +18,7 @@ from .background import BackgroundModel
 from .codecs import (TOLERANCE_LIMIT, Animation, evenly_spaced, validate_duration,
                      validate_max_frames)
 from .views_base import BlitFigure, SliderView, add_axes, new_figure, validate_figsize
+from .stauffer_grimson import background_components
 
 BACKGROUND_FIGSIZE = (8.75, 3.1)           # 840 x 298 px
 BACKGROUND_ANIMATION_FIGSIZE = (8, 2.7)    # 768 x 259 px
@@ -103,7 +104,7 @@ def record_background(model, frames, pixels, truths=None):
         weights[:, t] = model.weights_[rows, cols]
         means[:, t] = model.means_[rows, cols, :, 0]
         variances[:, t] = model.variances_[rows, cols]
-    is_background = _background_components(weights, variances, model.T)
+    is_background = background_components(weights, np.sqrt(variances), model.T)
     f_measure = None
     if truths is not None:
         tp = (masks & truths).sum(axis=(1, 2))
@@ -169,17 +170,6 @@ def _pixel_list(pixels, H, W):
                              f"to {H - 1}, columns from 0 to {W - 1}")
         out.append((r, c))
     return tuple(out)
-
-
-def _background_components(weights, variances, T):
-    """Sorted by w / sigma, the first components whose weights sum past T (as in the model)."""
-    order = np.argsort(-(weights / np.sqrt(variances)), axis=-1, kind="stable")
-    w_sorted = np.take_along_axis(weights, order, axis=-1)
-    ahead = np.cumsum(w_sorted, axis=-1) - w_sorted
-    bg_sorted = (ahead <= T) & (w_sorted > 0)
-    bg = np.empty_like(bg_sorted)
-    np.put_along_axis(bg, order, bg_sorted, axis=-1)
-    return bg
 
 
 def background_caption(run, t, p=0):

@@ -11,11 +11,11 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from gmmlib import stauffer_grimson as sg, video
 from gmmlib.background import BackgroundModel
 from gmmlib.metrics import score_masks
 from gmmlib.synthetic import make_scene
 
-cv2 = pytest.importorskip("cv2")
 WARMUP = 50  # frames not scored, as the changedetection.net protocol does
 
 
@@ -70,14 +70,42 @@ def reference_masks(frames, K=3, alpha=0.005, T=0.7, match_threshold=2.5, initia
     return masks, w, mu, var
 
 
-def test_vectorised_model_equals_the_scalar_reference():
-    # Pixels that flip between two levels, with noise and an object passing through some of
-    # them: matches, misses, replacements and renormalisation all happen.
-    rng = np.random.default_rng(7)
-    n, H, W = 150, 5, 6
+def flipping_pixels(seed=7, n=150, H=5, W=6):
+    """Pixels that flip between two levels, with noise and an object passing through some of
+    them: matches, misses, replacements and renormalisation all happen."""
+    rng = np.random.default_rng(seed)
     levels = np.where(rng.random((n, H, W)) < 0.35, 150.0, 60.0)
     levels[60:75, 1:3, 2:5] = 230.0
-    frames = np.clip(np.rint(levels + rng.normal(0, 5, levels.shape)), 0, 255).astype(np.uint8)
+    return np.clip(np.rint(levels + rng.normal(0, 5, levels.shape)), 0, 255).astype(np.uint8)
+
+
+class Float64Model(BackgroundModel):
+    """The model's own steps on float64 state (it keeps float32 for speed): then nothing but
+    the order of a few additions separates it from the float64 scalar reference."""
+
+    def _allocate(self, frame):
+        super()._allocate(frame)
+        self._w, self._mu, self._var, self._floor = (
+            a.astype(np.float64) for a in (self._w, self._mu, self._var, self._floor))
+        self._x = np.empty(self._x.shape)  # filled from each frame
+
+
+@pytest.mark.parametrize("params", [{}, dict(T=0.5, alpha=0.02), dict(K=4, fast_start=False)])
+def test_the_steps_in_float64_equal_the_scalar_reference(params):
+    frames = flipping_pixels()
+    ref_masks, w, mu, var = reference_masks(frames, **params)
+    model = Float64Model(**params)
+    masks = np.array(run(model, frames))
+    assert model.weights_.dtype == np.float64
+    assert masks[WARMUP:].any() and not masks[WARMUP:].all()
+    np.testing.assert_array_equal(masks, ref_masks)
+    np.testing.assert_allclose(model.weights_, w, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(model.means_[..., 0], mu, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(model.variances_, var, rtol=0, atol=1e-12)
+
+
+def test_vectorised_model_equals_the_scalar_reference():
+    frames = flipping_pixels()
     ref_masks, w, mu, var = reference_masks(frames)
     model = BackgroundModel()
     masks = np.array(run(model, frames))
@@ -87,6 +115,232 @@ def test_vectorised_model_equals_the_scalar_reference():
     np.testing.assert_allclose(model.weights_, w, atol=1e-4)
     np.testing.assert_allclose(model.means_[..., 0], mu, atol=1e-2)
     np.testing.assert_allclose(model.variances_, var, rtol=1e-3)
+
+
+# ----------------------------------------------------------------- the model before the steps
+class FrozenModel(BackgroundModel):
+    """BackgroundModel.apply as it was before it was split into the paper's steps (one method
+    on scratch buffers, ranking by ``score > best``), kept to check that the split changed no
+    mask and no parameter. It shares the model's state arrays, so the public attributes read
+    the same way."""
+
+    def _allocate(self, frame):
+        super()._allocate(frame)
+        K, C, N, f4 = self.K, self._C, self._N, np.float32
+        self._diff = np.empty((K, C, N), f4)
+        self._d2 = np.empty((K, N), f4)
+        self._tmp = np.empty((K, N), f4)
+        self._score = np.empty((K, N), f4)
+        self._rho = np.zeros((K, N), f4)
+        self._bool = np.empty((K, N), bool)
+        self._onehot = np.empty((K, N), bool)
+        self._taken = np.empty(N, bool)
+
+    def apply(self, frame):  # verbatim from commit 2eef38e, docstring dropped
+        frame = self._check_frame(frame)
+        if self.shape_ is None:
+            self._allocate(frame)
+        K, C, N = self.K, self._C, self._N
+        w, mu, var = self._w, self._mu, self._var
+        diff, d2, tmp, score, rho = self._diff, self._d2, self._tmp, self._score, self._rho
+        x = self._x
+        # (H, W, C) -> (C, N): each channel contiguous, so every step below is a flat loop.
+        if C == 1:
+            x[0] = frame.reshape(N)
+        else:
+            x[:] = frame.reshape(N, C).T
+
+        self.n_frames_ += 1
+        t = self.n_frames_
+        a = max(self.alpha, 1.0 / t) if self.fast_start else self.alpha
+
+        if t == 1:
+            # The first frame is the first component of every pixel.
+            w[0] = 1.0
+            mu[0] = x
+            return np.zeros(self.shape_[:2], bool)
+
+        # Squared distances to every component, summed over the channels.
+        np.subtract(x, mu, out=diff)
+        if C == 1:
+            np.square(diff[:, 0], out=d2)
+        else:
+            np.square(diff[:, 0], out=d2)
+            for c in range(1, C):
+                np.square(diff[:, c], out=tmp)
+                d2 += tmp
+        # Rank key w / sigma; empty components (w = 0) get 0 and can never be chosen.
+        np.sqrt(var, out=tmp)
+        np.divide(w, tmp, out=score)
+        # Matches, then the first match in w / sigma order = the best matching score.
+        np.multiply(var, self._thr2, out=tmp)
+        np.less(d2, tmp, out=self._bool)
+        np.multiply(score, self._bool, out=tmp)
+        best = tmp.max(axis=0)  # 0 where nothing matched
+        matched = best > 0
+        # One-hot M of the matched component: the first row reaching the best score. (Not
+        # argmax(axis=0), which walks the K rows with a stride and took a third of the time.)
+        onehot, taken = self._onehot, self._taken
+        np.logical_not(matched, out=taken)
+        for k in range(K):
+            np.equal(tmp[k], best, out=onehot[k])
+            np.greater(onehot[k], taken, out=onehot[k])  # and not already taken
+            taken |= onehot[k]
+        # Weight of the components ranked ahead of the match; the match is background when
+        # that weight has not yet passed T. With no match every positive weight is "ahead",
+        # the sum is 1 > T, and the pixel is foreground with no special case.
+        np.greater(score, best, out=self._bool)
+        np.multiply(w, self._bool, out=tmp)
+        ahead = tmp.sum(axis=0)
+        fg = ahead > self.T
+
+        # Weights: w <- (1 - a) w + a M.
+        w *= 1.0 - a
+        np.multiply(onehot, a, out=tmp)
+        w += tmp
+
+        # rho, non-zero only for the matched component.
+        if self.learning_rate == "inverse_weight":
+            np.divide(a, w, out=rho, where=onehot)  # w >= a there, so rho <= 1
+            rho *= onehot
+        elif self.learning_rate == "constant":
+            np.multiply(onehot, a, out=rho)
+        else:  # "paper": rho = a N(x | mu, sigma^2 I_C)
+            np.divide(d2, var, out=rho)
+            rho *= -0.5
+            np.exp(rho, out=rho)
+            np.multiply(var, 2 * np.pi, out=tmp)
+            tmp **= -0.5 * C
+            rho *= tmp
+            rho *= a
+            rho *= onehot
+            np.minimum(rho, 1.0, out=rho)
+        # Mean and variance of the matched component (rho = 0 leaves the others unchanged).
+        diff *= rho[:, None, :]
+        mu += diff
+        np.multiply(d2, 1.0 / C, out=tmp)
+        tmp -= var
+        tmp *= rho
+        var += tmp
+        np.maximum(var, self.variance_floor, out=var)
+
+        # No match: replace the least reliable component (smallest w / sigma). Only these
+        # pixels are touched, through fancy indexing: usually a few percent of the image.
+        lost = np.flatnonzero(~matched)
+        if lost.size:
+            k_low = score[:, lost].argmin(axis=0)
+            w[k_low, lost] = self.initial_weight
+            mu[k_low, :, lost] = x[:, lost].T
+            var[k_low, lost] = self.initial_variance
+            w[:, lost] /= w[:, lost].sum(axis=0)
+        mask = fg.reshape(self.shape_[:2])
+        return mask
+
+
+def assert_same_models(frozen, model, frames):
+    for t, frame in enumerate(frames):
+        np.testing.assert_array_equal(model.apply(frame), frozen.apply(frame), err_msg=f"frame {t}")
+    # Bit for bit (stricter than any tolerance): the same float32 operations in the same order.
+    for name in ("weights_", "means_", "variances_"):
+        np.testing.assert_array_equal(getattr(model, name), getattr(frozen, name), err_msg=name)
+    np.testing.assert_array_equal(model.background(), frozen.background())
+    H, W = frames[0].shape[:2]
+    for row, col in ((0, 0), (H // 2, W // 3), (H - 1, W - 1)):
+        a, b = model.mixture_at(row, col), frozen.mixture_at(row, col)
+        for field in ("weights", "means", "variances", "is_background"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+@pytest.mark.parametrize("color, params", [
+    (False, {}),
+    (True, {}),
+    (False, dict(learning_rate="paper", K=4)),
+    (True, dict(learning_rate="constant", fast_start=False, T=0.5)),
+    (False, dict(K=5, alpha=0.02, T=0.9, match_threshold=2.0, initial_weight=0.2)),
+    (False, dict(K=1)),
+])
+def test_the_steps_give_the_masks_and_parameters_of_the_model_before_them(color, params):
+    frames, _ = make_scene(n_frames=200, seed=5, color=color).arrays()
+    assert_same_models(FrozenModel(**params), BackgroundModel(**params), frames)
+
+
+def test_the_steps_give_the_masks_of_the_model_before_them_on_the_real_clip():
+    # tree.avi: frames 230-449 hold the swaying tree (a multi-modal background) and then a
+    # hand that covers the camera (most pixels miss: replacements everywhere).
+    frames = list(video.read_frames(video.fetch_clip("tree.avi"), gray=True))[230:]
+    assert_same_models(FrozenModel(), BackgroundModel(), frames)
+
+
+# ----------------------------------------------------------------- the steps one by one
+@pytest.mark.parametrize("K", [1, 2, 3, 5, 8])
+def test_rank_is_the_place_in_a_stable_sort_by_decreasing_key(K):
+    rng = np.random.default_rng(K)
+    # Few distinct values, zeros included, so that ties are everywhere.
+    key = rng.integers(0, 4, (200, 7, K)).astype(np.float32) / 8
+    ranks = sg.rank(key)
+    expected = np.argsort(np.argsort(-key, axis=-1, kind="stable"), axis=-1, kind="stable")
+    np.testing.assert_array_equal(ranks, expected)
+    assert ranks.dtype == np.uint8
+
+
+def sorted_rule(weights, sigmas, T):
+    """Equation 8 the obvious way, one pixel at a time: sort, add up, take the first B."""
+    out = np.zeros(weights.shape, bool)
+    for i in np.ndindex(weights.shape[:-1]):
+        w, s = weights[i], sigmas[i]
+        total = 0.0
+        for k in sorted(range(len(w)), key=lambda k: -(w[k] / s[k])):  # sorted() is stable
+            out[i + (k,)] = w[k] > 0 and total <= T
+            total += w[k]
+    return out
+
+
+def test_background_components_are_the_first_B_whose_weights_pass_T():
+    rng = np.random.default_rng(0)
+    weights = rng.dirichlet(np.ones(4), (300,))
+    weights[:40, 3] = 0.0  # empty slots
+    weights /= weights.sum(axis=1, keepdims=True)
+    sigmas = rng.choice([4.0, 8.0, 20.0], (300, 4))
+    sigmas[40:60] = 4.0
+    weights[40:60, :2] = 0.25  # ties in w / sigma
+    for T in (0.3, 0.5, 0.7, 0.9):
+        expected = sorted_rule(weights, sigmas, T)
+        got = sg.background_components(weights, sigmas, T)
+        np.testing.assert_array_equal(got, expected)
+        assert expected.sum(axis=1).min() >= 1 and expected.sum(axis=1).max() >= 2
+    # By hand (ranked 0, 1, 2, 3): the component that takes the sum past T counts, even
+    # alone; with exactly T ahead a component still counts; an empty slot never does.
+    w, s = np.array([0.5, 0.25, 0.25, 0.0]), np.array([4.0, 4.0, 20.0, 1.0])
+    assert sg.background_components(w, s, 0.4).tolist() == [True, False, False, False]
+    assert sg.background_components(w, s, 0.5).tolist() == [True, True, False, False]
+    assert sg.background_components(w, s, 0.75).tolist() == [True, True, True, False]
+    assert sg.background_components(w, s, 0.99).tolist() == [True, True, True, False]
+
+
+def test_match_is_the_first_hit_in_rank_order():
+    rng = np.random.default_rng(1)
+    n, K = 2000, 4
+    weights = rng.dirichlet(np.ones(K), n)
+    weights[::7, 2] = 0.0  # empty slots, which never match
+    variances = rng.choice([16.0, 64.0, 400.0], (n, K))
+    means = rng.choice([50.0, 60.0, 70.0, 120.0], (n, K))
+    x = rng.choice([55.0, 65.0, 120.0, 250.0], n)
+    key = sg.rank_key(weights, variances)
+    ranks = sg.rank(key)
+    _, sq_dist = sg.squared_distances(x[:, None], means[..., None])
+    got = sg.match(sq_dist, variances, key, ranks, 2.5 ** 2)
+    for i in range(n):
+        order = sorted(range(K), key=lambda k: -key[i, k])
+        hits = [k for k in order
+                if weights[i, k] > 0 and abs(x[i] - means[i, k]) < 2.5 * np.sqrt(variances[i, k])]
+        assert got[i].tolist() == [k == (hits[0] if hits else -1) for k in range(K)], i
+    matched = got.any(axis=1)
+    assert 0.2 < matched.mean() < 0.9  # both cases are well represented
+    # Foreground: matched nothing, or a component that is not background.
+    background = sg.background_components(weights, np.sqrt(variances), 0.7)
+    expected = ~matched | ~background[np.arange(n), got.argmax(axis=1)]
+    np.testing.assert_array_equal(sg.classify(got, background), expected)
+    assert expected[matched].any() and not expected[matched].all()
 
 
 # ----------------------------------------------------------------- quality on synthetic scenes
@@ -273,6 +527,7 @@ def test_inverse_weight_settles_a_new_component_faster_than_constant():
 
 # ----------------------------------------------------------------- against OpenCV MOG2
 def test_f_measure_at_least_that_of_opencv_mog2(gray_scenes):
+    cv2 = pytest.importorskip("cv2")  # only this test needs OpenCV
     cv2.setNumThreads(1)
     ours, mog2, mog2_no_shadow = [], [], []
     for frames, truths in gray_scenes:

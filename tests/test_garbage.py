@@ -981,6 +981,12 @@ EXEMPT = {
         "covariance_penalty", "objective")},
     **{name: "the argument check of naive_em and painless_em: their garbage specs exercise it"
        for name in ("EMArguments", "validate_em_arguments")},
+    # the steps of the Stauffer-Grimson model (gmmlib.stauffer_grimson), called by
+    # BackgroundModel.apply on the state it built from validated frames, and by the view and
+    # the checker on arrays they recorded from a model
+    **{name: "an internal step, called only on data its entry point has validated" for name in (
+        "rank_key", "rank", "squared_distances", "match", "background_components", "classify",
+        "learning_rates", "update", "replace")},
     **{name: "a base class; the views built on it are its entry points" for name in (
         "BlitFigure", "SliderView", "KIterationView")},
     **{name: "a step of a view, called with the arguments the view has checked" for name in (

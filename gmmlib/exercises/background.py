@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from .. import stauffer_grimson as sg
 from .answers import _Fail, _floats, _integer, _kind, _shaped
 from .feedback import _num, _show
 from .session import _Case, _checker
@@ -64,11 +65,13 @@ def check_frames_to_absorb(s, fn):
 
 
 def _first_match(x, weights, means, variances, k=2.5):
-    """The rule of BackgroundModel's match step, in float64."""
-    sigma = np.sqrt(variances)
-    ranked = np.argsort(-(weights / sigma), kind="stable")
-    hits = [int(j) for j in ranked if weights[j] > 0 and abs(x - means[j]) < k * sigma[j]]
-    return hits[0] if hits else -1
+    """BackgroundModel's own match step (``gmmlib.stauffer_grimson``) on one pixel, in float64:
+    the index of the first component in rank order within k sigma of x, or -1."""
+    weights, means, variances = (np.asarray(a, dtype=np.float64) for a in (weights, means, variances))
+    key = sg.rank_key(weights, variances)
+    _, sq = sg.squared_distances(np.array([float(x)]), means[:, None])
+    hit = sg.match(sq, variances, key, sg.rank(key), k * k)
+    return int(hit.argmax()) if hit.any() else -1
 
 
 @functools.lru_cache(maxsize=None)
