@@ -192,6 +192,33 @@ def fetch_clip(name, routes=ROUTES):
     damaged = cached  # None, or what is wrong with the copy there
     if damaged:
         _say(f"{damaged}: fetching a fresh one")
+    _writable_cache(folder, name, damaged)
+    tried = []
+    # The work folder is made inside the cache (checked writable above), not in the system's
+    # temp folder, which may be unwritable or full on a shared server; the finished file is
+    # then renamed within one file system.
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f".{name}.fetch-") as workdir:
+        for label, route in routes:
+            source = _try_route(label, route, name, Path(workdir), digest, tried)
+            if source is None:
+                continue
+            # Into the cache under a name of its own, then renamed in one step: a notebook or
+            # test fetching the same clip in parallel sees either no file or the whole file.
+            staged = folder / f".{name}.{os.getpid()}.part"
+            shutil.move(Path(workdir) / (name + ".part"), staged)
+            os.replace(staged, target)
+            _say(f"  {name} ({size:,} bytes, sha256 checked) from {source} -> {target}")
+            return target
+    raise RuntimeError(
+        f"could not fetch {name}" + (f" ({damaged}: delete it)" if damaged else "") +
+        ". Tried:\n  - " + "\n  - ".join(tried) +
+        f"\nTo place it by hand: download {OPENCV_URL.format(name=name)} (or take "
+        f"usr/share/doc/opencv-doc/examples/data/{name} from Debian's opencv-doc package) and "
+        f"copy it to {target} (sha256 {digest}); set GMMLIB_DATA to use another folder.")
+
+
+def _writable_cache(folder, name, damaged):
+    """Create the cache folder, and refuse before any download when it cannot be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # GMMLIB_DATA names a file, or a folder we may not create
@@ -209,42 +236,28 @@ def fetch_clip(name, routes=ROUTES):
             f". Set GMMLIB_DATA to a folder you can write to (e.g. os.environ['GMMLIB_DATA'] = "
             f"'~/gmmlib-data', before the call), or ask whoever owns {folder} to place {name} "
             "there")
-    tried = []
-    # The work folder is made inside the cache (checked writable above), not in the system's
-    # temp folder, which may be unwritable or full on a shared server; the finished file is
-    # then renamed within one file system.
-    with tempfile.TemporaryDirectory(dir=folder, prefix=f".{name}.fetch-") as workdir:
-        for label, route in routes:
-            _say(f"fetching {name}: trying {label}")
-            part = Path(workdir) / (name + ".part")
-            try:
-                source = route(name, part, workdir)
-            except Exception as exc:  # each route may fail in its own way; say how, try the next
-                tried.append(f"{label}: {type(exc).__name__}: {exc}")
-                _say(f"  failed: {exc}")
-                continue
-            if not part.is_file():
-                tried.append(f"{label}: it returned without writing the file")
-                _say("  failed: no file was written")
-                continue
-            got = sha256(part)
-            if got != digest:
-                tried.append(f"{label}: wrong sha256 {got}")
-                _say("  failed: the file's sha256 does not match")
-                continue
-            # Into the cache under a name of its own, then renamed in one step: a notebook or
-            # test fetching the same clip in parallel sees either no file or the whole file.
-            staged = folder / f".{name}.{os.getpid()}.part"
-            shutil.move(part, staged)
-            os.replace(staged, target)
-            _say(f"  {name} ({size:,} bytes, sha256 checked) from {source} -> {target}")
-            return target
-    raise RuntimeError(
-        f"could not fetch {name}" + (f" ({damaged}: delete it)" if damaged else "") +
-        ". Tried:\n  - " + "\n  - ".join(tried) +
-        f"\nTo place it by hand: download {OPENCV_URL.format(name=name)} (or take "
-        f"usr/share/doc/opencv-doc/examples/data/{name} from Debian's opencv-doc package) and "
-        f"copy it to {target} (sha256 {digest}); set GMMLIB_DATA to use another folder.")
+
+
+def _try_route(label, route, name, workdir, digest, tried):
+    """Fetch ``name`` into workdir/<name>.part by one route; its source, or None (and why, in tried)."""
+    _say(f"fetching {name}: trying {label}")
+    part = workdir / (name + ".part")
+    try:
+        source = route(name, part, str(workdir))
+    except Exception as exc:  # each route may fail in its own way; say how, try the next
+        tried.append(f"{label}: {type(exc).__name__}: {exc}")
+        _say(f"  failed: {exc}")
+        return None
+    if not part.is_file():
+        tried.append(f"{label}: it returned without writing the file")
+        _say("  failed: no file was written")
+        return None
+    got = sha256(part)
+    if got != digest:
+        tried.append(f"{label}: wrong sha256 {got}")
+        _say("  failed: the file's sha256 does not match")
+        return None
+    return source
 
 
 def _check_routes(routes):

@@ -24,11 +24,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "tests" / "claims"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("[0-9]*.ipynb"))
+
+
+def claims_path(notebook):
+    """tests/claims/<stem>.toml, and tests/claims/solutions/<stem>.toml for a solution."""
+    return CLAIMS / ("solutions" if notebook.parent.name == "solutions" else "") / f"{notebook.stem}.toml"
 
 
 def claims_of(notebook):
-    path = CLAIMS / f"{notebook.stem}.toml"
-    return tomllib.loads(path.read_text())["claim"] if path.exists() else []
+    path = claims_path(notebook)
+    return tomllib.loads(path.read_text()).get("claim", []) if path.exists() else []
 
 
 def markdown_text(nb):
@@ -52,13 +58,13 @@ def as_number(text):
     return float(text.replace(",", "").replace("\u2212", "-"))
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_main_notebook_declares_its_quoted_numbers(notebook):
-    assert claims_of(notebook), (f"tests/claims/{notebook.stem}.toml is missing: declare the numbers "
-                                 "its prose quotes from its outputs")
+@pytest.mark.parametrize("notebook", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.stem)
+def test_every_notebook_and_solution_declares_its_quoted_numbers(notebook):
+    assert claims_of(notebook), (f"{claims_path(notebook).relative_to(ROOT)} is missing or empty: "
+                                 "declare the numbers its prose quotes from its outputs")
 
 
-CASES = [(nb, i, c) for nb in NOTEBOOKS for i, c in enumerate(claims_of(nb))]
+CASES = [(nb, i, c) for nb in NOTEBOOKS + SOLUTIONS for i, c in enumerate(claims_of(nb))]
 
 
 @pytest.mark.parametrize("notebook, index, claim", CASES,
@@ -71,6 +77,8 @@ def test_quoted_number_matches_the_checked_output(notebook, index, claim):
     shown = re.findall(claim["output"], checked_output_text(nb), flags=re.S)
     assert shown, (f"{claim['what']}: no checked output matches {claim['output']!r} (is the cell "
                    "tagged nbval-check-output?)")
+    assert len(shown) == 1, (f"{claim['what']}: the output pattern {claim['output']!r} matched "
+                             f"{len(shown)} times ({shown}); make it match exactly one number")
     said, computed = as_number(prose[0]), as_number(shown[0])
     if "digits" in claim:
         computed = round(computed, claim["digits"])

@@ -6,6 +6,7 @@ with a trusted reference (the textbook steps of ``gmmlib.steps``, scipy, OpenCV)
 either a short "correct" line or the case that failed: its inputs, what was expected, what your
 function returned, and a hint about where to look.
 
+    >>> import numpy as np
     >>> from gmmlib.exercises import check_logsumexp
     >>> _ = check_logsumexp(lambda a: np.log(np.sum(np.exp(a))))  # doctest: +ELLIPSIS
     ✗ logsumexp failed on the case 'two tiny terms'
