@@ -49,8 +49,8 @@ NAIVE_EVERY = 4
 
 def notebook_views():
     """The views and the animation calls of notebooks 01, 04, 05 and 07."""
-    X1, _ = gmmlib.datasets.seed_1d()
-    X2, _ = gmmlib.datasets.seed_2d()
+    X1, _ = gmmlib.datasets.gmm_example_1d()
+    X2, _ = gmmlib.datasets.gmm_example_2d()
     camera = data.camera()
     frames, truths = make_scene(n_frames=150, height=120, width=160, seed=0).arrays()
     run = record_background(BackgroundModel(K=3, alpha=0.01, T=0.7), frames,

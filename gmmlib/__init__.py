@@ -3,7 +3,7 @@
 The notebooks in ``notebooks/`` import this package; each module is one idea:
 ``mixture`` (densities), ``naive`` (textbook EM that fails), ``painless`` (robust EM),
 ``init`` (starting points), ``images`` (histogram and colour segmentation), ``datasets``
-(the seed examples and the failure cases), ``background`` (per-pixel mixtures for video).
+(the examples and the failure cases), ``background`` (per-pixel mixtures for video).
 """
 from .history import EMResult, Failure, GuardEvent, History
 from .mixture import Mixture, logsumexp

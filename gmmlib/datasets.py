@@ -1,4 +1,7 @@
-"""The seed's example data and one small dataset per failure of the naive EM.
+"""The course's example data and one small dataset per failure of the naive EM.
+
+``gmm_example_1d`` and ``gmm_example_2d`` draw the data of the Matlab demos GMMExample_1D and
+GMMExample_2D (the two classic small examples of EM for a Gaussian mixture).
 
 Every generator is seeded: the same call gives the same numbers on every machine.
 """
@@ -11,8 +14,8 @@ from .mixture import Mixture
 
 
 @ieee_errstate
-def seed_1d(random_state=0):
-    """Seed 000's GMMExample_1D: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
+def gmm_example_1d(random_state=0):
+    """The Matlab demo GMMExample_1D's data: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300,), labels (300,)).
@@ -23,8 +26,8 @@ def seed_1d(random_state=0):
 
 
 @ieee_errstate
-def seed_2d(random_state=0):
-    """Seed 000's GMMExample_2D: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
+def gmm_example_2d(random_state=0):
+    """The Matlab demo GMMExample_2D's data: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
     100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,)).
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
@@ -33,6 +36,9 @@ def seed_2d(random_state=0):
     a = rng.multivariate_normal([1, 2], [[3, 0.2], [0.2, 2]], 200)
     b = rng.multivariate_normal([-1, -2], [[2, 0], [0, 1]], 100)
     return np.vstack([a, b]), np.repeat([0, 1], [200, 100])
+
+
+seed_1d, seed_2d = gmm_example_1d, gmm_example_2d  # the names of earlier versions of the course
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def _underflow():
 
 
 def _zero_likelihood():
-    X, _ = seed_1d()
+    X, _ = gmm_example_1d()
     start = Mixture([0.5, 0.5], [[8.0], [22.0]], [[[4.0]], [[4.0]]])
     return FailureCase("zero likelihood", X, 2, start, 1, "likelihood",
                        "300 ordinary points, each with a likelihood near 0.05: their product "
@@ -107,15 +113,15 @@ def failure_cases():
 
 @ieee_errstate
 def isolated_point(random_state=0):
-    """``seed_1d`` plus one point at 33.0, far from the rest, and a start that puts a narrow
+    """``gmm_example_1d`` plus one point at 33.0, far from the rest, and a start that puts a narrow
     third component on that point.
 
     From this start with ``prior=0`` the third component shrinks onto the lone point and the
     likelihood grows without bound (notebook 03, "the likelihood has no maximum").
-    ``random_state``: an integer seed >= 0, None or a numpy Generator (for ``seed_1d``).
+    ``random_state``: an integer seed >= 0, None or a numpy Generator (for ``gmm_example_1d``).
     Returns (X (301,), start: a Mixture with K = 3).
     """
-    X, _ = seed_1d(random_state)
+    X, _ = gmm_example_1d(random_state)
     start = Mixture([0.3, 0.6, 0.1], [[10.0], [20.0], [33.0]], [[[1.0]], [[9.0]], [[1.0]]])
     return np.append(X, 33.0), start
 

@@ -43,7 +43,7 @@ def intensity_histogram(image):
 def histogram_em(image, K, init="equal-range", **kwargs):
     """Painless EM on the intensity histogram (weighted EM on 256 levels).
 
-    The default start is seed 000's: [0, 255] cut into K equal parts. Levels with count 0 are
+    The default start cuts [0, 255] into K equal parts (one Gaussian fitted to each part). Levels with count 0 are
     dropped (they weigh nothing). Returns an EMResult like ``painless_em``, which checks
     ``K``, ``init`` and the other keyword arguments.
     """

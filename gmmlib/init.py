@@ -1,4 +1,4 @@
-"""Starting mixtures: K-means with Forgy starts, the seed's equal-range split, or your own.
+"""Starting mixtures: K-means with Forgy starts, an equal-range split of the intensities, or your own.
 
 EM only climbs to the nearest local maximum, so where it starts decides where it ends.
 """

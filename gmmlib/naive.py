@@ -12,10 +12,12 @@ fixes them.
 import numpy as np
 
 from .arguments import resolve_init, validate_em_arguments
+from .guard import rcond
 from .history import EMResult, Failure, History
 from .mixture import constrain_covariances
 from .steps import gaussian_density, m_step
 
+EPS = np.finfo(np.float64).eps
 #: What naive EM's stopping rule compares with 0 to tell a decrease from rounding (as painless EM).
 ROUNDING = 1e-10
 
@@ -150,9 +152,11 @@ def _m_step_failure(it, X, Xf, Nk):
 
 
 def _singular_failure(it, sigma):
+    """A Failure when a covariance is singular: det <= 0, or so close to singular (RCOND below
+    machine epsilon) that rounding decides the sign of its smallest eigenvalue."""
     for k in range(sigma.shape[0]):
         det = np.linalg.det(sigma[k])
-        if not det > 0:
+        if not det > 0 or rcond(sigma[k]) < EPS:
             return Failure(it, "M-step", "covariance",
                            f"the covariance of component {k} is singular (det = {det:.3g}): its "
                            "points all share one value (a constant patch), so Sigma^-1 does not exist")

@@ -189,7 +189,7 @@ def histogram_1d(ax, X, weights=None, bins=30, range=None, label="data"):
 def mixture_curves_1d(ax, mixture, grid, linestyle="-", label_prefix="", total=True):
     """Each weighted component pi_k N(x | k) and (if ``total``) their sum p(x) on ``grid``.
 
-    Use ``linestyle="--"`` for a starting mixture (as in the seed's Fig. 2).
+    Use ``linestyle="--"`` for a starting mixture (notebook 05 draws the start dashed).
     Returns (component_lines, total_line or None).
     """
     validate_ax(ax)

@@ -355,7 +355,7 @@ class EMView(KIterationView):
     Examples
     --------
     >>> from gmmlib import datasets, painless_em
-    >>> X, _ = datasets.seed_1d()
+    >>> X, _ = datasets.gmm_example_1d()
     >>> view = EMView(X, {K: painless_em(X, K) for K in range(1, 5)}, K=2)
     >>> view.iteration.value = 3     # what moving the slider does
     >>> view.caption.value

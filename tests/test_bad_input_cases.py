@@ -127,7 +127,7 @@ def test_an_array_of_starting_means_as_init_is_used():
 @pytest.mark.parametrize("call", [
     lambda: painless_em(two_clusters(), 2, random_state="abc"),
     lambda: naive_em(two_clusters(), 2, random_state="abc"),
-    lambda: __import__("gmmlib").datasets.seed_1d(random_state="abc"),
+    lambda: __import__("gmmlib").datasets.gmm_example_1d(random_state="abc"),
 ])
 def test_random_state_abc_is_refused_with_the_fix(call):
     with pytest.raises(TypeError, match=r"random_state must be an integer seed >= 0.*'abc'"):

@@ -90,7 +90,7 @@ def test_a_guard_event_in_the_last_iteration_is_not_convergence():
 
 
 def test_stop_reasons_in_plain_words():
-    X, _ = datasets.seed_1d()
+    X, _ = datasets.gmm_example_1d()
     assert painless_em(X, 2, max_iter=0).stop_reason == "max_iter=0: only the start was evaluated"
     assert painless_em(X, 2, max_iter=3, tol=None).stop_reason == "ran all max_iter=3 iterations (tol=None)"
     short = painless_em(X, 2, max_iter=1)
@@ -102,7 +102,7 @@ def test_stop_reasons_in_plain_words():
 def test_objective_is_the_log_likelihood_minus_the_prior_penalty():
     """F = sum_i c_i log p(x_i) - 1/2 sum_k tr(Lambda Sigma_k^-1), Lambda = prior N diag(s^2),
     computed here in data units from the fitted mixture, independently of the fit's whitening."""
-    X, _ = datasets.seed_2d()
+    X, _ = datasets.gmm_example_2d()
     X = X * [3.0, 0.01] + [100.0, -5.0]
     res = painless_em(X, 3, prior=1e-3, random_state=1)
     m = res.mixture
@@ -187,7 +187,7 @@ def test_one_outlier_does_not_merge_two_clusters(d):
 def isolated_point_data():
     """Seed 000's 1-D example plus one point at 33, and a start that puts a third, narrow
     component on that point: EM shrinks it onto the point."""
-    X, _ = datasets.seed_1d()
+    X, _ = datasets.gmm_example_1d()
     X = np.r_[X, 33.0]
     start = Mixture([0.3, 0.6, 0.1], [[10.0], [20.0], [33.0]], [[[1.0]], [[9.0]], [[1.0]]])
     return X, start

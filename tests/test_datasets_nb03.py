@@ -6,7 +6,7 @@ from sklearn.mixture import GaussianMixture
 
 from gmmlib import painless_em
 from gmmlib.datasets import (crossing_clusters, isolated_point, points_on_a_line, repeated_value,
-                             seed_1d)
+                             gmm_example_1d)
 from gmmlib.painless import ROUNDING, robust_scale
 
 GENERATORS = [lambda s: isolated_point(s)[0], repeated_value, lambda s: points_on_a_line(s)[0],
@@ -25,9 +25,9 @@ def test_generators_are_seeded(make):
     assert not np.array_equal(make(3), make(4))
 
 
-def test_isolated_point_is_seed_1d_plus_one_point():
+def test_isolated_point_is_gmm_example_1d_plus_one_point():
     X, start = isolated_point()
-    np.testing.assert_array_equal(X[:-1], seed_1d()[0])
+    np.testing.assert_array_equal(X[:-1], gmm_example_1d()[0])
     assert X[-1] == 33.0 and start.n_components == 3 and start.means[2, 0] == 33.0
 
 

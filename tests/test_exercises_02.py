@@ -8,7 +8,7 @@ from scipy.stats import norm
 
 from gmmlib import Mixture, exercises as ex
 from gmmlib.exercises import theory as ex_theory
-from gmmlib.datasets import seed_1d
+from gmmlib.datasets import gmm_example_1d
 from test_exercises import HOSTILE
 
 check = ex.check_lower_bound
@@ -64,7 +64,7 @@ def test_a_numpy_scalar_or_size_one_array_is_accepted():
 def test_reference_equals_log_likelihood_at_the_posterior_and_is_below_it_elsewhere():
     """On the seed data with a real mixture (scipy's densities): B(r) = log L, B(q) < log L,
     and log L - B(q) = sum_i c_i KL(q_i || r_i), for random q with counts."""
-    X, _ = seed_1d(random_state=0)
+    X, _ = gmm_example_1d(random_state=0)
     rng = np.random.default_rng(3)
     c = rng.integers(1, 6, X.size).astype(float)
     weights, means, sds = np.array([0.4, 0.6]), np.array([9.0, 21.0]), np.array([2.0, 3.5])

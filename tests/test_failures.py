@@ -58,7 +58,7 @@ def test_the_guard_and_the_restart_are_recorded():
 
 
 def test_naive_and_painless_agree_where_naive_survives():
-    X, _ = gmmlib.datasets.seed_1d()
+    X, _ = gmmlib.datasets.gmm_example_1d()
     X = X[::10]  # 30 points: few enough for the product of likelihoods to stay above 0
     start = painless_em(X, 2, max_iter=0).mixture
     a = naive_em(X, 2, init=start, max_iter=20, tol=None)
@@ -91,7 +91,7 @@ def test_naive_em_on_float16_names_the_overflow_not_a_constant_patch():
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])
 def test_painless_em_computes_low_precision_input_in_float64(dtype):
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     low = X.astype(dtype)
     a = painless_em(low, 2)
     b = painless_em(low.astype(np.float64), 2)
@@ -158,7 +158,7 @@ def test_equal_range_needs_a_real_range():
 
 
 def test_an_array_of_starting_means_is_scikit_learns_means_init():
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     means = np.array([[1.0, 2.0], [-1.0, -2.0]])
     start = painless_em(X, 2, init=means, max_iter=0).mixture
     np.testing.assert_allclose(start.means, means, rtol=1e-14)  # kept as given

@@ -591,8 +591,8 @@ def _specs():
                                                               warmup=0),
                             related={"masks": ("truths", "warmup"), "truths": ("masks", "warmup"),
                                      "warmup": ("masks", "truths")})
-    S["seed_1d"] = Spec(datasets.seed_1d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
-    S["seed_2d"] = Spec(datasets.seed_2d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
+    S["gmm_example_1d"] = Spec(datasets.gmm_example_1d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
+    S["gmm_example_2d"] = Spec(datasets.gmm_example_2d, lambda: dict(random_state=0), lambda r, kw: finite(r[0]))
     S["isolated_point"] = Spec(datasets.isolated_point, lambda: dict(random_state=0),
                                lambda r, kw: (finite(r[0]), check_mixture(r[1])))
     S["repeated_value"] = Spec(datasets.repeated_value, lambda: dict(random_state=1),

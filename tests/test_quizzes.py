@@ -146,8 +146,8 @@ def option_number(entry, text):
 @functools.lru_cache(maxsize=None)
 def data_01():
     from gmmlib import painless_em
-    from gmmlib.datasets import seed_1d
-    X, _ = seed_1d(random_state=0)
+    from gmmlib.datasets import gmm_example_1d
+    X, _ = gmm_example_1d(random_state=0)
     return X, {K: painless_em(X, K, init="equal-range", prior=0) for K in range(1, 5)}
 
 
@@ -279,8 +279,8 @@ def _(entry):
 @functools.lru_cache(maxsize=None)
 def data_04():
     from gmmlib import painless_em
-    from gmmlib.datasets import seed_2d
-    X, _ = seed_2d(random_state=0)
+    from gmmlib.datasets import gmm_example_2d
+    X, _ = gmm_example_2d(random_state=0)
     fits = {t: {K: painless_em(X, K, random_state=0, covariance_type=t) for K in range(1, 7)}
             for t in ("full", "diag", "spherical", "tied")}
     return X, fits

@@ -91,7 +91,7 @@ def test_painless_em_matches_sklearn_from_same_start(d, K, n_iter, reg):
 
 
 def test_mean_log_likelihood_history_matches_sklearn_lower_bounds():
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     start = painless_em(X, 2, max_iter=0).mixture
     ours = painless_em(X, 2, init=start, max_iter=12, tol=None, reg_covar=1e-6, prior=0)
     with warnings.catch_warnings():
@@ -116,7 +116,7 @@ def test_expanded_quadratic_form_matches_cholesky_form():
 
 
 def test_bic_aic_match_sklearn():
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     for K in (1, 2, 3):
         ours = painless_em(X, K, reg_covar=1e-6)
         ref = GaussianMixture(K, reg_covar=1e-6, weights_init=ours.mixture.weights,

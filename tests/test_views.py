@@ -30,14 +30,14 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def data_1d():
-    X, _ = gmmlib.datasets.seed_1d()
+    X, _ = gmmlib.datasets.gmm_example_1d()
     # the seed's equal-range start takes a dozen iterations for K = 2: a real evolution to watch
     return X, {K: gmmlib.painless_em(X, K, init="equal-range") for K in range(1, 5)}
 
 
 @pytest.fixture(scope="module")
 def data_2d():
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     return X, {K: gmmlib.painless_em(X, K) for K in range(1, 4)}
 
 
@@ -446,7 +446,7 @@ def test_to_jshtml_is_kept_for_old_cells_and_holds_the_animated_png(data_1d):
 # --- drawing helpers the views rely on ------------------------------------------------------
 
 def test_written_out_2d_density_matches_scipy():
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     mixture = gmmlib.painless_em(X, 3, random_state=0).mixture
     points = np.random.default_rng(0).normal(scale=4, size=(500, 2))
     expected = np.array([np.log(w) + stats.multivariate_normal(m, c).logpdf(points)

@@ -40,7 +40,7 @@ def live_widgets():
 @pytest.fixture(scope="module")
 def makers():
     """One function per view kind that makes a small view (the runs are computed once)."""
-    X, _ = gmmlib.datasets.seed_1d()
+    X, _ = gmmlib.datasets.gmm_example_1d()
     em = {K: gmmlib.painless_em(X, K, max_iter=4) for K in (1, 2)}
     image = np.random.default_rng(0).integers(0, 256, size=(24, 32), dtype=np.uint8)
     seg = {K: gmmlib.histogram_em(image, K, max_iter=4) for K in (2, 3)}

@@ -31,8 +31,8 @@ MAX_ANIMATION_BYTES = 500_000
 @pytest.fixture(scope="module")
 def views():
     """The four kinds of view the notebooks show, on the notebooks' own data."""
-    X1, _ = gmmlib.datasets.seed_1d()
-    X2, _ = gmmlib.datasets.seed_2d()
+    X1, _ = gmmlib.datasets.gmm_example_1d()
+    X2, _ = gmmlib.datasets.gmm_example_2d()
     image = data.camera()
     frames, truths = make_scene(n_frames=40, height=60, width=80, seed=0).arrays()
     run = record_background(BackgroundModel(K=3, alpha=0.02), frames, [(30, 40), (10, 10)], truths)
@@ -289,14 +289,14 @@ def test_animation_bytes_are_the_same_every_time(views, animations):
 ANIMATION_SCRIPT = """
 import hashlib, gmmlib
 from gmmlib.views import EMView
-X, _ = gmmlib.datasets.seed_2d()
+X, _ = gmmlib.datasets.gmm_example_2d()
 view = EMView(X, {3: gmmlib.painless_em(X, 3, random_state=0)})
 print(hashlib.sha256(view.animation(max_frames=6).data).hexdigest())
 """
 
 
 def test_animation_bytes_are_the_same_in_a_fresh_process(views):
-    X, _ = gmmlib.datasets.seed_2d()
+    X, _ = gmmlib.datasets.gmm_example_2d()
     here = EMView(X, {3: gmmlib.painless_em(X, 3, random_state=0)}).animation(max_frames=6)
     out = subprocess.run([sys.executable, "-c", ANIMATION_SCRIPT], capture_output=True, text=True,
                          check=True, env=dict(os.environ, MPLBACKEND="Agg"))

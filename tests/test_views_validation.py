@@ -12,7 +12,7 @@ from gmmlib.views import BackgroundView, EMView, SegmentationView, record_backgr
 
 @pytest.fixture(scope="module")
 def one_d():
-    X, _ = gmmlib.datasets.seed_1d()
+    X, _ = gmmlib.datasets.gmm_example_1d()
     return X, {K: gmmlib.painless_em(X, K) for K in (1, 2)}
 
 
@@ -76,7 +76,7 @@ def test_data_that_does_not_fit_the_view(one_d):
     X3 = np.random.default_rng(0).normal(size=(50, 3))
     with raises(ValueError, "1-D or 2-D", "3 features", "principal components"):
         EMView(X3, gmmlib.painless_em(X3, 2))
-    X2, _ = gmmlib.datasets.seed_2d()
+    X2, _ = gmmlib.datasets.gmm_example_2d()
     with raises(ValueError, "X has 2 feature(s)", "fitted on 1"):
         EMView(X2, results)
     with raises(ValueError, "NaN"):
@@ -127,7 +127,7 @@ def test_segmentation_wants_a_gray_uint8_image_and_histogram_runs():
         SegmentationView(image / 255.0, results)
     with raises(ValueError, "grayscale"):
         SegmentationView(np.dstack([image] * 3), results)
-    X2, _ = gmmlib.datasets.seed_2d()
+    X2, _ = gmmlib.datasets.gmm_example_2d()
     with raises(ValueError, "histogram_em"):
         SegmentationView(image, gmmlib.painless_em(X2, 2))
 
