@@ -112,14 +112,14 @@ print(f"density by hand {by_hand:.6f}, scipy {multivariate_normal(mu, Sigma).pdf
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **What an ellipse shows.** The curve $\Delta = c$ is an ellipse. Its axes point along the
 # eigenvectors of $\Sigma$, and its half-lengths are $c\sqrt{\lambda}$ for the eigenvalues
-# $\lambda$. In 2-D, $\Delta^2$ follows a $\chi^2$ law with 2 degrees of freedom, so the
-# ellipse $\Delta = 2$ holds a share $1 - e^{-2}$ of the points.
+# $\lambda$. For points drawn from a 2-D Gaussian, $\Delta^2$ follows a $\chi^2$ law with 2
+# degrees of freedom, so the ellipse $\Delta = 2$ holds a share $1 - e^{-2}$ of them.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 eigenvalues, eigenvectors = np.linalg.eigh(Sigma)
 angle = np.linspace(0, 2 * np.pi, 200)
 circle = np.stack([np.cos(angle), np.sin(angle)])       # the unit circle, shape (2, 200)
-fig, ax = plt.subplots(figsize=(6.5, 4.2))
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
 ax.scatter(*samples[:1000].T, s=4, color="0.6", label="1000 samples")
 for c, style in ((1, "-"), (2, "--"), (3, ":")):
     ellipse = mu[:, None] + eigenvectors @ (c * np.sqrt(eigenvalues)[:, None] * circle)
@@ -161,7 +161,7 @@ ask("00.mahalanobis", response=None)
 # $$\log \prod_{i=1}^N p(x_i) = \sum_{i=1}^N \log p(x_i).$$
 #
 # Storing the product itself fails: a float64 cannot hold a positive number below about
-# $5 \times 10^{-324}$, and the product of a few hundred densities is smaller than that.
+# $5 \times 10^{-324}$, and the product of a few hundred densities can be far smaller.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 densities = np.full(300, 0.02)        # 300 points, each with density 0.02
@@ -201,9 +201,9 @@ ask("00.exp-underflow", response=None)
 # ## 4 · Lagrange multipliers
 #
 # The M-step chooses mixture weights $\pi_k$ that maximise $\sum_k N_k \log \pi_k$ (with
-# $N_k \ge 0$, the data's share of component $k$) subject to $\sum_k \pi_k = 1$ and
-# $\pi_k \ge 0$. Add the equality constraint with a multiplier $\lambda$ and set the derivative
-# in each $\pi_k$ to zero:
+# $N_k = \sum_i r_{ik} \ge 0$, how many points component $k$ explains) subject to
+# $\sum_k \pi_k = 1$ and $\pi_k \ge 0$. Add the equality constraint with a multiplier
+# $\lambda$ and set the derivative in each $\pi_k$ to zero:
 #
 # $$\frac{\partial}{\partial \pi_k}\Big[\sum_j N_j \log \pi_j - \lambda\Big(\sum_j \pi_j - 1\Big)\Big]
 # = \frac{N_k}{\pi_k} - \lambda = 0 \quad\Rightarrow\quad \pi_k = \frac{N_k}{\lambda}.$$
@@ -247,7 +247,8 @@ ask("00.lagrange-weight", response=None)
 # The course stores $N$ points in $d$ dimensions as `X` of shape `(N, d)`, $K$ means as
 # `(K, d)`, $K$ covariances as `(K, d, d)` and responsibilities as `(N, K)`. `axis=` names the
 # axis a reduction removes; `[:, None]` inserts an axis of length 1, and broadcasting
-# stretches length-1 axes to match.
+# stretches length-1 axes to match. Shapes are lined up from the right: dividing a `(K, d)`
+# array by `N_k` of shape `(K,)` needs `N_k[:, None]`.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 X = rng.normal(size=(6, 2))                        # N = 6 points, d = 2
