@@ -29,6 +29,51 @@ adds or reorders options reruns tests/test_quizzes.py.
 __all__ = ["QUESTIONS"]
 
 QUESTIONS = {
+    # ------------------------------------------------------------------ 00 · before you start
+    "00.bayes-posterior": dict(
+        text="A point x has density 0.30 under component 1 and 0.05 under component 2; the weights "
+             "are pi_1 = 0.2 and pi_2 = 0.8. What is the posterior probability that x came from "
+             "component 1?",
+        answer=0.6,
+        tol=0.005,
+        explain="Bayes: pi_1 N_1 / (pi_1 N_1 + pi_2 N_2) = 0.06 / (0.06 + 0.04) = 0.6. The wider "
+                "prior of component 2 does not outweigh its much lower density at x."),
+    "00.mahalanobis": dict(
+        text="mu = (0, 0), Sigma = diag(4, 1), x = (2, 1). The Mahalanobis distance of x from mu is",
+        options=["2.236", "2", "1.12", "1.41"],
+        answer=4,
+        why={1: "That is the Euclidean distance sqrt(2^2 + 1^2): it ignores that the first "
+                "coordinate has standard deviation 2.",
+             2: "That is Delta squared, (2^2)/4 + (1^2)/1 = 2: take its square root.",
+             3: "That divides each coordinate by its variance (2/4, 1/1) instead of its standard "
+                "deviation (2/2, 1/1)."},
+        explain="Delta^2 = (x - mu)^T Sigma^-1 (x - mu) = 2^2/4 + 1^2/1 = 2, so Delta = sqrt(2) = "
+                "1.41: x is one standard deviation out along each axis."),
+    "00.exp-underflow": dict(
+        text="From which whole number n on does np.exp(-n) in float64 return exactly 0.0?",
+        answer=746,
+        explain="np.exp(-745) is still 5e-324, the smallest positive (subnormal) float64; np.exp(-746) "
+                "rounds to 0. A product of a few hundred densities goes below that, its log does not."),
+    "00.lagrange-weight": dict(
+        text="Maximise 20 log pi_1 + 50 log pi_2 + 30 log pi_3 subject to pi_1 + pi_2 + pi_3 = 1 "
+             "and pi_k >= 0. What is the best pi_2?",
+        answer=0.5,
+        tol=0.005,
+        explain="pi_k = N_k / lambda and the constraint gives lambda = 20 + 50 + 30 = 100, so "
+                "pi_2 = 50 / 100 = 0.5."),
+    "00.broadcast-shape": dict(
+        text="X has shape (300, 2) and means has shape (3, 2). The shape of X[:, None, :] - means is",
+        options=["(3, 300, 2)", "(300, 2)", "a broadcasting error", "(300, 3, 2)"],
+        answer=4,
+        why={1: "Broadcasting keeps X's axis order: X[:, None, :] is (300, 1, 2), so the 300 "
+                "points come first.",
+             2: "The new axis of length 1 is stretched to 3, one difference per mean: the result "
+                "has three axes.",
+             3: "(300, 1, 2) and (3, 2) line up from the right: 2 with 2, 1 with 3 (a length-1 axis "
+                "stretches); the missing axis is added at the front."},
+        explain="(300, 1, 2) minus (3, 2), read as (1, 3, 2), broadcasts to (300, 3, 2): for every "
+                "point and every mean, their difference in d = 2 coordinates."),
+
     # ------------------------------------------------------------------ 01 · EM in one dimension
     "01.row-sums": dict(
         text="Every row of the responsibilities r_ik (one row per point x_i) sums to",

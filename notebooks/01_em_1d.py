@@ -252,7 +252,7 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # checker's hints are meant to get you there.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1 · The M-step
+# ### Exercise 1 · The M-step (about 20 minutes)
 #
 # Write `my_m_step(X, resp)` returning `(weights, means, covariances)` with shapes `(K,)`,
 # `(K, d)`, `(K, d, d)` for data `X` of shape `(N, d)` and responsibilities `resp` $= r_{ik}$
@@ -268,7 +268,7 @@ check_m_step(my_m_step)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 · An E-step that survives far-away points
+# ### Exercise 2 · An E-step that survives far-away points (about 20 minutes)
 #
 # Write `my_e_step(X, weights, means, covariances)` returning the responsibilities $r_{ik}$,
 # shape `(N, K)`. The version below follows the formula literally and passes the easy cases;
@@ -286,13 +286,13 @@ def my_e_step(X, weights, means, covariances):
 check_e_step(my_e_step)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3 · Which K?
+# ### Exercise 3 · Which K? (about 5 minutes)
 #
 # Print `results[K].log_likelihood` for $K = 1 \dots 4$. Does it keep growing with $K$? Why is
 # the largest log-likelihood not a good reason to pick the largest $K$? (The quiz below asks;
 # notebook 04 answers the question with BIC.)
 #
-# ### Exercise 4 · A better start
+# ### Exercise 4 · A better start (about 5 minutes)
 #
 # Rerun the $K = 2$ fit with `init="kmeans"` (the default) and `prior=0`. How many iterations
 # does it need, and does it end at the same mixture? Compare the sorted means with

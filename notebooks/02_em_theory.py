@@ -392,7 +392,7 @@ for sigma in (2.0, 0.5, 0.1):
 # first: the checker's hints are meant to get you there.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1 · Jensen's lower bound
+# ### Exercise 1 · Jensen's lower bound (about 25 minutes)
 #
 # Write `my_lower_bound(q, log_joint, counts)` returning the number
 # $\mathcal B = \sum_i c_i \sum_k q_{ik} \big(a_{ik} - \log q_{ik}\big)$, where
@@ -412,7 +412,7 @@ def my_lower_bound(q, log_joint, counts):
 check_lower_bound(my_lower_bound)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 · The M-step with a prior
+# ### Exercise 2 · The M-step with a prior (about 35 minutes)
 #
 # `painless_em`'s default maximises $\log L - \tfrac12 \sum_k \operatorname{tr}(\Lambda \Sigma_k^{-1})$,
 # where $\Lambda$ is a fixed diagonal matrix ($\Lambda = \lambda_0 \sum_i c_i \operatorname{diag}(s^2)$

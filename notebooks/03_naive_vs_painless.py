@@ -618,7 +618,7 @@ for case in failure_cases():
 # [`solutions/03_naive_vs_painless_solutions.ipynb`](solutions/03_naive_vs_painless_solutions.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 1 · logsumexp
+# ### Exercise 1 · logsumexp (about 10 minutes)
 #
 # The function below is the textbook logsumexp. Run the check, read the hint, and fix it.
 # Then ask yourself why the shift must be the maximum: the checker has cases where subtracting
@@ -633,7 +633,7 @@ check_logsumexp(my_logsumexp)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 2 · The log-density of one Gaussian
+# ### Exercise 2 · The log-density of one Gaussian (about 25 minutes)
 #
 # Write the log-density $\log \mathcal N(x_i \mid \mu, \Sigma)$ of one Gaussian for every row
 # $x_i$ of `X`, without ever computing the density itself. Hint: `np.linalg.cholesky` and
@@ -649,7 +649,7 @@ check_log_gaussian(my_log_gaussian)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 3 · A log-domain E-step
+# ### Exercise 3 · A log-domain E-step (about 15 minutes)
 #
 # Write a log-domain E-step: responsibilities $r_{ik}$, shape `(N, K)`, whose rows sum to 1,
 # and optionally the total log-likelihood $\sum_i \log p(x_i)$ as a second return value. Reuse
@@ -664,7 +664,7 @@ check_e_step(my_e_step)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 4 · RCOND
+# ### Exercise 4 · RCOND (about 15 minutes)
 #
 # Write RCOND in the 1-norm, $1 / (\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1)$. It must
 # return 0.0 for a singular matrix, not raise. (The public C++ reference forgot the absolute

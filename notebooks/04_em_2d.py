@@ -394,7 +394,7 @@ print(own_starts(seeds=(0, 3)))
 # 6. Label agreement
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 1 · BIC by hand
+# ### Exercise 1 · BIC by hand (about 5 minutes)
 #
 # Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`, `mixture.n_parameters` and
 # `len(X)`. The checker compares it with `mixture.bic(X)` on mixtures of its own.
@@ -408,7 +408,7 @@ check_bic(my_bic)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 2 · Counting parameters
+# ### Exercise 2 · Counting parameters (about 10 minutes)
 #
 # Write `n_free(K, d)`, the number of free parameters of a full-covariance mixture of $K$
 # components in $d$ dimensions (why $K - 1$ weights and not $K$? why $d(d+1)/2$ per
@@ -424,7 +424,7 @@ check_n_parameters(n_free)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 3 · Parameters of each covariance type
+# ### Exercise 3 · Parameters of each covariance type (about 10 minutes)
 #
 # Extend the count to the four types: `n_free_typed(K, d, covariance_type)` with
 # `covariance_type` one of `"full"`, `"diag"`, `"spherical"`, `"tied"`. Start from what every
@@ -440,7 +440,7 @@ def n_free_typed(K, d, covariance_type):
 check_n_parameters_by_type(n_free_typed)
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 4 · A turn that diag cannot follow
+# ### Exercise 4 · A turn that diag cannot follow (about 15 minutes)
 #
 # Turn the data by 45 degrees: `a = np.radians(45)`,
 # `R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])`, `X_turned = X @ R.T`.
@@ -448,13 +448,13 @@ check_n_parameters_by_type(n_free_typed)
 # (about) the same log-likelihood at $K = 2$, which one loses, and which type does BIC choose
 # now? Explain with the table of the four types: which of them can describe a turned ellipse?
 #
-# ### Exercise 5 · Refit from samples
+# ### Exercise 5 · Refit from samples (about 10 minutes)
 #
 # Draw 3000 points from `fit` with `fit.sample(3000, random_state=2)`, fit
 # `painless_em(..., 2)` to them and match the components as above. Are the recovered means
 # within 0.2 of `fit.means` (`np.allclose(..., atol=0.2)`)? What happens with 100 points?
 #
-# ### Exercise 6 · Label agreement
+# ### Exercise 6 · Label agreement (about 10 minutes)
 #
 # Compute the fraction of points where `fit.predict(X)` equals `true_labels`, taking the
 # permutation into account. Which points disagree, and where are they on the scatter plot?

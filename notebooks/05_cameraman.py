@@ -401,7 +401,7 @@ view.animation(K=3)
 # [`solutions/05_cameraman_solutions.ipynb`](solutions/05_cameraman_solutions.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 1 · The histogram
+# ### Exercise 1 · The histogram (about 10 minutes)
 #
 # The function below computes the histogram with `np.histogram`. Run the check: on which image
 # does it go wrong, and why? Fix it.
@@ -416,7 +416,7 @@ check_histogram(my_histogram)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 2 · The threshold
+# ### Exercise 2 · The threshold (about 15 minutes)
 #
 # For a two-component 1-D mixture given as arrays `weights`, `means`, `variances`, return the
 # first intensity between the two means where the brighter component has the larger posterior
@@ -431,19 +431,19 @@ def my_threshold(weights, means, variances):
 check_threshold(my_threshold)
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 3 · Another start
+# ### Exercise 3 · Another start (about 10 minutes)
 #
 # Run `histogram_em(img, 3, init="kmeans", prior=0)` and compare its thresholds
 # (`segment_gray(img, 3, init="kmeans", prior=0)`) and log-likelihood with the equal-range
 # start of `segs[3]`. Does EM always end at the same place? Try $K = 4$ and 5, and a much smaller
 # `tol`.
 #
-# ### Exercise 4 · Six thresholds for five components
+# ### Exercise 4 · Six thresholds for five components (about 10 minutes)
 #
 # Why can EM with $K = 5$ produce six thresholds, while Otsu's $K = 5$ always gives four? Find the
 # component that owns more than one interval in the $K = 5$ figure.
 #
-# ### Exercise 5 · Your own EM on the histogram
+# ### Exercise 5 · Your own EM on the histogram (about 45 minutes)
 #
 # Assemble the whole EM loop from your own E- and M-steps, and run it on the cameraman's
 # histogram: levels $x_i$ with counts $c_i$ (`levels` and `counts` above), with the formulas

@@ -361,7 +361,7 @@ show_colour_model(img, {"foreground": fg_box, "background": bg_box}, ratio, is_f
 # that failed, with its inputs and a hint. Stuck? Worked solutions, with the reasoning, are in
 # [`solutions/06_colour_solutions.ipynb`](solutions/06_colour_solutions.ipynb).
 #
-# ### Exercise 1 · Whitening
+# ### Exercise 1 · Whitening (about 20 minutes)
 #
 # Write the textbook whitening transform: return `(Z, mean, std)` with
 # $Z = (X - \text{mean}) / \text{std}$ per channel, using the standard deviation (painless EM
@@ -378,7 +378,7 @@ check_whiten(my_whiten)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 · The log-likelihood ratio
+# ### Exercise 2 · The log-likelihood ratio (about 10 minutes)
 #
 # The function below computes the log-likelihood ratio from the densities themselves. Run the
 # check, then rewrite it in the log domain.
@@ -393,13 +393,13 @@ def my_log_likelihood_ratio(X, foreground, background):
 check_log_likelihood_ratio(my_log_likelihood_ratio)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3 · Other boxes
+# ### Exercise 3 · Other boxes (about 10 minutes)
 #
 # Move the boxes (or add a second background box on the black backdrop, or a foreground box
 # on the face) and watch the foreground share change. Which pixels are hardest to classify,
 # and why?
 #
-# ### Exercise 4 · Which K?
+# ### Exercise 4 · Which K? (about 15 minutes)
 #
 # Fit the segmentation with $K$ = 3, 5 and 8. First print each run's `status` and
 # `stop_reason`: BIC compares fits, so every run must have converged honestly, with no guard

@@ -439,7 +439,7 @@ print_scores([("ours, alpha=0.01, T=0.7", run_model(semi_frames, K=3, alpha=0.01
 # [`solutions/07_background_solutions.ipynb`](solutions/07_background_solutions.ipynb).
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 1 · How long until a stopped object is background?
+# ### Exercise 1 · How long until a stopped object is background? (about 25 minutes)
 #
 # A pixel has shown one steady value for a long time: one Gaussian of weight 1, the other
 # slots empty (weight 0). At frame 0 an object stops on it, and this is what the model does:
@@ -467,7 +467,7 @@ check_frames_to_absorb(frames_to_absorb)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 2 · The match test
+# ### Exercise 2 · The match test (about 20 minutes)
 #
 # Write `first_match(x, weights, means, variances, k=2.5)`, step 1 of the model: rank the
 # Gaussians by $w_k / \sigma_k$ (largest first; ties go to the lower index), and return the
@@ -485,7 +485,7 @@ check_first_match(first_match)
 
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 3 · Fair peers: what MOG2 calls a shadow
+# ### Exercise 3 · Fair peers: what MOG2 calls a shadow (about 20 minutes)
 #
 # With its defaults MOG2 labels every pixel 0 (background), 255 (foreground) or 127 (shadow).
 # MOG2's shadow test is about brightness: a pixel that matches no background Gaussian, but
@@ -511,7 +511,7 @@ def mog2_masks(frames, shadows):
 check_mog2_masks(mog2_masks)
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# ### Exercise 4 · Fast start
+# ### Exercise 4 · Fast start (about 5 minutes)
 #
 # Set `fast_start=False` and score again with `warmup=0`. Which frames pay for it, and why
 # does the rate $\max(\alpha, 1/t)$ fix them?

@@ -25,7 +25,7 @@ from gmmlib import quiz
 from gmmlib.quiz import Verdict, ask
 from gmmlib.quiz_bank import QUESTIONS
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[1-7]*.py"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[0-7]*.py"))
 CHOICE = {qid: q for qid, q in QUESTIONS.items() if q.get("options")}
 NUMERIC = {qid: q for qid, q in QUESTIONS.items() if not q.get("options")}
 
@@ -149,6 +149,51 @@ def data_01():
     from gmmlib.datasets import gmm_example_1d
     X, _ = gmm_example_1d(random_state=0)
     return X, {K: painless_em(X, K, init="equal-range", prior=0) for K in range(1, 5)}
+
+
+def numbers_in(text):
+    """The decimal numbers of a question's text, in order (so a check reads the question it grades)."""
+    return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", text)]
+
+
+@key_check("00.bayes-posterior")
+def _(entry):
+    dens_1, _, dens_2, _, w_1, w_2 = numbers_in(entry["text"])[:6]   # "component 1", "component 2" between
+    joint = np.array([w_1 * dens_1, w_2 * dens_2])
+    posterior = joint[0] / joint.sum()
+    assert abs(entry["answer"] - posterior) <= entry["tol"]
+
+
+@key_check("00.mahalanobis")
+def _(entry):
+    from scipy.spatial.distance import mahalanobis
+    delta = mahalanobis([2.0, 1.0], [0.0, 0.0], np.linalg.inv(np.diag([4.0, 1.0])))
+    values = [float(o) for o in entry["options"]]
+    assert entry["answer"] == 1 + int(np.argmin(np.abs(np.array(values) - delta)))
+    assert abs(values[entry["answer"] - 1] - delta) < 0.01
+
+
+@key_check("00.exp-underflow")
+def _(entry):
+    first_zero = next(n for n in range(700, 800) if np.exp(-float(n)) == 0.0)
+    assert np.exp(-float(first_zero - 1)) > 0
+    assert entry["answer"] == first_zero
+
+
+@key_check("00.lagrange-weight")
+def _(entry):
+    from scipy.optimize import minimize
+    counts = np.array(numbers_in(entry["text"])[:3])   # 20 log pi_1 + 50 log pi_2 + 30 log pi_3
+    found = minimize(lambda pi: -np.sum(counts * np.log(pi)), np.full(3, 1 / 3), method="SLSQP",
+                     bounds=[(1e-9, 1)] * 3, constraints=[dict(type="eq", fun=lambda pi: pi.sum() - 1)])
+    assert found.success and abs(found.x[1] - counts[1] / counts.sum()) < 1e-4
+    assert abs(entry["answer"] - found.x[1]) <= entry["tol"]
+
+
+@key_check("00.broadcast-shape")
+def _(entry):
+    shape = (np.zeros((300, 2))[:, None, :] - np.zeros((3, 2))).shape
+    assert entry["answer"] == option_number(entry, str(shape))
 
 
 @key_check("01.row-sums")

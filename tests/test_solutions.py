@@ -31,7 +31,8 @@ from gmmlib.quiz import Verdict  # noqa: E402
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
-HEADING = re.compile(r"^#+\s*(Exercise\s+(\d+)\s*·\s*(.+?))\s*$", re.MULTILINE)
+# the notebook's heading may end with its expected time, "(about 20 minutes)"; the solution's need not
+HEADING = re.compile(r"^#+\s*(Exercise\s+(\d+)\s*·\s*(.+?))(?:\s*\(about \d+ minutes\))?\s*$", re.MULTILINE)
 
 
 def solutions_path(notebook):
