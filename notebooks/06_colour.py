@@ -233,7 +233,7 @@ print(f"the objective rose in every one of the {gains.size} iterations: {bool((g
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The fitted component is wider than that bound: besides the black pixels it covers the 257
 # near-black ones around the backdrop, an honest narrow Gaussian. The run converged at
-# iteration 16, and the objective rose at every iteration.
+# iteration 19, and the objective rose at every iteration.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Without the prior
@@ -257,8 +257,10 @@ for name in ("prior 0, guard off", "prior 0, guard on"):
 # The default run (indigo) climbs to convergence. Without the prior (orange) the
 # log-likelihood climbs faster and faster as the black component narrows onto the black
 # pixels, until the run stops after iteration 12, `singular`. With the guard (cyan) the
-# replacement at iteration 13 makes log L *fall*; then the component collapses again and every
-# later iteration ends with a guard event, so the run is never called converged.
+# replacement at iteration 13 makes log L *fall*; then the component collapses again, and
+# guard events keep coming back (the iterations are listed above). The run is never called
+# converged: that needs a small gain in an iteration without a guard event, and it meets
+# the iteration limit first.
 
 # %% slideshow={"slide_type": "-"}
 plot_runs(runs)
@@ -311,7 +313,7 @@ print(f"largest difference between paired means: {shift:.1f} grey levels")
 print(f"pixels labelled differently: {differ} of {pixels.shape[0]}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The same five colours to within a fraction of a grey level, and 7 pixels out of 16384
+# The same five colours to within a fraction of a grey level, and 0 pixels out of 16384
 # labelled differently: on RGB pixels whitening changes almost nothing. It decides the result
 # when features come in very different units (notebook 03, part 5: one feature in
 # micro-units), where without it K-means distances see only the feature with the largest

@@ -52,8 +52,9 @@ def show_jpeg(fig, quality=88):
 # ## Exercise 1 · Whitening
 #
 # Per feature (down each column, `axis=0`): subtract the mean, divide by the standard deviation
-# (the population one, `np.std`'s default `ddof=0`). Convert first: `uint8` pixels minus their
-# mean would wrap around. (Painless EM divides by a robust spread, the interquartile range
+# (the population one, `np.std`'s default `ddof=0`). numpy already promotes `uint8` pixels
+# minus their (float64) mean to float64, so nothing wraps around here; `uint8` arithmetic
+# only wraps between two `uint8` arrays, such as a squared pixel (notebook 03). (Painless EM divides by a robust spread, the interquartile range
 # divided by 1.349, so that a few extreme pixels cannot squeeze the rest together; the
 # mechanics are the same.)
 #
