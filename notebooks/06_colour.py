@@ -448,9 +448,9 @@ ask("06.whitening", response=None)
 # - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*. Springer, chapter 9
 #   (mixtures of Gaussians and EM; the singularities of the maximum-likelihood solution are
 #   discussed in section 9.2.1).
-# - A. Collet, "Painless GMM" (Painless Gaussian Mixture Models): an educational text and
-#   implementation of robust EM (log domain, whitening, covariance guard), written for colour
-#   distributions in foreground/background segmentation; the seed text of this course.
+# - A. Collet, "Tutorial on Painless Gaussian Mixture Models" (the README of his C++ Painless
+#   GMM implementation on GitHub): robust EM (log domain, whitening, covariance guard) for
+#   colour distributions in foreground/background segmentation.
 # - C. Rother, V. Kolmogorov, A. Blake (2004). "GrabCut": interactive foreground extraction
 #   using iterated graph cuts. *ACM Transactions on Graphics* 23(3), 309–314 (colour mixtures
 #   plus a smoothness term).

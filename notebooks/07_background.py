@@ -150,7 +150,7 @@ def print_scores(rows, truths, prefix=""):
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.9))
 for ax, t in zip(axes, [60, 150, 190]):
     show_image(ax, frames[t], f"frame {t}", truth=truths[t])
-fig.suptitle("The synthetic scene (seed 1), true foreground outlined")
+fig.suptitle("The synthetic scene (seed=1), true foreground outlined")
 compact(fig, "jpeg")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -548,8 +548,7 @@ check_mog2_masks(mog2_masks)
 #   *Proc. ICPR 2004*, vol. 2, 28–31 (OpenCV's MOG2).
 # - Z. Zivkovic, F. van der Heijden (2006). Efficient adaptive density estimation per image
 #   pixel for the task of background subtraction. *Pattern Recognition Letters* 27(7), 773–780.
-# - The project's seed outline of EM segmentation, which extends histogram EM to per-pixel
-#   background modelling (notebook 05). `tree.avi`: OpenCV's sample data.
+# - `tree.avi`: a clip from OpenCV's sample data (`samples/data` in the OpenCV repository).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz
