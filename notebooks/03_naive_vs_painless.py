@@ -78,8 +78,10 @@ print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
 
 # %% [markdown]
-# What happened to one green pixel: its squared Mahalanobis distance to the red component
-# is in the thousands, and $e^{-d^2/2}$ is below the smallest positive float64.
+# What happened to one green pixel: its squared **Mahalanobis distance** to the red component,
+# $d^2 = (x - \mu)^\top \Sigma^{-1} (x - \mu)$ (the squared distance measured in standard
+# deviations along each axis of the component's ellipse), is in the thousands, and
+# $e^{-d^2/2}$ is below the smallest positive float64.
 
 # %% tags=["nbval-check-output"]
 green = case.X[-1]
@@ -144,8 +146,14 @@ print("np.uint8(200) * np.uint8(200) in an array:", (np.array([200], dtype=np.ui
 #
 # $$\log \mathcal N(x_i \mid \mu_k, \Sigma_k) = -\tfrac12\left[d\log 2\pi + \log\det\Sigma_k + (x_i-\mu_k)^\top\Sigma_k^{-1}(x_i-\mu_k)\right],$$
 #
-# with a Cholesky factor instead of an inverse. The green pixel that underflowed is now an
-# ordinary negative number, and the log-likelihood is a sum instead of a product.
+# with a Cholesky factor instead of an inverse. A symmetric positive definite $\Sigma$ factors
+# as $\Sigma = L L^\top$ with $L$ lower triangular and a positive diagonal (the **Cholesky
+# factor**, `np.linalg.cholesky`). Then $\log\det\Sigma = 2 \sum_j \log L_{jj}$, which cannot
+# under- or overflow the way $\det\Sigma$ can, and the Mahalanobis term is $\lVert z \rVert^2$
+# with $z$ the solution of the triangular system $L z = x - \mu$: no inverse is ever formed, and
+# the factorisation fails loudly when $\Sigma$ is not positive definite. The green pixel that
+# underflowed is now an ordinary negative number, and the log-likelihood is a sum instead of a
+# product.
 
 # %% tags=["nbval-check-output"]
 case = cases["underflow"]

@@ -157,7 +157,11 @@ compact(fig, "jpeg")
 # We run the model **once** over the 200 frames and keep, for every frame, the mask, the
 # background image and the mixtures of three chosen pixels: one in the waving leaves, one where
 # a person stops for 48 frames, and one on a plain wall. The view below only looks these up.
-# The scores count every pixel of every frame after a warm-up of 30 frames.
+# The scores count every pixel of every frame after a warm-up of 30 frames: with TP the
+# foreground pixels found, FP the background pixels called foreground and FN the foreground
+# pixels missed, **precision** $= TP/(TP+FP)$ (how much of what we flag is right), **recall**
+# $= TP/(TP+FN)$ (how much of the foreground we find), and the **F-measure** is their
+# harmonic mean, $F = 2PR/(P+R)$.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 stopper = max(scene.tracks, key=lambda tr: tr.still[1] - tr.still[0])  # the longest stop
@@ -518,8 +522,10 @@ check_mog2_masks(mog2_masks)
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 4 · Fast start
 #
-# Set `fast_start=False` and score again with `warmup=0`. Which frames pay for it, and why
-# does the rate $\max(\alpha, 1/t)$ fix them?
+# `BackgroundModel(..., fast_start=True)`, the default, learns frame $t$ (counting from 1) at
+# the rate $\max(\alpha, 1/t)$ instead of $\alpha$ (KaewTraKulPong and Bowden 2001): the
+# first frames are averaged rather than learnt slowly. Set `fast_start=False` and score again
+# with `warmup=0`. Which frames pay for it, and why does the rate $\max(\alpha, 1/t)$ fix them?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
