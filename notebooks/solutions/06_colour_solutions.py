@@ -157,7 +157,7 @@ show_jpeg(fig)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A box of dark background pixels teaches the background model that dark is common there too,
 # and most of the backdrop moves to the background (its foreground share falls from 0.84 to
-# 0.10), at the price of some dark pixels of the face and the suit (hair, shadows), which now
+# 0.12), at the price of some dark pixels of the face and the suit (hair, shadows), which now
 # look like the backdrop; a face box wins some of them back. The hardest pixels (yellow,
 # $|\log p_{fg}(x_i) - \log p_{bg}(x_i)| < 2$) are those whose colour occurs in both regions:
 # dark collar and black backdrop, white straps and white shuttle, edges where two colours mix
