@@ -213,13 +213,14 @@ print(f"the darkest component, {dark}, has weight {seg.result.mixture.weights[da
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A Gaussian centred on those 1704 identical pixels gets a density that grows without bound as
 # its covariance shrinks: the plain likelihood has no maximum (notebook 03). Painless EM
-# therefore maximises a penalised (MAP) objective, the log-likelihood minus
+# therefore maximises a penalised objective, the log-likelihood minus
 # $\tfrac12 \sum_k \operatorname{tr}(\Lambda \Sigma_k^{-1})$, and its M-step becomes
 #
 # $$\Sigma_k = S_k + \Lambda / N_k, \qquad \Lambda = \text{prior} \cdot N \cdot \operatorname{diag}(s_1^2, s_2^2, s_3^2),$$
 #
 # with $S_k$ the usual weighted covariance and $s_j$ a robust spread of channel $j$. So no
-# standard deviation of component $k$ can fall below $s_j \sqrt{\text{prior} / \pi_k}$.
+# standard deviation of component $k$ can fall below $s_j \sqrt{\text{prior} / \pi_k}$, however
+# many pixels there are: $\Lambda / N_k$ does not shrink with $N$, it is a ridge (notebook 03).
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 spread = robust_scale(pixels)
