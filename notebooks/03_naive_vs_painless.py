@@ -213,8 +213,9 @@ print(painless_em(case.X, case.K, init=case.init))
 # ### Fix 4 · Check every covariance (RCOND) and restart empty components
 #
 # The reciprocal condition number
-# $\operatorname{RCOND}(\Sigma) = 1 / \big(\lVert\Sigma\rVert_1\, \lVert\Sigma^{-1}\rVert_1\big)$
-# is 1 for a round covariance and 0 for a singular one; in float64 anything near $10^{-16}$ is
+# $\operatorname{RCOND}(\Sigma) = 1 / \big(\lVert\Sigma\rVert_1\, \lVert\Sigma^{-1}\rVert_1\big)$,
+# with $\lVert A\rVert_1 = \max_j \sum_i |A_{ij}|$ the matrix 1-norm (the largest absolute
+# column sum, `np.linalg.norm(A, 1)`), is 1 for a round covariance and 0 for a singular one; in float64 anything near $10^{-16}$ is
 # numerically singular. The 12 saturated pixels, all equal to (255, 255), have the zero matrix
 # as covariance:
 
@@ -693,9 +694,8 @@ check_e_step(my_e_step)
 # ### Exercise 4 · RCOND
 #
 # Write RCOND in the 1-norm, $1 / (\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1)$. It must
-# return 0.0 for a singular matrix, not raise. The 1-norm of a matrix is its largest absolute
-# column sum, $\lVert A\rVert_1 = \max_j \sum_i |A_{ij}|$ (`np.linalg.norm(A, 1)`); forgetting
-# the absolute values is a common slip, and the checker has a case for it.
+# return 0.0 for a singular matrix, not raise. (The public C++ reference forgot the absolute
+# values in the 1-norm: the checker has a case for that.)
 
 # %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_rcond(cov):
