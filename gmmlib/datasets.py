@@ -1,4 +1,5 @@
-"""The seed's example data and one small dataset per failure of the naive EM.
+"""The GMMExample_1D/2D data of Matlab EM demos, one small dataset per failure of the naive EM,
+and clusters for comparing covariance types.
 
 Every generator is seeded: the same call gives the same numbers on every machine.
 """
@@ -11,7 +12,8 @@ from .mixture import Mixture
 
 
 def seed_1d(random_state=0):
-    """Seed 000's GMMExample_1D: 100 points from N(10, 1) and 200 from N(20, 3) (std 3).
+    """GMMExample_1D (the 1-D data of Matlab EM demos): 100 points from N(10, 1) and 200 from
+    N(20, 3^2) (std 3).
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     Returns (X (300,), labels (300,)).
@@ -22,8 +24,9 @@ def seed_1d(random_state=0):
 
 
 def seed_2d(random_state=0):
-    """Seed 000's GMMExample_2D: 200 points around mu1 = [1, 2], Sigma1 = [[3, .2], [.2, 2]] and
-    100 around mu2 = [-1, -2], Sigma2 = diag(2, 1). Returns (X (300, 2), labels (300,)).
+    """GMMExample_2D (the 2-D data of Matlab EM demos): 200 points around mu1 = [1, 2],
+    Sigma1 = [[3, .2], [.2, 2]] and 100 around mu2 = [-1, -2], Sigma2 = diag(2, 1).
+    Returns (X (300, 2), labels (300,)).
 
     ``random_state``: an integer seed >= 0, None or a numpy Generator.
     """
