@@ -171,7 +171,9 @@ view.animation(K=2)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The `GMMExample_2D` clouds are nearly axis-aligned, so there the types hardly differ. To see
 # what each constraint costs, take three clusters of different shapes (`tilted_clusters`): one
-# long and turned 35°, one long and turned −50°, one round. Fit $K = 3$ with each type.
+# long and turned 35°, one long and turned −50°, one round. Fit $K = 3$ with each type. Beside
+# the log-likelihood the table prints $\mathrm{BIC} = -2 \log L + p \log N$, a fit penalised
+# by the number of free parameters $p$ (lower is better; the next section explains it).
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 X_tilted, tilted_labels = tilted_clusters(random_state=0)  # 400 points, seeded
@@ -229,7 +231,7 @@ draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 # Back to the `GMMExample_2D` data: fit $K = 1, \dots, 6$ of the other three types (full is
 # `results` above) and compare all 24 runs.
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
 for ctype in TYPES[1:]:
     fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
