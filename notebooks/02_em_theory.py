@@ -367,8 +367,9 @@ plt.show()
 #   start; restarts help. And with $K \ge 2$ plain maximum likelihood has no top at all: a
 #   component that shrinks onto a single point sends $\log L$ to $+\infty$ while another
 #   component keeps the other points' densities positive (notebook 03 shows it). With $K = 1$
-#   the single Gaussian must cover every point, and the maximum exists unless all the points
-#   coincide.
+#   the single Gaussian must cover every point, and the maximum (the sample mean and
+#   covariance) exists as long as the points do not all lie in a lower-dimensional plane (in
+#   1-D: are not all equal).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · K-means is EM with vanishing variances
