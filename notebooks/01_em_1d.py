@@ -245,8 +245,9 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # ## Another start: K-means
 #
 # `painless_em`'s default start (`init="kmeans"`) runs **K-means** first (Lloyd's algorithm):
-# pick $K$ data points as centres; give every point to its nearest centre; move each centre
-# to the mean of its points; repeat until no point changes centre. It is EM's hard-label
+# pick $K$ data points at random as centres; give every point to its nearest centre; move
+# each centre to the mean of its points; repeat until no point changes centre. (`painless_em`
+# does this from 5 random picks and keeps the tightest grouping.) It is EM's hard-label
 # cousin: each point belongs wholly to one centre and there are no variances. EM then starts
 # from the K-means groups (their means, variances and shares of the points).
 
