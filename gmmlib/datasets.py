@@ -1,6 +1,7 @@
-"""The course's example data and one small dataset per failure of the naive EM.
+"""The course's example data, one small dataset per failure of the naive EM, and clusters for
+comparing covariance types.
 
-``gmm_example_1d`` and ``gmm_example_2d`` draw the data of the Matlab demos GMMExample_1D and
+``gmm_example_1d`` and ``gmm_example_2d`` draw the data of the Matlab EM demos GMMExample_1D and
 GMMExample_2D (the two classic small examples of EM for a Gaussian mixture).
 
 Every generator is seeded: the same call gives the same numbers on every machine.
@@ -38,7 +39,29 @@ def gmm_example_2d(random_state=0):
     return np.vstack([a, b]), np.repeat([0, 1], [200, 100])
 
 
-seed_1d, seed_2d = gmm_example_1d, gmm_example_2d  # the names of earlier versions of the course
+@ieee_errstate
+def tilted_clusters(random_state=0):
+    """Three clusters of different shapes and tilts, for comparing covariance types (notebook 04).
+
+    Cluster 0: 150 points around (0, 0), standard deviations 3 and 0.5 along axes turned 35
+    degrees; cluster 1: 150 points around (7, 0), 2.5 and 0.5 turned -50 degrees; cluster 2:
+    100 points around (3, 6), round with standard deviation 0.8. Two clusters are long and
+    tilted in opposite directions, one is round, so a diagonal, a spherical and a tied
+    (shared) covariance each miss something that a full one captures.
+
+    ``random_state``: an integer seed >= 0, None or a numpy Generator.
+    Returns (X (400, 2), labels (400,)).
+    """
+    rng = validate_random_state(random_state)
+    parts = []
+    for mean, stds, degrees, n in (((0.0, 0.0), (3.0, 0.5), 35.0, 150),
+                                   ((7.0, 0.0), (2.5, 0.5), -50.0, 150),
+                                   ((3.0, 6.0), (0.8, 0.8), 0.0, 100)):
+        t = np.deg2rad(degrees)
+        turn = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        cov = turn @ np.diag(np.square(stds)) @ turn.T
+        parts.append(rng.multivariate_normal(mean, cov, n))
+    return np.vstack(parts), np.repeat([0, 1, 2], [150, 150, 100])
 
 
 @dataclass(frozen=True)
@@ -69,8 +92,8 @@ def _zero_likelihood():
     X, _ = gmm_example_1d()
     start = Mixture([0.5, 0.5], [[8.0], [22.0]], [[[4.0]], [[4.0]]])
     return FailureCase("zero likelihood", X, 2, start, 1, "likelihood",
-                       "300 ordinary points, each with a likelihood near 0.05: their product "
-                       "0.05^300 = 1e-390 is below the smallest float64 (about 5e-324).")
+                       "300 ordinary points whose likelihoods have a geometric mean near 0.03: "
+                       "their product, about 1e-463, is below the smallest float64 (about 5e-324).")
 
 
 def _singular():

@@ -189,7 +189,7 @@ QUESTIONS = {
         text="At K = 2, which covariance type gives the lowest BIC for this notebook's data?",
         options=["full", "spherical", "diag", "tied"],
         answer=3,
-        why={1: "Full fits best, but by only 0.45 in log L: not worth 2 parameters at log 300 each.",
+        why={1: "Full fits best, but by only 0.48 in log L: not worth 2 parameters at log 300 each.",
              2: "Circles fit the elongated clouds much worse (log L about 11 lower).",
              4: "The two clouds have different shapes; one shared ellipse fits worse."},
         explain="diag: the clouds are almost aligned with the axes, so the off-diagonal covariances "

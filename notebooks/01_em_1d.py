@@ -19,8 +19,9 @@
 #
 # Three hundred numbers, two bumps in their histogram, and no label saying which bump a number
 # came from. The expectation-maximisation (EM) algorithm finds the two Gaussians anyway, by
-# alternating two simple steps. This notebook takes those steps one at a time, on the seed's
-# `GMMExample_1D` data, and then lets you replay the whole run with sliders.
+# alternating two simple steps. This notebook takes those steps one at a time, on the
+# `GMMExample_1D` data (300 points drawn from two Gaussians, the 1-D data of Matlab EM
+# demos), and then lets you replay the whole run with sliders.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Learning goals**
@@ -40,14 +41,14 @@ import numpy as np
 from scipy.stats import multivariate_normal
 
 from gmmlib import painless_em, plotting
-from gmmlib.datasets import seed_1d
+from gmmlib.datasets import gmm_example_1d
 from gmmlib.exercises import check_e_step, check_m_step
 from gmmlib.quiz import ask
 from gmmlib.views import EMView
 
 plt.rcParams.update(plotting.STYLE)  # 12 pt text, colour-blind-safe component colours
 np.set_printoptions(precision=3, suppress=True)
-X, true_labels = seed_1d(random_state=0)  # seeded: every run shows the same numbers
+X, true_labels = gmm_example_1d(random_state=0)  # seeded: every run shows the same numbers
 BINS = 30
 grid = plotting.grid_1d(X)
 OUTSIDE = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # legends beside the axes
@@ -61,21 +62,22 @@ OUTSIDE = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # legends beside t
 # %% slideshow={"slide_type": "-"}
 fig, ax = plt.subplots(figsize=(9, 3.4))
 plotting.histogram_1d(ax, X, bins=BINS, label="300 points")
-ax.set(title="The seed's 1-D data: a narrow bump and a wide one", xlabel="$x$", ylabel="density")
+ax.set(title="GMMExample_1D: a narrow bump and a wide one", xlabel="$x$", ylabel="density")
 ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 0 · A starting mixture
 #
-# EM needs a first guess. The seed's guess cuts the range of the data into $K$ equal parts
-# and fits one Gaussian to each part (its Fig. 2). With $K = 2$ the cut falls near the middle,
+# EM needs a first guess. The simplest one cuts the range of the data into $K$ equal parts
+# and fits one Gaussian to each part (the "equal-range start"). With $K = 2$ the cut falls near the middle,
 # so the left Gaussian grabs some points of the wide bump: a poor start, which makes the
 # iterations worth watching.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# `prior=0` asks `painless_em` for the textbook EM, plain maximum likelihood, whose M-step is
-# exactly the formulas below. (Its default adds a tiny covariance prior that keeps a component
+# `prior=0` asks `painless_em` for plain maximum-likelihood EM, whose M-step is exactly the
+# formulas below. (Notebook 03 calls the direct transcription of these formulas, without
+# any safeguard, the naive EM, `naive_em`; `painless_em` computes the same steps safely.) (Its default adds a tiny covariance prior that keeps a component
 # from shrinking onto a single point; notebook 03 shows why that matters.) `run.history`
 # records every iteration: entry 0 is the start, entry $t$ the mixture after $t$ iterations.
 
@@ -171,7 +173,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Repeat until nothing changes: the log-likelihood
 #
-# One E-step plus one M-step is one **iteration**. For the textbook EM the log-likelihood
+# One E-step plus one M-step is one **iteration**. For maximum-likelihood EM the log-likelihood
 # $\log L = \sum_i \log p(x_i)$ can only go up (or stay) from one iteration to the next
 # (notebook 02 proves it), and the run stops when an iteration raises it by less than
 # `tol` $= 10^{-4}$ per point: the points' likelihoods then grow by less than 0.01 %, in
@@ -193,7 +195,7 @@ print("gain of each iteration:      ", np.diff(ll).round(2))
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 plotting.log_likelihood_curve(ax, ll, t=run.n_iter)
-ax.set_title("log-likelihood of the seed data, K = 2")
+ax.set_title("log-likelihood of GMMExample_1D, K = 2")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -239,6 +241,16 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # `max(agreement, 1 - agreement)`. The few disagreements are points of the wide bump that
 # fall under the narrow one: no method could label those with certainty.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Another start: K-means
+#
+# `painless_em`'s default start (`init="kmeans"`) runs **K-means** first (Lloyd's algorithm):
+# pick $K$ data points at random as centres; give every point to its nearest centre; move
+# each centre to the mean of its points; repeat until no point changes centre. (`painless_em`
+# does this from 5 random picks and keeps the tightest grouping.) It is EM's hard-label
+# cousin: each point belongs wholly to one centre and there are no variances. EM then starts
+# from the K-means groups (their means, variances and shares of the points).
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
@@ -273,8 +285,13 @@ check_m_step(my_m_step)
 # Write `my_e_step(X, weights, means, covariances)` returning the responsibilities $r_{ik}$,
 # shape `(N, K)`. The version below follows the formula literally and passes the easy cases;
 # the checker finds the input that breaks it. Fix it by working with
-# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (notebook 03 shows why). A tiny
-# number added to the denominator is not a fix: the checker explains why.
+# $a_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$ (`multivariate_normal(...).logpdf`)
+# and the **log-sum-exp trick**: with $m_i = \max_k a_{ik}$,
+# $\log \sum_k e^{a_{ik}} = m_i + \log \sum_k e^{a_{ik} - m_i}$. Every exponent is now
+# $\le 0$ and the largest term is $e^0 = 1$, so the sum neither overflows nor becomes 0
+# (`scipy.special.logsumexp` computes it). Then $r_{ik} = \exp(a_{ik} - \log \sum_j e^{a_{ij}})$.
+# Notebook 03 shows the failures in detail. A tiny number added to the denominator is not a
+# fix: the checker explains why.
 
 # %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_e_step(X, weights, means, covariances):
@@ -305,7 +322,7 @@ check_e_step(my_e_step)
 #   point came from.
 # - The E-step computes responsibilities $r_{ik}$ (soft labels, rows summing to 1); the M-step
 #   refits each Gaussian as a weighted mean, variance and share of the data.
-# - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; the textbook
+# - `history.mixture(t)` and `history.log_likelihood[t]` record every iteration; maximum-likelihood
 #   EM's log-likelihood never decreases, and the run stops when it no longer grows
 #   (`run.stop_reason` says so).
 # - A poor start costs iterations, and more components always fit the data at least about as
@@ -318,8 +335,8 @@ check_e_step(my_e_step)
 #   the EM algorithm. *Journal of the Royal Statistical Society, Series B* 39(1), 1–38.
 # - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, chapter 9: mixture models
 #   and EM. Springer.
-# - The project's seed outline of EM segmentation (seed 000): the `GMMExample_1D` data and
-#   the equal-range start of its Fig. 2.
+# - `GMMExample_1D`: the 1-D data of Matlab EM demos, two Gaussians N(10, 1) (100 points) and
+#   N(20, 3²) (200 points), regenerated here by `gmmlib.datasets.gmm_example_1d` from those parameters.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz

@@ -53,13 +53,13 @@ from scipy.stats import norm
 from sklearn.cluster import KMeans
 
 from gmmlib import Mixture, painless_em, plotting
-from gmmlib.datasets import seed_1d, seed_2d
+from gmmlib.datasets import gmm_example_1d, gmm_example_2d
 from gmmlib.exercises import check_lower_bound
 from gmmlib.quiz import ask
 
 plt.rcParams.update(plotting.STYLE)  # 12 pt text, colour-blind-safe component colours
 np.set_printoptions(precision=3, suppress=True)
-X, true_labels = seed_1d(random_state=0)  # 100 points from N(10, 1), 200 from N(20, 3^2)
+X, true_labels = gmm_example_1d(random_state=0)  # 100 points from N(10, 1), 200 from N(20, 3^2)
 counts = np.ones_like(X)                  # c_i = 1: plain data
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -100,8 +100,8 @@ plt.show()
 #
 # where $[z_i = k]$ is 1 when the statement is true and 0 otherwise. The sum splits into one
 # term per component, so each Gaussian is fitted to its own points: the mean and variance of
-# group $k$, and $\pi_k$ = the fraction of points in group $k$. On the seed data, whose
-# `true_labels` are known:
+# group $k$, and $\pi_k$ = the fraction of points in group $k$. On the `GMMExample_1D` data,
+# whose `true_labels` are known:
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-check-output"]
 for k in range(2):
@@ -112,15 +112,19 @@ for k in range(2):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The E-step replaces the unknown labels by their probabilities
 #
-# We do not see $z_i$. Given current parameters $\theta$, Bayes' rule gives the probability
-# of each label:
+# We do not see $z_i$. Given the current parameters $\theta^{\text{old}}$, Bayes' rule gives
+# the probability of each label:
 #
-# $$r_{ik} = p(z_i = k \mid x_i, \theta) = \frac{\pi_k\, \mathcal N(x_i \mid \mu_k, \Sigma_k)}{\sum_j \pi_j\, \mathcal N(x_i \mid \mu_j, \Sigma_j)} .$$
+# $$r_{ik} = p(z_i = k \mid x_i, \theta^{\text{old}}) = \frac{\pi_k^{\text{old}}\, \mathcal N(x_i \mid \mu_k^{\text{old}}, \Sigma_k^{\text{old}})}{\sum_j \pi_j^{\text{old}}\, \mathcal N(x_i \mid \mu_j^{\text{old}}, \Sigma_j^{\text{old}})} .$$
 #
 # Replacing the indicator $[z_i = k]$ by its expected value $r_{ik}$ turns the complete-data
-# log-likelihood into the function the M-step maximises (with counts $c_i$ for weighted data):
+# log-likelihood into the function the M-step maximises over new parameters $\theta$ (with
+# counts $c_i$ for weighted data):
 #
-# $$Q(\theta) = \sum_i c_i \sum_k r_{ik}\, \big(\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)\big).$$
+# $$Q(\theta \mid \theta^{\text{old}}) = \sum_i c_i \sum_k r_{ik}\, \big(\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \Sigma_k)\big).$$
+#
+# The $r_{ik}$ depend on $\theta^{\text{old}}$ only: in the M-step they are fixed numbers, and
+# we differentiate with respect to $\theta$ alone.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · The M-step, derived
@@ -128,27 +132,54 @@ for k in range(2):
 # $Q$ separates into a part for the weights and one part per Gaussian.
 #
 # **Weights.** Maximise $\sum_k N_k \log \pi_k$ (with $N_k = \sum_i c_i r_{ik}$) under the
-# constraint $\sum_k \pi_k = 1$. With a Lagrange multiplier $\lambda$:
+# constraints $\sum_k \pi_k = 1$ and $\pi_k \ge 0$. Handle the equality with a Lagrange
+# multiplier $\lambda$ and check the inequalities afterwards:
 #
 # $$\frac{\partial}{\partial \pi_k}\Big[\sum_j N_j \log \pi_j + \lambda\big(1 - \sum_j \pi_j\big)\Big]
 #   = \frac{N_k}{\pi_k} - \lambda = 0
 #   \;\Rightarrow\; \pi_k = \frac{N_k}{\lambda},$$
 #
 # and summing over $k$ gives $\lambda = \sum_k N_k = \sum_i c_i$ (the total count, $N$ for
-# plain data), so $\pi_k = N_k / \sum_i c_i$.
+# plain data), so $\pi_k = N_k / \sum_i c_i$. Every $N_k \ge 0$, so this $\pi_k \ge 0$: the
+# inequalities hold without being imposed. (If some $N_k = 0$, its $\pi_k = 0$ sits on the
+# boundary, where $\log \pi_k$ is $-\infty$ but $N_k \log \pi_k$ is taken as 0.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# **In 1-D first.** Component $k$'s part of $Q$ is, with $v_k = \sigma_k^2$,
+#
+# $$Q_k = \sum_i c_i r_{ik} \Big(-\tfrac12 \log (2\pi v_k) - \frac{(x_i - \mu_k)^2}{2 v_k}\Big).$$
+#
+# $\partial Q_k / \partial \mu_k = \sum_i c_i r_{ik} (x_i - \mu_k) / v_k = 0$ gives
+# $\mu_k = \frac{1}{N_k} \sum_i c_i r_{ik} x_i$, and
+# $\partial Q_k / \partial v_k = \sum_i c_i r_{ik} \big(-\frac{1}{2 v_k} + \frac{(x_i - \mu_k)^2}{2 v_k^2}\big) = 0$
+# gives $v_k = \frac{1}{N_k} \sum_i c_i r_{ik} (x_i - \mu_k)^2$: a weighted mean and a
+# weighted variance.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **In $d$ dimensions** the same steps need two facts about derivatives by a matrix (the
+# derivative of a number by a matrix $P$ is the matrix of its partial derivatives by each
+# entry $P_{jl}$; see *The Matrix Cookbook*, Petersen and Pedersen, section 2):
+#
+# $$\frac{\partial \log\det P}{\partial P} = P^{-\top}, \qquad
+#   \frac{\partial\, \mathrm{tr}(A P)}{\partial P} = A^{\top}.$$
+#
 # **Means.** The gradient of $\sum_i c_i r_{ik} \log \mathcal N(x_i \mid \mu_k, \Sigma_k)$
 # with respect to $\mu_k$ is $\Sigma_k^{-1} \sum_i c_i r_{ik} (x_i - \mu_k)$; it vanishes at
 #
 # $$\mu_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, x_i .$$
 #
-# **Covariances.** Write $\log \mathcal N = -\tfrac12 \big(d \log 2\pi - \log\det \Sigma_k^{-1}
-# + (x_i - \mu_k)^\top \Sigma_k^{-1} (x_i - \mu_k)\big)$ and differentiate with respect to
-# $\Sigma_k^{-1}$ (using $\partial \log\det A / \partial A = A^{-1}$ for symmetric $A$):
-# $\tfrac12 \sum_i c_i r_{ik} \big(\Sigma_k - (x_i - \mu_k)(x_i - \mu_k)^\top\big) = 0$, so
+# **Covariances.** Work with the precision $P_k = \Sigma_k^{-1}$ (symmetric) and write the
+# quadratic form as a trace, $(x_i - \mu_k)^\top P_k (x_i - \mu_k) = \mathrm{tr}\big((x_i - \mu_k)(x_i - \mu_k)^\top P_k\big)$:
 #
-# $$\Sigma_k = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, (x_i - \mu_k)(x_i - \mu_k)^\top .$$
+# $$Q_k = \tfrac12 N_k \log\det P_k - \tfrac12\, \mathrm{tr}(N_k S_k P_k) + \text{const}, \qquad
+#   S_k = \frac{1}{N_k} \sum_i c_i r_{ik} (x_i - \mu_k)(x_i - \mu_k)^\top .$$
+#
+# The two facts give $\partial Q_k / \partial P_k = \tfrac12 N_k P_k^{-1} - \tfrac12 N_k S_k = 0$
+# ($P_k$ and $S_k$ are symmetric), so
+#
+# $$\Sigma_k = P_k^{-1} = \frac{1}{N_k} \sum_i c_i\, r_{ik}\, (x_i - \mu_k)(x_i - \mu_k)^\top ,$$
+#
+# the 1-D formula with the square replaced by an outer product.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # These are the formulas of notebook 01, now with counts. For an image histogram, $x_i$ is an
@@ -217,8 +248,10 @@ print("perturbations with a larger Q:", wins, "of 2000")
 #
 # Weighting by $c_i$ and summing defines the **lower bound** $\mathcal B(q, \theta) \le \log L(\theta)$.
 # The gap is $\log L(\theta) - \mathcal B(q, \theta) = \sum_i c_i\, \mathrm{KL}\big(q_i \,\|\, r_i\big)$,
-# the Kullback-Leibler divergence of $q_i$ from the posterior $r_{ik} = p(z_i = k \mid x_i, \theta)$:
-# never negative, and zero exactly when $q = r$.
+# where $\mathrm{KL}(q_i \,\|\, r_i) = \sum_k q_{ik} \log (q_{ik} / r_{ik})$ is the
+# Kullback-Leibler divergence of $q_i$ from the posterior $r_{ik} = p(z_i = k \mid x_i, \theta)$
+# (substitute $\pi_k \mathcal N(x_i \mid \mu_k, \Sigma_k) = r_{ik}\, p(x_i \mid \theta)$ to see it):
+# never negative (Jensen's inequality again), and zero exactly when $q_i = r_i$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # EM is **coordinate ascent** on $\mathcal B$:
@@ -321,9 +354,9 @@ plt.show()
 #
 # - The argument never used the Gaussian form: any M-step that merely *increases* $Q$
 #   (a "generalised" EM) keeps the guarantee.
-# - **A prior.** `painless_em`'s default (`prior=1e-6`) maximises $\log L$ minus a small
-#   penalty on each covariance (a MAP estimate). Adding the same penalty to both sides of the
-#   chain changes nothing: EM then never decreases that objective (`history.objective`), and
+# - **A penalty.** `painless_em`'s default (`prior=1e-6`) maximises $\log L$ minus a small
+#   penalty on each covariance, which acts as a ridge added to each $\Sigma_k$ (notebook 03
+#   states it). Adding the same penalty to both sides of the chain changes nothing: EM then never decreases that objective (`history.objective`), and
 #   convergence is judged on it. Exercise 2 derives the M-step this changes.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -331,8 +364,12 @@ plt.show()
 #   covariance by a safe one (the guard of notebook 03), can lower the log-likelihood; gmmlib
 #   records it as a guard event and never calls a run that ends on one converged.
 # - **Up, not to the top.** EM stops at a local maximum (or a saddle point) that depends on the
-#   start; restarts help. And plain maximum likelihood has no top at all: a component that
-#   shrinks onto a single point sends $\log L$ to $+\infty$ (notebook 03 shows it).
+#   start; restarts help. And with $K \ge 2$ plain maximum likelihood has no top at all: a
+#   component that shrinks onto a single point sends $\log L$ to $+\infty$ while another
+#   component keeps the other points' densities positive (notebook 03 shows it). With $K = 1$
+#   the single Gaussian must cover every point, and the maximum (the sample mean and
+#   covariance) exists as long as the points do not all lie in a lower-dimensional plane (in
+#   1-D: are not all equal).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · K-means is EM with vanishing variances
@@ -343,11 +380,11 @@ plt.show()
 # $r_{ik} \propto \exp\!\big(-\lVert x_i - \mu_k \rVert^2 / 2\sigma^2\big)$. As
 # $\sigma \to 0$ the nearest mean takes all of a point's responsibility ($r_{ik} \to 0$ or 1),
 # and the M-step's means become the centroids of the points nearest to each mean: exactly one
-# step of K-means (Lloyd's algorithm). The cell runs this restricted EM on the 2-D seed data for
+# step of K-means (Lloyd's algorithm). The cell runs this restricted EM on `GMMExample_2D` for
 # shrinking $\sigma$, from the same three starting means as scikit-learn's `KMeans`.
 
 # %% slideshow={"slide_type": "skip"}
-X2, _ = seed_2d(random_state=0)
+X2, _ = gmm_example_2d(random_state=0)
 start_means = X2[[0, 150, 250]]
 
 
@@ -418,7 +455,8 @@ check_lower_bound(my_lower_bound)
 # where $\Lambda$ is a fixed diagonal matrix ($\Lambda = \lambda_0 \sum_i c_i \operatorname{diag}(s^2)$
 # with $\lambda_0$ the argument `prior` and $s$ the data's robust spread,
 # `gmmlib.whitening.robust_scale(X)`). Redo the covariance derivation of section 4 with this
-# penalty added to $Q$. Show that $\Sigma_k = S_k + \Lambda / N_k$, where $S_k$ is the
+# penalty added to $Q$ (with $P_k = \Sigma_k^{-1}$ the penalty is $-\tfrac12 \operatorname{tr}(\Lambda P_k)$,
+# and section 4's rule for $\partial\, \mathrm{tr}(A P)/\partial P$ applies). Show that $\Sigma_k = S_k + \Lambda / N_k$, where $S_k$ is the
 # covariance M-step without the prior, and explain why no variance can then shrink to zero.
 # Then check your formula against one iteration of
 # `painless_em(X, 2, init="equal-range", max_iter=1, tol=None, prior=0.01)`.
@@ -449,8 +487,12 @@ check_lower_bound(my_lower_bound)
 #   and EM (K-means as a limit in section 9.3.2, the lower bound in section 9.4). Springer.
 # - S. P. Lloyd (1982). Least squares quantization in PCM. *IEEE Transactions on Information
 #   Theory* 28(2), 129–137 (the K-means iteration).
-# - A. Collet, "Painless GMM" (the seed text of notebook 03: EM as coordinate ascent), and the
-#   project's seed outline of EM segmentation (the seed data used here).
+# - K. B. Petersen, M. S. Pedersen (2012). *The Matrix Cookbook*, section 2 (derivatives of
+#   determinants and traces).
+# - A. Collet, "Tutorial on Painless Gaussian Mixture Models" (the README of his C++
+#   implementation, the GitHub repository `alvarocollet/painless_gmm`): EM as coordinate ascent, the robust steps of notebook 03.
+# - `GMMExample_1D`, `GMMExample_2D`: the data of Matlab EM demos, regenerated from their stated
+#   parameters by `gmmlib.datasets.gmm_example_1d` and `gmm_example_2d`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz

@@ -78,8 +78,10 @@ print(case.story)
 print(naive_em(case.X, case.K, init=case.init).failure)
 
 # %% [markdown]
-# What happened to one green pixel: its squared Mahalanobis distance to the red component
-# is in the thousands, and $e^{-d^2/2}$ is below the smallest positive float64.
+# What happened to one green pixel: its squared **Mahalanobis distance** to the red component,
+# $d^2 = (x - \mu)^\top \Sigma^{-1} (x - \mu)$ (the squared distance measured in standard
+# deviations along each axis of the component's ellipse), is in the thousands, and
+# $e^{-d^2/2}$ is below the smallest positive float64.
 
 # %% tags=["nbval-check-output"]
 green = case.X[-1]
@@ -91,12 +93,20 @@ print(f"exp(-d2 / 2) = {np.exp(-d2 / 2)}   (the smallest positive float64 is {np
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 2. A likelihood of exactly 0
 #
-# Nothing is extreme here: 300 points, each with a density around 0.05. Their product is not.
+# Nothing is extreme here: 300 ordinary points and a reasonable start. The product of their
+# densities is another matter.
 
 # %% tags=["nbval-check-output"]
 case = cases["zero likelihood"]
 print(case.story)
+log_dens = case.init.log_density(case.X)  # log p(x_i) at the start, computed safely
+print(f"median density {np.exp(np.median(log_dens)):.3f}, geometric mean "
+      f"{np.exp(log_dens.mean()):.3f}; their product is 10^{log_dens.sum() / np.log(10):.0f}")
 print(naive_em(case.X, case.K, init=case.init).failure)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# A typical (median) point has density 0.050, but a product is governed by the geometric
+# mean, here 0.029, which the few points in the tails pull down: $0.029^{300} \approx 10^{-463}$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 3. A singular covariance from a constant patch
@@ -136,8 +146,14 @@ print("np.uint8(200) * np.uint8(200) in an array:", (np.array([200], dtype=np.ui
 #
 # $$\log \mathcal N(x_i \mid \mu_k, \Sigma_k) = -\tfrac12\left[d\log 2\pi + \log\det\Sigma_k + (x_i-\mu_k)^\top\Sigma_k^{-1}(x_i-\mu_k)\right],$$
 #
-# with a Cholesky factor instead of an inverse. The green pixel that underflowed is now an
-# ordinary negative number, and the log-likelihood is a sum instead of a product.
+# with a Cholesky factor instead of an inverse. A symmetric positive definite $\Sigma$ factors
+# as $\Sigma = L L^\top$ with $L$ lower triangular and a positive diagonal (the **Cholesky
+# factor**, `np.linalg.cholesky`). Then $\log\det\Sigma = 2 \sum_j \log L_{jj}$, which cannot
+# under- or overflow the way $\det\Sigma$ can, and the Mahalanobis term is $\lVert z \rVert^2$
+# with $z$ the solution of the triangular system $L z = x - \mu$: no inverse is ever formed, and
+# the factorisation fails loudly when $\Sigma$ is not positive definite. The green pixel that
+# underflowed is now an ordinary negative number, and the log-likelihood is a sum instead of a
+# product.
 
 # %% tags=["nbval-check-output"]
 case = cases["underflow"]
@@ -165,11 +181,8 @@ print(f"sum of log-densities: {case.init.log_likelihood(case.X):.2f}")
 a = np.array([-1000.0, -1001.0])
 with np.errstate(divide="ignore"):  # log(0) warns; we want to see the -inf it returns
     direct = np.log(np.sum(np.exp(a)))
-m = a.max()
-by_hand = m + np.log(np.sum(np.exp(a - m)))
 print(f"direct:            log(e^-1000 + e^-1001) = {direct}")
-print(f"max pulled out:    {by_hand:.4f}")
-print(f"gmmlib.logsumexp:  {gmmlib.logsumexp(a):.4f}")
+print(f"gmmlib.logsumexp:  {gmmlib.logsumexp(a):.4f}  (the maximum pulled out; exercise 1 writes it)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With both fixes the E-step never leaves the log domain until the very end:
@@ -200,8 +213,9 @@ print(painless_em(case.X, case.K, init=case.init))
 # ### Fix 4 · Check every covariance (RCOND) and restart empty components
 #
 # The reciprocal condition number
-# $\operatorname{RCOND}(\Sigma) = 1 / \big(\lVert\Sigma\rVert_1\, \lVert\Sigma^{-1}\rVert_1\big)$
-# is 1 for a round covariance and 0 for a singular one; in float64 anything near $10^{-16}$ is
+# $\operatorname{RCOND}(\Sigma) = 1 / \big(\lVert\Sigma\rVert_1\, \lVert\Sigma^{-1}\rVert_1\big)$,
+# with $\lVert A\rVert_1 = \max_j \sum_i |A_{ij}|$ the matrix 1-norm (the largest absolute
+# column sum, `np.linalg.norm(A, 1)`), is 1 for a round covariance and 0 for a singular one; in float64 anything near $10^{-16}$ is
 # numerically singular. The 12 saturated pixels, all equal to (255, 255), have the zero matrix
 # as covariance:
 
@@ -250,9 +264,9 @@ side_by_side(cases["empty component"])
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A collapse, iteration by iteration
 #
-# The 300 seed points (notebook 01) plus one point at 33.0, and a start that puts a narrow third
-# component on it. `prior=0` is plain maximum likelihood; `guard=False` stops the run where the
-# guard would have to act, instead of repairing it.
+# The 300 `GMMExample_1D` points (notebook 01) plus one point at 33.0, and a start that puts
+# a narrow third component on it. `prior=0` is plain maximum likelihood; `guard=False` stops
+# the run where the guard would have to act, instead of repairing it.
 
 # %% tags=["nbval-check-output"]
 X1, start1 = isolated_point()
@@ -321,9 +335,9 @@ def draw_floor_line(floors, runs):
 draw_floor_line(floors, floored)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### Remedy 2 · A prior on the covariances (painless EM's default)
+# ### Remedy 2 · A penalty on the covariances (painless EM's default)
 #
-# Painless EM does not maximise $\log L$ but a penalised, *maximum a posteriori* objective
+# Painless EM does not maximise $\log L$ but a penalised objective
 #
 # $$F(\theta) = \sum_i c_i \log p(x_i \mid \theta) \;-\; \tfrac12 \sum_k \operatorname{tr}\big(\Lambda\, \Sigma_k^{-1}\big),
 # \qquad \Lambda = \texttt{prior} \cdot \Big(\sum_i c_i\Big) \operatorname{diag}(s_1^2, \dots, s_d^2),$$
@@ -335,7 +349,20 @@ draw_floor_line(floors, floored)
 # $$\Sigma_k = S_k + \Lambda / N_k, \qquad S_k = \frac{1}{N_k} \sum_i c_i\, r_{ik} (x_i - \mu_k)(x_i - \mu_k)^\top,$$
 #
 # so a component of weight $\pi_k$ is never narrower than $\texttt{prior} / \pi_k$ times the
-# robust variance. The default is `prior=1e-6`; `prior=0` is the textbook M-step.
+# robust variance. The default is `prior=1e-6`; `prior=0` is the plain maximum-likelihood M-step.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **What this penalty is, and is not.**
+#
+# - It is a **ridge**: $\Lambda / N_k = \texttt{prior} \cdot s^2 / \pi_k$ does not depend on the
+#   number of points $N$, so it does not fade as data accumulate. scikit-learn's `reg_covar`
+#   (default $10^{-6}$) is a ridge too, added to every variance in the data's units; ours is
+#   measured in each feature's spread and grows as $1/\pi_k$ for small components.
+# - The penalty is the log of an inverse-Wishart density without its log-det term, so $F$ can
+#   be read as a log-posterior. It is **not** the prior of Fraley and Raftery (2007): theirs is a
+#   conjugate prior on means and covariances, with the log-det term, so their M-step also
+#   shrinks the means and divides by a different count. Ours keeps the maximum-likelihood
+#   means and changes only $\Sigma_k$.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("  prior   mean_3   variance_3     log L   objective F   iterations   guard events   status")
@@ -352,7 +379,7 @@ print(f"smallest variance allowed at prior=1e-6 for a component owning one point
 # component still sits on the lone point, but with a finite variance, 0.0163: just above the
 # smallest the prior allows, 0.0162 ($\texttt{prior}/\pi_3$ times the robust variance, for
 # $\pi_3 = 1/301$). A stronger prior widens it, and at `prior=1e-3` pulls it off the point
-# (mean 29.26). The prior changes the question from "which spike is highest" to "which fit is
+# (mean 28.24). The prior changes the question from "which spike is highest" to "which fit is
 # most plausible": the answer is finite and EM converges to it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -384,7 +411,7 @@ print(f"kept: a {restarted.status} run, log L {restarted.log_likelihood:.2f}, "
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # In 4 of the 12 runs the five copies got a component of their own, which collapsed:
 # those runs stopped "singular" with a log-likelihood of -251.45 to -242.61, already above the
-# best healthy run (-259.03), and they would have kept climbing. By likelihood alone they would
+# best healthy run (-259.01), and they would have kept climbing. By likelihood alone they would
 # win. The rule "prefer runs that did not collapse" keeps the best healthy run. Restarts also
 # matter among the healthy runs: they ended at 3 different optima.
 #
@@ -402,7 +429,7 @@ print("objectives of the 12 runs:", sorted({round(run.objective, 2) for run in m
 # %% [markdown]
 # Under the prior the narrow component on the five copies is no longer a singularity but a
 # legitimate optimum, with a finite objective (-243.76) that beats the two-cluster fits
-# (-259.04). Whether five identical readings deserve a component of their own is a modelling
+# (-259.02). Whether five identical readings deserve a component of their own is a modelling
 # question, not a numerical one; the prior makes it a question with an answer.
 
 # %% slideshow={"slide_type": "skip"}
@@ -439,8 +466,8 @@ remedy_fits = {"no remedy: collapsing (stopped)": collapse.mixture,
 draw_remedies(X1, remedy_fits)
 
 # %% [markdown]
-# What each remedy does to the fit of the seed data plus the point at 33 (triangle; black: the
-# mixture; colours: its components, cut at 0.17, their peak printed). The floor keeps
+# What each remedy does to the fit of the `GMMExample_1D` data plus the point at 33
+# (triangle; black: the mixture; colours: its components, cut at 0.17, their peak printed). The floor keeps
 # a spike whose height the floor decides; the prior keeps a narrow but finite component; the
 # K-means starts never put a component on the lone point.
 
@@ -548,8 +575,8 @@ for name, run in runs5.items():
           f"{run.n_iter:3d} iterations, {len(run.guard_events):3d} guard events, {run.status}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Whitened, the micro-unit data give practically the fit of the original units (agreement with
-# the true labels 0.940 against 0.943, no guard event). Unwhitened, the clusters' covariances
+# Whitened, the micro-unit data give the fit of the original units (agreement with
+# the true labels 0.943 against 0.943, no guard event). Unwhitened, the clusters' covariances
 # have an RCOND of about 4e-14, far below $10^{-10}$: the guard replaces both components'
 # covariances by diagonal ones in all 100 iterations (202 guard events), the correlation that
 # tells the clusters apart is lost, and the agreement drops to 0.540, hardly better than a coin.
@@ -667,8 +694,8 @@ check_e_step(my_e_step)
 # ### Exercise 4 · RCOND (about 15 minutes)
 #
 # Write RCOND in the 1-norm, $1 / (\lVert\Sigma\rVert_1 \lVert\Sigma^{-1}\rVert_1)$. It must
-# return 0.0 for a singular matrix, not raise. (The public C++ reference forgot the absolute
-# values in the 1-norm: the checker has a case for that.)
+# return 0.0 for a singular matrix, not raise. (Forgetting the absolute values in the 1-norm is
+# a common slip: the checker has a case for it.)
 
 # %% slideshow={"slide_type": "skip"} tags=["exercise"]
 def my_rcond(cov):
@@ -690,7 +717,7 @@ check_rcond(my_rcond)
 #   sends $\log L$ to $+\infty$. A variance floor only caps the spike (the floor sets $\log L$,
 #   $\tfrac12 \ln 10$ per decade); a covariance prior makes the objective bounded and EM
 #   converge; restarts that discard collapsed runs avoid it.
-# - Painless EM climbs the MAP objective $F$ and never lowers it; a guard event can. A run is
+# - Painless EM climbs the penalised objective $F$ and never lowers it; a guard event can. A run is
 #   `converged` only after a non-negative gain below `tol` with no guard event.
 # - Whitening with a robust spread makes the start and the guard independent of the units.
 
@@ -719,11 +746,13 @@ ask("03.guard-and-convergence", response=None)
 # - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*, Springer, chapter 9
 #   (§9.2.1: the singularities of the mixture likelihood; §9.4: EM in general).
 # - C. Fraley, A. E. Raftery (2007). Bayesian regularization for normal mixture estimation and
-#   model-based clustering. *Journal of Classification* 24, 155–181 (a covariance prior that
-#   removes the singularities: the MAP objective used here).
+#   model-based clustering. *Journal of Classification* 24, 155–181 (a conjugate prior on the
+#   means and covariances that removes the singularities; a relative of the penalty used here,
+#   with a different M-step).
 # - P. Blanchard, D. J. Higham, N. J. Higham (2021). Accurate computation of the log-sum-exp and
 #   softmax functions. *IMA Journal of Numerical Analysis* 41(4), 2311–2330.
 # - E. W. Forgy (1965). Cluster analysis of multivariate data: efficiency versus
 #   interpretability of classifications. *Biometrics* 21, 768–769 (Forgy seeds).
-# - A. Collet, "Painless GMM": an educational implementation of Gaussian mixture models and
-#   the text this notebook grew from (the seed of its five failures and their fixes).
+# - A. Collet, "Tutorial on Painless Gaussian Mixture Models" (the README of his C++
+#   implementation, the GitHub repository `alvarocollet/painless_gmm`): log-domain EM, logsumexp, RCOND, whitening and the
+#   K-means start, the fixes this notebook builds up.

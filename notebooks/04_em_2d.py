@@ -20,7 +20,7 @@
 # In two dimensions each Gaussian has a $2 \times 2$ covariance matrix $\Sigma_k$, and the
 # picture of a component becomes an ellipse: its size, its elongation and its tilt are all in
 # $\Sigma_k$. The EM steps are those of notebooks 01 and 02, with vectors and matrices in place
-# of numbers. This notebook fits the seed's `GMMExample_2D` data, compares the four covariance
+# of numbers. This notebook fits the `GMMExample_2D` data, compares the four covariance
 # types of scikit-learn, chooses $K$ and the type with BIC and AIC, draws new points from the
 # fitted model and checks the result against scikit-learn.
 
@@ -54,7 +54,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from gmmlib import painless_em, plotting
-from gmmlib.datasets import seed_2d
+from gmmlib.datasets import gmm_example_2d, tilted_clusters
 from gmmlib.exercises import check_bic, check_n_parameters, check_n_parameters_by_type
 from gmmlib.quiz import ask
 from gmmlib.views import EMView
@@ -62,7 +62,7 @@ from gmmlib.views_base import encode_small_png
 
 plt.rcParams.update(plotting.STYLE)  # 12 pt text, constrained layout, colour-blind-safe colours
 np.set_printoptions(precision=3, suppress=True)
-X, true_labels = seed_2d(random_state=0)  # seeded: the same 300 points on every machine
+X, true_labels = gmm_example_2d(random_state=0)  # seeded: the same 300 points on every machine
 TYPES = ["full", "diag", "spherical", "tied"]
 
 
@@ -106,7 +106,7 @@ print(textwrap.fill("K = 2 stopped because: " + results[2].stop_reason, 88))
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # Every run converged: its last iteration raised the objective by less than `tol` per point
-# with no guard event. $K = 2$ took 13 iterations.
+# with no guard event. $K = 2$ took 15 iterations.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Ellipses and contours
@@ -168,22 +168,30 @@ view.animation(K=2)
 #
 # Every type adds $K - 1$ weights (they sum to 1) and $K d$ mean coordinates.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The `GMMExample_2D` clouds are nearly axis-aligned, so there the types hardly differ. To see
+# what each constraint costs, take three clusters of different shapes (`tilted_clusters`): one
+# long and turned 35°, one long and turned −50°, one round. Fit $K = 3$ with each type. Beside
+# the log-likelihood the table prints $\mathrm{BIC} = -2 \log L + p \log N$, a fit penalised
+# by the number of free parameters $p$ (lower is better; the next section explains it).
+
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
-fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
-for ctype in TYPES[1:]:
-    fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
-print("status of the 24 runs:", dict(Counter(run.status for runs in fits.values() for run in runs.values())))
-for ctype in TYPES:
-    m = fits[ctype][2].mixture
-    print(f"K = 2, {ctype:9s}: {m.n_parameters:2d} free parameters, log L {m.log_likelihood(X):8.2f}")
+X_tilted, tilted_labels = tilted_clusters(random_state=0)  # 400 points, seeded
+tilted = {ctype: painless_em(X_tilted, 3, random_state=0, covariance_type=ctype) for ctype in TYPES}
+print("K = 3 on tilted_clusters   p     log L       BIC   status")
+for ctype, run in tilted.items():
+    m = run.mixture
+    print(f"{ctype:9s}                {m.n_parameters:4d}  {m.log_likelihood(X_tilted):8.1f}  "
+          f"{m.bic(X_tilted):8.1f}   {run.status}")
+print("lowest BIC:", min(TYPES, key=lambda c: tilted[c].mixture.bic(X_tilted)))
 
 
 # %% slideshow={"slide_type": "skip"}
-def draw_types(fits, K):
-    """One panel per covariance type: the K-component fit's points, ellipses and means."""
-    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.2), sharex=True, sharey=True)
+def draw_types(X, mixtures):
+    """One panel per covariance type: the fit's points, ellipses and means."""
+    fig, axes = plt.subplots(2, 2, figsize=(8.4, 5.6), sharex=True, sharey=True)
     for ax, ctype in zip(axes.flat, TYPES):
-        m = fits[ctype][K].mixture
+        m = mixtures[ctype]
         plotting.scatter_2d(ax, X, labels=m.predict(X))
         plotting.covariance_ellipses(ax, m)
         ax.plot(*m.means.T, "kx", markersize=9, markeredgewidth=2)
@@ -196,11 +204,15 @@ def draw_types(fits, K):
 
 
 # %% slideshow={"slide_type": "subslide"}
-draw_types(fits, K=2)
+draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Full and diag draw nearly the same ellipses: the data's clouds are almost aligned with the
-# axes. Spherical must use circles, tied one shape for both clouds.
+# Only full follows every cluster: log L = −1597.4, BIC = 3296.7. Diag can draw ellipses
+# only along the axes, spherical only circles, and tied one ellipse shared by clusters turned
+# opposite ways (a compromise, nearly upright). None of them covers a long tilted cluster, and
+# the top component reaches down over the upper ends of both: log L = −1871.2 (diag),
+# −1896.4 (spherical), −1895.0 (tied). Full's 3 to 6 extra parameters cost at most
+# $6 \log 400 \approx 36$ in BIC, against a gain of more than 270 in log L: BIC chooses full.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Choosing K and the type: BIC and AIC
@@ -215,7 +227,15 @@ draw_types(fits, K=2)
 # Lower is better. BIC charges $\log N$ per parameter ($\log 300 \approx 5.7$ here), AIC a flat
 # 2: BIC is the harsher once $N > e^2 \approx 7.4$.
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Back to the `GMMExample_2D` data: fit $K = 1, \dots, 6$ of the other three types (full is
+# `results` above) and compare all 24 runs.
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
+for ctype in TYPES[1:]:
+    fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
+print("status of the 24 runs:", dict(Counter(run.status for runs in fits.values() for run in runs.values())))
 Ks = np.arange(1, 7)
 bic = {ctype: np.array([fits[ctype][K].mixture.bic(X) for K in Ks]) for ctype in TYPES}
 aic = {ctype: np.array([fits[ctype][K].mixture.aic(X) for K in Ks]) for ctype in TYPES}
@@ -272,7 +292,7 @@ lines.append(f"full over diag: log L higher by {full.log_likelihood(X) - diag.lo
 print("\n".join(lines))
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Full fits best, but its log-likelihood beats diag's by only 0.45: the two off-diagonal
+# Full fits best, but its log-likelihood beats diag's by only 0.48: the two off-diagonal
 # covariances (one per component) describe a correlation the data hardly have ($\Sigma_1$'s is
 # $0.2 / \sqrt{3 \cdot 2} \approx 0.08$, $\Sigma_2$'s is 0). They cost 11.41 in BIC, so diag
 # wins. Spherical and tied are cheaper still but fit worse: the clouds are neither round nor of
@@ -306,10 +326,11 @@ show(fig)
 # ## Our result beside scikit-learn's
 #
 # `GaussianMixture` runs the same EM. Given the same start and the same number of iterations,
-# both must give the same numbers, for every type. One difference must be switched off:
-# `painless_em` adds a tiny prior to each covariance by default (notebook 03: it keeps a
-# component from collapsing onto a point), scikit-learn does not; `prior=0` is plain maximum
-# likelihood. scikit-learn's own `reg_covar` is set to 0 for the same reason.
+# both must give the same numbers, for every type. Both add a small ridge to each covariance
+# by default, and the two ridges differ: scikit-learn's `reg_covar=1e-6` adds $10^{-6}$ to
+# every variance in the data's units; `painless_em`'s `prior=1e-6` adds $10^{-6} s_j^2 / \pi_k$,
+# $s_j$ the robust spread of feature $j$ (notebook 03). To compare the algorithms themselves
+# we switch both off: `reg_covar=0` and `prior=0`, plain maximum likelihood.
 
 # %% slideshow={"slide_type": "skip"}
 def precisions(mixture):
@@ -467,7 +488,8 @@ check_n_parameters_by_type(n_free_typed)
 # - EM in 2-D is the 1-D algorithm with vectors and matrices; the history lets the sliders show
 #   any iteration of any $K$ without refitting.
 # - `covariance_type` trades freedom for parameters: full (any ellipse), diag (axis-aligned),
-#   spherical (circles), tied (one shared ellipse).
+#   spherical (circles), tied (one shared ellipse). On tilted clusters of different shapes
+#   only full fits, and BIC chooses it; on nearly axis-aligned clouds diag is enough.
 # - The log-likelihood cannot choose $K$ or the type; BIC and AIC trade it against the parameter
 #   count. Here both choose $K = 2$ with diagonal covariances: a full covariance's extra
 #   parameters would describe a correlation the data hardly have.
@@ -508,4 +530,5 @@ ask("04.label-order", response=None)
 #   Models" (covariance types, BIC, a mixture as a generative model).
 # - F. Pedregosa et al. (2011). Scikit-learn: machine learning in Python. *JMLR* 12, 2825–2830
 #   (`sklearn.mixture.GaussianMixture`).
-# - The project's seed outline of EM segmentation (`GMMExample_2D`) and A. Collet, "Painless GMM".
+# - `GMMExample_2D`: the 2-D data of Matlab EM demos, regenerated from its stated parameters by
+#   `gmmlib.datasets.gmm_example_2d`.

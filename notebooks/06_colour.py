@@ -213,13 +213,14 @@ print(f"the darkest component, {dark}, has weight {seg.result.mixture.weights[da
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A Gaussian centred on those 1704 identical pixels gets a density that grows without bound as
 # its covariance shrinks: the plain likelihood has no maximum (notebook 03). Painless EM
-# therefore maximises a penalised (MAP) objective, the log-likelihood minus
+# therefore maximises a penalised objective, the log-likelihood minus
 # $\tfrac12 \sum_k \operatorname{tr}(\Lambda \Sigma_k^{-1})$, and its M-step becomes
 #
 # $$\Sigma_k = S_k + \Lambda / N_k, \qquad \Lambda = \text{prior} \cdot N \cdot \operatorname{diag}(s_1^2, s_2^2, s_3^2),$$
 #
 # with $S_k$ the usual weighted covariance and $s_j$ a robust spread of channel $j$. So no
-# standard deviation of component $k$ can fall below $s_j \sqrt{\text{prior} / \pi_k}$.
+# standard deviation of component $k$ can fall below $s_j \sqrt{\text{prior} / \pi_k}$, however
+# many pixels there are: $\Lambda / N_k$ does not shrink with $N$, it is a ridge (notebook 03).
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 spread = robust_scale(pixels)
@@ -233,7 +234,7 @@ print(f"the objective rose in every one of the {gains.size} iterations: {bool((g
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The fitted component is wider than that bound: besides the black pixels it covers the 257
 # near-black ones around the backdrop, an honest narrow Gaussian. The run converged at
-# iteration 16, and the objective rose at every iteration.
+# iteration 19, and the objective rose at every iteration.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Without the prior
@@ -257,8 +258,10 @@ for name in ("prior 0, guard off", "prior 0, guard on"):
 # The default run (indigo) climbs to convergence. Without the prior (orange) the
 # log-likelihood climbs faster and faster as the black component narrows onto the black
 # pixels, until the run stops after iteration 12, `singular`. With the guard (cyan) the
-# replacement at iteration 13 makes log L *fall*; then the component collapses again and every
-# later iteration ends with a guard event, so the run is never called converged.
+# replacement at iteration 13 makes log L *fall*; then the component collapses again, and
+# guard events keep coming back (the iterations are listed above). The run is never called
+# converged: that needs a small gain in an iteration without a guard event, and it meets
+# the iteration limit first.
 
 # %% slideshow={"slide_type": "-"}
 plot_runs(runs)
@@ -311,7 +314,7 @@ print(f"largest difference between paired means: {shift:.1f} grey levels")
 print(f"pixels labelled differently: {differ} of {pixels.shape[0]}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The same five colours to within a fraction of a grey level, and 7 pixels out of 16384
+# The same five colours to within a fraction of a grey level, and 0 pixels out of 16384
 # labelled differently: on RGB pixels whitening changes almost nothing. It decides the result
 # when features come in very different units (notebook 03, part 5: one feature in
 # micro-units), where without it K-means distances see only the feature with the largest
@@ -446,9 +449,9 @@ ask("06.whitening", response=None)
 # - C. M. Bishop (2006). *Pattern Recognition and Machine Learning*. Springer, chapter 9
 #   (mixtures of Gaussians and EM; the singularities of the maximum-likelihood solution are
 #   discussed in section 9.2.1).
-# - A. Collet, "Painless GMM" (Painless Gaussian Mixture Models): an educational text and
-#   implementation of robust EM (log domain, whitening, covariance guard), written for colour
-#   distributions in foreground/background segmentation; the seed text of this course.
+# - A. Collet, "Tutorial on Painless Gaussian Mixture Models" (the README of his C++
+#   implementation, the GitHub repository `alvarocollet/painless_gmm`): robust EM (log domain, whitening, covariance guard) for
+#   colour distributions in foreground/background segmentation.
 # - C. Rother, V. Kolmogorov, A. Blake (2004). "GrabCut": interactive foreground extraction
 #   using iterated graph cuts. *ACM Transactions on Graphics* 23(3), 309–314 (colour mixtures
 #   plus a smoothness term).

@@ -601,6 +601,8 @@ def _specs():
                                  lambda r, kw: finite(r[0]))
     S["crossing_clusters"] = Spec(datasets.crossing_clusters, lambda: dict(random_state=0, scale=1.0),
                                   lambda r, kw: finite(r[0]))
+    S["tilted_clusters"] = Spec(datasets.tilted_clusters, lambda: dict(random_state=0),
+                                lambda r, kw: finite(r[0]))
     S["read_frames"] = Spec(video.read_frames, lambda: dict(path=tiny_clip(), gray=False, scale=None,
                                                             max_frames=None, start=0),
                             check_frames, allowed=(FileNotFoundError,),

@@ -29,11 +29,11 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 from gmmlib import painless_em
-from gmmlib.datasets import seed_1d
+from gmmlib.datasets import gmm_example_1d
 from gmmlib.exercises import check_e_step, check_m_step
 
 np.set_printoptions(precision=3, suppress=True)
-X, true_labels = seed_1d(random_state=0)
+X, true_labels = gmm_example_1d(random_state=0)
 results = {K: painless_em(X, K, init="equal-range", prior=0) for K in range(1, 5)}  # as in the notebook
 
 # %% [markdown]

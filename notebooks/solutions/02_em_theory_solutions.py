@@ -28,12 +28,12 @@ import numpy as np
 from scipy.special import logsumexp, xlogy
 
 from gmmlib import Mixture, painless_em
-from gmmlib.datasets import seed_1d
+from gmmlib.datasets import gmm_example_1d
 from gmmlib.exercises import check_lower_bound
 from gmmlib.whitening import robust_scale
 
 np.set_printoptions(precision=3, suppress=True)
-X, _ = seed_1d(random_state=0)
+X, _ = gmm_example_1d(random_state=0)
 counts = np.ones_like(X)
 
 # %% [markdown]
@@ -65,7 +65,7 @@ def my_lower_bound(q, log_joint, counts):
 check_lower_bound(my_lower_bound)
 
 # %% [markdown]
-# The two properties the lecture used, on the seed data: at $q = r$ the bound equals
+# The two properties the lecture used, on the `GMMExample_1D` data: at $q = r$ the bound equals
 # $\log L$; for any other $q$ it is lower, by exactly $\sum_i c_i\, \mathrm{KL}(q_i \,\|\, r_i)$
 # (the gap form the notebook's `lower_bound` computes). A uniform $q$ and the hard labels of
 # the largest responsibility (K-means' choice) both fall short:

@@ -118,7 +118,7 @@ check_e_step(my_e_step)
 #
 # The 1-norm of a matrix is its largest absolute column sum, $\lVert A\rVert_1 = \max_j \sum_i |a_{ij}|$:
 # `np.abs(A).sum(axis=0).max()`. The absolute values go inside the sum: with a negative
-# correlation, $\sum_i a_{ij}$ cancels and underestimates the norm (the C++ reference's slip).
+# correlation, $\sum_i a_{ij}$ cancels and underestimates the norm (a common slip).
 #
 # A singular covariance, the one the guard exists for, has no inverse: `np.linalg.inv` raises
 # `LinAlgError`, and that is the answer, RCOND = 0. A nearly singular one inverts to huge

@@ -52,8 +52,9 @@ def show_jpeg(fig, quality=88):
 # ## Exercise 1 · Whitening
 #
 # Per feature (down each column, `axis=0`): subtract the mean, divide by the standard deviation
-# (the population one, `np.std`'s default `ddof=0`). Convert first: `uint8` pixels minus their
-# mean would wrap around. (Painless EM divides by a robust spread, the interquartile range
+# (the population one, `np.std`'s default `ddof=0`). numpy already promotes `uint8` pixels
+# minus their (float64) mean to float64, so nothing wraps around here; `uint8` arithmetic
+# only wraps between two `uint8` arrays, such as a squared pixel (notebook 03). (Painless EM divides by a robust spread, the interquartile range
 # divided by 1.349, so that a few extreme pixels cannot squeeze the rest together; the
 # mechanics are the same.)
 #
@@ -156,7 +157,7 @@ show_jpeg(fig)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A box of dark background pixels teaches the background model that dark is common there too,
 # and most of the backdrop moves to the background (its foreground share falls from 0.84 to
-# 0.10), at the price of some dark pixels of the face and the suit (hair, shadows), which now
+# 0.12), at the price of some dark pixels of the face and the suit (hair, shadows), which now
 # look like the backdrop; a face box wins some of them back. The hardest pixels (yellow,
 # $|\log p_{fg}(x_i) - \log p_{bg}(x_i)| < 2$) are those whose colour occurs in both regions:
 # dark collar and black backdrop, white straps and white shuttle, edges where two colours mix
