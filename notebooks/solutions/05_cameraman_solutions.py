@@ -45,7 +45,7 @@ levels, counts = gmmlib.intensity_histogram(img)
 # bins are 0.39 levels wide, and for an image with only the levels 10 and 20 they are 0.04
 # wide: the counts land in the wrong places.
 
-# %%
+# %% tags=["nbval-check-output"]
 dark = np.array([[0, 50], [99, 99]], dtype=np.uint8)
 _, edges = np.histogram(dark, bins=256)
 print("bins of np.histogram(dark, bins=256): from", edges[0], "to", edges[-1], "in steps of", round(edges[1] - edges[0], 3))
