@@ -181,7 +181,7 @@ for k in range(2):
 #
 # the 1-D formula with the square replaced by an outer product.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # These are the formulas of notebook 01, now with counts. For an image histogram, $x_i$ is an
 # intensity level and $c_i$ the number of pixels at that level, so the sums run over 256 levels
 # instead of every pixel (notebook 05 relies on this).

@@ -206,7 +206,7 @@ def draw_types(X, mixtures):
 # %% slideshow={"slide_type": "subslide"}
 draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 
-# %% [markdown] slideshow={"slide_type": "-"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Only full follows every cluster: log L = −1597.4, BIC = 3296.7. Diag can draw ellipses
 # only along the axes, spherical only circles, and tied one ellipse shared by clusters turned
 # opposite ways (a compromise, nearly upright). None of them covers a long tilted cluster, and
@@ -231,7 +231,7 @@ draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 # Back to the `GMMExample_2D` data: fit $K = 1, \dots, 6$ of the other three types (full is
 # `results` above) and compare all 24 runs.
 
-# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
 for ctype in TYPES[1:]:
     fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}

@@ -163,7 +163,7 @@ compact(fig, "jpeg")
 # $= TP/(TP+FN)$ (how much of the foreground we find), and the **F-measure** is their
 # harmonic mean, $F = 2PR/(P+R)$.
 
-# %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 stopper = max(scene.tracks, key=lambda tr: tr.still[1] - tr.still[0])  # the longest stop
 s0, s1 = stopper.still
 covered = truths[s0:s1].all(axis=0)  # under the object all the while it stands

@@ -36,8 +36,11 @@ import static_checks as sc
 
 NOTEBOOKS = ["01_em_1d", "02_em_theory", "03_naive_vs_painless", "04_em_2d", "05_cameraman",
              "06_colour", "07_background"]
-EXPECTED_PAGES = 19  # index, running, INSTRUCTOR, search, genindex, 7 notebooks, 7 solutions
-PAGES = (["index.html", "running.html", "INSTRUCTOR.html", "search.html", "genindex.html"]
+# index, running, INSTRUCTOR, search, genindex, notebook 00 (no solutions: it has no exercises),
+# 7 notebooks, 7 solutions
+EXPECTED_PAGES = 20
+PAGES = (["index.html", "running.html", "INSTRUCTOR.html", "search.html", "genindex.html",
+          "notebooks/00_before_you_start.html"]
          + [f"notebooks/{n}.html" for n in NOTEBOOKS]
          + [f"notebooks/solutions/{n}_solutions.html" for n in NOTEBOOKS])
 # The notebooks whose stored outputs hold an interactive view (and its animated PNG).
