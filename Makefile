@@ -59,7 +59,8 @@ test: test-unit test-notebooks test-browser
 
 # The commands of the test targets are README's commands without make, word for word
 # (tests/test_readme_route.py checks, and runs README's in a fresh venv).
-test-unit: $(STAMP)
+# install, not just the venv: tests/test_make_lab.py starts `make lab` on the installed checkout.
+test-unit: install
 	$(PYTEST) -n auto --dist loadfile --doctest-modules gmmlib tests --ignore=tests/browser
 
 # Twice: the default BLAS kernel, then another kernel on one thread. A checked output that prints

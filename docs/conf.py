@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+from pathlib import Path
 
 project = "gmmlib"
 author = "the gmmlib authors"
@@ -105,8 +106,9 @@ def _run_box(app, docname: str) -> str:
     else:
         links.append(f'<a class="reference internal nb-slides" href="{rel("slides/" + name)}.slides.html">'
                      'Slides (reveal.js, offline)</a>')
-        links.append(f'<a class="reference internal nb-pair" href="{rel("notebooks/solutions/" + name)}_solutions.html">'
-                     'Worked solutions</a>')
+        if (Path(app.srcdir) / "notebooks" / "solutions" / f"{name}_solutions.ipynb").exists():
+            links.append(f'<a class="reference internal nb-pair" href="{rel("notebooks/solutions/" + name)}_solutions.html">'
+                         'Worked solutions</a>')
     links.append(f'<a class="reference internal nb-run" href="{rel("running")}.html">Run it</a>: '
                  f'<code>make lab</code> opens it in JupyterLab, or {_binder(docname)}')
     items = "".join(f"<li>{link}</li>" for link in links)
