@@ -1,0 +1,497 @@
+"""Grade a folder of submissions: a score table (CSV) and one feedback file per student.
+
+    python -m grading.grade SUBMISSIONS [--assignments build/assignments] [--out build/grades]
+
+SUBMISSIONS holds one folder per student with that student's notebooks (NN_name.ipynb, the
+release's file names; nbgrader's submitted/<student>/<assignment>/ layout works too). Each
+exercise is graded on its own: a fresh process forked inside a bubblewrap sandbox (one sandbox
+per submission) runs the student's cells and answers the checker's calls; the checker itself runs
+here, in the grader, and never shares a process with student code. So an answer can neither
+change the checker nor another exercise's score, and a fault (a loop, a crash, an exit, a huge
+allocation or a flood of output) costs that exercise only, within its time limit.
+"""
+import argparse
+import ast
+import builtins
+import csv
+import inspect
+import io
+import json
+import os
+import pickle
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+MAX_OUTPUT = 1 << 20          # bytes of printed output per exercise
+MAX_MEMORY = 2 << 30          # address space per exercise process
+MAX_REPLY = 256 << 20         # bytes of one answer sent back to the grader
+
+
+class GradingError(RuntimeError):
+    """The grader itself cannot run (no bubblewrap, a broken environment): not a student's fault."""
+
+
+# ============================================================================================
+# What comes back from the sandbox is data, never code: a restricted unpickler
+
+_ALLOWED = {
+    ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "scalar"), ("numpy.core.multiarray", "scalar"),
+    ("numpy", "dtype"), ("numpy", "ndarray"), ("gmmlib.mixture", "Mixture"),
+    ("builtins", "complex"), ("builtins", "slice"), ("builtins", "set"), ("builtins", "frozenset"),
+    ("builtins", "range"), ("builtins", "bytearray"),
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _safe_loads(payload):
+    return _SafeUnpickler(io.BytesIO(payload)).load()
+
+
+# ============================================================================================
+# The sandbox: bubblewrap around one zygote per submission
+
+def bwrap_path():
+    path = shutil.which("bwrap")
+    if path is None:
+        raise GradingError("bubblewrap (bwrap) is not installed: run `apt-get install bubblewrap` (Debian/Ubuntu, "
+                           "as root) or `dnf install bubblewrap`; the grader never runs student code unconfined.")
+    return path
+
+
+def _sandbox_command(scratch, hide, ctl_fd):
+    """bwrap's arguments: the system read-only, every data folder hidden, only scratch writable."""
+    hidden = {Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/home"), Path("/root"), Path("/srv"),
+              Path("/mnt"), Path("/media"), Path.home(), REPO, Path(sys.prefix).parent, *map(Path, hide)}
+    visible = {Path(sys.prefix), Path(sys.base_prefix), REPO / "gmmlib", REPO / "grading"}
+    mounts = [(len(p.parts), 0, "--tmpfs", str(p)) for p in hidden if p.is_dir() and p != Path("/")]
+    mounts += [(len(p.parts), 1, "--ro-bind", str(p)) for p in visible]
+    cmd = [bwrap_path(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for _, _, kind, path in sorted(mounts):
+        cmd += [kind, path] if kind == "--tmpfs" else [kind, path, path]
+    cmd += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
+            "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--clearenv", "--setenv", "PYTHONPATH", str(REPO), "--setenv", "HOME", str(scratch),
+            "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+            "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "MPLBACKEND", "Agg",
+            sys.executable, "-m", "grading._zygote", str(ctl_fd)]
+    return cmd
+
+
+class _Dead(Exception):
+    pass
+
+
+class Sandbox:
+    """One zygote in bubblewrap; ``exercise()`` forks a fresh process for one exercise."""
+
+    def __init__(self, scratch, hide=()):
+        self.scratch, self.hide = Path(scratch), hide
+        self.proc = self.ctl = None
+
+    def _start(self):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        log = open(self.scratch / "sandbox.log", "ab")
+        self.proc = subprocess.Popen(_sandbox_command(self.scratch, self.hide, theirs.fileno()),
+                                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                     stdout=log, stderr=log)
+        theirs.close()
+        log.close()
+        self.ctl = ours
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+        if self.ctl is not None:
+            self.ctl.close()
+        if self.proc is not None:
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = self.ctl = None
+
+    def exercise(self, config):
+        if self.proc is None or self.proc.poll() is not None:
+            self.close()
+            self._start()
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self.ctl, [pickle.dumps(config)], [theirs.fileno()])
+        except OSError:  # the previous exercise's code killed the sandbox: a new one
+            self.close()
+            self._start()
+            socket.send_fds(self.ctl, [pickle.dumps(config)], [theirs.fileno()])
+        theirs.close()
+        return _Run(self, Connection(ours.detach()))
+
+
+def _status_text(status):
+    if os.WIFSIGNALED(status):
+        import signal
+        sig = os.WTERMSIG(status)
+        return f"killed by signal {signal.Signals(sig).name}" + (" (a crash in compiled code)" if sig in (11, 7, 4, 6) else "")
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+class _Run:
+    """The grader's end of one exercise's process."""
+
+    def __init__(self, box, data):
+        self.box, self.data = box, data
+        self.delegated, self.changed = set(), set()
+        self.ended = None  # why the process ended early, in words
+
+    def _exited(self, wait_s):
+        ctl = self.box.ctl
+        if wait([ctl], wait_s):
+            try:
+                msg = ctl.recv(1 << 16)
+            except OSError:
+                msg = b""
+            if msg:
+                return _status_text(_safe_loads(msg)[1])
+        return "the sandbox itself stopped"
+
+    def receive(self, deadline):
+        """The next reply, or raise _Dead (process ended) / TimeoutError (deadline)."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            # short waits: the checker's own time limit may stop this thread between two of them
+            ready = wait([self.data, self.box.ctl], min(remaining, 0.05))
+            if self.data in ready:
+                try:
+                    payload = self.data.recv_bytes(MAX_REPLY)
+                except (EOFError, OSError) as exc:
+                    if isinstance(exc, OSError) and "too long" in str(exc).lower():
+                        raise _Dead("your function returned more data than the grader accepts (256 MB)")
+                    self.ended = f"the process running your code ended ({self._exited(5)})"
+                    raise _Dead(self.ended)
+                try:
+                    reply, flags = _safe_loads(payload)
+                except Exception as exc:
+                    raise _Dead(f"your function returned an object the grader does not accept ({exc}); "
+                                "return numbers, tuples, lists or numpy arrays")
+                self.delegated.update(flags["delegated"])
+                self.changed.update(flags["changed"])
+                return reply
+            if self.box.ctl in ready:
+                self.ended = f"the process running your code ended ({self._exited(0)})"
+                raise _Dead(self.ended)
+
+    def finish(self):
+        """End the exercise's process (kill it if it still runs) and wait for the zygote's word."""
+        self.data.close()
+        ctl = self.box.ctl
+        if self.ended is None and self.box.proc.poll() is None:
+            try:
+                if not wait([ctl], 1.0):
+                    ctl.send(b"kill")
+            except OSError:  # the sandbox itself is gone
+                return
+            if wait([ctl], 10):
+                try:
+                    ctl.recv(1 << 16)
+                except OSError:
+                    pass
+
+
+# ============================================================================================
+# One exercise: the checker here, the answer there
+
+def _rebuild_error(kind, text):
+    cls = getattr(builtins, kind, None)
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, UnicodeError):
+        try:
+            return cls(text)
+        except Exception:
+            pass
+    return RuntimeError(f"{kind}: {text}")
+
+
+def _signature(params):
+    import inspect
+    if params is None:
+        return None
+    return inspect.Signature([inspect.Parameter(n, inspect._ParameterKind(k),
+                                                default=None if d else inspect.Parameter.empty)
+                              for n, k, d in params])
+
+
+@dataclass
+class Result:
+    exercise: str
+    points: float
+    max_points: float
+    message: str
+    seconds: float = 0.0
+    notes: list = field(default_factory=list)
+
+
+def _call_answer(run, name, args, deadline, limit):
+    """One call of the student's function, in its process; its exception is raised here."""
+    from gmmlib.exercises.sandbox import _Timeout
+    if run.ended:
+        raise RuntimeError(run.ended)
+    run.data.send_bytes(pickle.dumps(("call", name, args), protocol=5))
+    try:
+        kind, *rest = run.receive(deadline)
+    except TimeoutError:
+        raise _Timeout(limit, True, False, "") from None
+    except _Dead as dead:
+        raise RuntimeError(str(dead)) from None
+    if kind == "ok":
+        return rest[0]
+    raise _rebuild_error(*rest)
+
+
+# The checker names the deepest frame outside gmmlib as the student's line: the frames of the
+# call above are the grader's, so they are compiled under gmmlib's folder name to be skipped.
+import gmmlib as _gmmlib  # noqa: E402
+_source = inspect.getsource(_call_answer)
+_ns = {"pickle": pickle, "_Dead": _Dead, "_rebuild_error": _rebuild_error}
+exec(compile(_source, os.path.join(os.path.dirname(_gmmlib.__file__), "<grader>"), "exec"), _ns)
+_call_answer = _ns["_call_answer"]
+
+
+def grade_exercise(box, spec, prelude, cells):
+    """Score one exercise: run the student's cells in a fresh process, the checker here."""
+    from gmmlib import exercises
+    from gmmlib.exercises.sandbox import _Timeout
+    limit = float(spec["time_limit"])
+    start = time.monotonic()
+    deadline = start + limit
+    functions = [spec["function"], *spec["keywords"].values()]
+    config = {"checker": spec["checker"], "checkers_called": spec["checkers_called"], "prelude": prelude,
+              "cells": cells, "functions": functions, "output": str(box.scratch / f"{spec['id']}.out"),
+              "max_output": MAX_OUTPUT, "max_memory": MAX_MEMORY}
+    run = box.exercise(config)
+    notes = []
+    try:
+        try:
+            reply = run.receive(deadline)
+        except TimeoutError:
+            reply = ("setup", "TimeoutError", f"running your cell took more than the {limit:g} s allowed")
+        except _Dead as dead:
+            reply = ("setup", "Ended", str(dead))
+        if reply[0] != "ready":
+            message = f"✗ {spec['checker'][6:]}: your cell could not be run: {reply[1]}: {reply[2]}"
+            passed = False
+        else:
+            def proxy_for(name):
+                def answer(*args):
+                    return _call_answer(run, name, args, deadline, limit)
+                answer.__name__ = name
+                sig = _signature(reply[1][name])
+                if sig is not None:
+                    answer.__signature__ = sig
+                return answer
+            checker = getattr(exercises, spec["checker"])
+            kwargs = {k: proxy_for(v) for k, v in spec["keywords"].items()}
+            feedback = checker(proxy_for(spec["function"]), quiet=True, timeout=limit, **kwargs)
+            message, passed = feedback.message, feedback.passed
+    finally:
+        run.finish()
+    if run.delegated:
+        notes.append(f"0 points: your answer called {', '.join(sorted(run.delegated))}, the library's own "
+                     "version of what this exercise asks you to write.")
+    if run.changed:
+        shown = ", ".join(sorted(run.changed)[:5])
+        notes.append(f"0 points: your answer changed the library or the checker ({shown}); "
+                     "graded answers may not modify them.")
+    ok = passed and not notes
+    return Result(spec["id"], spec["points"] if ok else 0, spec["points"], message,
+                  time.monotonic() - start, notes)
+
+
+# ============================================================================================
+# A submission: its notebook, its exercise cells
+
+def _definitions_only(source):
+    """The imports, functions and classes of an earlier exercise cell (its calls are not run)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    keep = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+    return ast.unparse(ast.Module(keep, []))
+
+
+def _student_cells(nb, manifest):
+    """{exercise id: source}: by the cell's grade id, else by the cell that defines its function."""
+    by_id = {}
+    code_cells = [c for c in nb.cells if c.get("cell_type") == "code"]
+    for cell in code_cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid:
+            by_id.setdefault(gid, cell.source)
+    for spec in manifest["exercises"]:
+        if spec["id"] in by_id:
+            continue
+        for cell in code_cells:
+            if f"def {spec['function']}(" in cell.source:
+                by_id[spec["id"]] = cell.source
+                break
+    return by_id
+
+
+def grade_notebook(box, path, manifest):
+    specs = manifest["exercises"]
+    try:
+        nb = nbformat.read(path, as_version=4)
+        sources = _student_cells(nb, manifest)
+    except Exception as exc:
+        return [Result(s["id"], 0, s["points"], f"✗ the notebook {path.name} cannot be read ({type(exc).__name__})")
+                for s in specs]
+    # imports the student added anywhere count (each on its own: one that fails costs nothing)
+    extra = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            try:
+                tree = ast.parse(re.sub(r"^\s*[%!].*$", "", cell.source, flags=re.M))
+            except SyntaxError:
+                continue
+            extra += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+                      and not (getattr(n, "module", "") or "").startswith("gmmlib.exercises")]
+    prelude = manifest["prelude"] + "".join(f"\ntry:\n    {line}\nexcept Exception:\n    pass" for line in extra)
+    results = []
+    for i, spec in enumerate(specs):
+        if spec["id"] not in sources:
+            results.append(Result(spec["id"], 0, spec["points"], f"✗ no answer: the cell of {spec['function']} is missing"))
+            continue
+        earlier = [_definitions_only(sources[s["id"]]) for s in specs[:i] if s["id"] in sources]
+        results.append(grade_exercise(box, spec, prelude, earlier + [sources[spec["id"]]]))
+    return results
+
+
+def _notebook_file(student_dir, notebook):
+    hits = sorted(p for p in Path(student_dir).rglob(f"{notebook}.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return hits[0] if hits else None
+
+
+def grade_student(student_dir, manifests, hide=()):
+    """[Result] for every exercise of every notebook, in the manifests' order; never raises on a bad submission."""
+    start = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="gmm-grade-"))
+    box = Sandbox(scratch, hide=hide)
+    results = []
+    try:
+        for manifest in manifests:
+            path = _notebook_file(student_dir, manifest["notebook"])
+            if path is None:
+                results += [Result(s["id"], 0, s["points"], f"✗ {manifest['notebook']}.ipynb was not submitted")
+                            for s in manifest["exercises"]]
+            else:
+                results += grade_notebook(box, path, manifest)
+    finally:
+        box.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return results, time.monotonic() - start
+
+
+# ============================================================================================
+# The class
+
+def load_manifests(assignments, notebooks=None):
+    folder = Path(assignments) / "autograder"
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise GradingError(f"no autograder in {folder}: run `make assignments` first")
+    manifests = [json.loads(f.read_text()) for f in files]
+    if notebooks:
+        manifests = [m for m in manifests if any(m["notebook"].startswith(n) for n in notebooks)]
+    return manifests
+
+
+def _feedback_text(student, results):
+    total, best = sum(r.points for r in results), sum(r.max_points for r in results)
+    lines = [f"# Feedback for {student}", "", f"Score: {total:g} / {best:g}", ""]
+    for r in results:
+        lines += [f"## {r.exercise}: {r.points:g} / {r.max_points:g}", "", "```", r.message, "```", ""]
+        lines += [f"**{n}**" for n in r.notes] + ([""] if r.notes else [])
+    return "\n".join(lines)
+
+
+def _grade_one(args):
+    student_dir, manifests, hide = args
+    try:
+        results, seconds = grade_student(student_dir, manifests, hide)
+    except GradingError:
+        raise
+    except Exception as exc:  # one broken submission never stops the class
+        results = [Result(s["id"], 0, s["points"], f"✗ the grader could not grade this submission "
+                          f"({type(exc).__name__}: {exc})") for m in manifests for s in m["exercises"]]
+        seconds = 0.0
+    return Path(student_dir).name, results, seconds
+
+
+def grade_class(submissions, out, assignments=REPO / "build" / "assignments", notebooks=None, jobs=2, hide=(),
+                log=print):
+    """Grade every student folder of ``submissions``; write scores.csv and feedback/<student>.md."""
+    bwrap_path()
+    manifests = load_manifests(assignments, notebooks)
+    students = sorted(p for p in Path(submissions).iterdir() if p.is_dir())
+    out = Path(out)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    hide = (*hide, str(Path(submissions).resolve()), str(out.resolve()), str(Path(assignments).resolve()))
+    ids = [s["id"] for m in manifests for s in m["exercises"]]
+    rows = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for name, results, seconds in pool.map(_grade_one, [(s, manifests, hide) for s in students]):
+            rows[name] = results
+            total = sum(r.points for r in results)
+            log(f"graded {name}: {total:g} / {sum(r.max_points for r in results):g} in {seconds:.1f} s")
+            (out / "feedback" / f"{name}.md").write_text(_feedback_text(name, results), encoding="utf-8")
+    with open(out / "scores.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *ids, "total", "max"])
+        for name in sorted(rows):
+            by_id = {r.exercise: r for r in rows[name]}
+            writer.writerow([name, *(f"{by_id[i].points:g}" for i in ids),
+                             f"{sum(r.points for r in rows[name]):g}", f"{sum(r.max_points for r in rows[name]):g}"])
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("submissions", help="a folder with one folder per student")
+    parser.add_argument("--assignments", default=str(REPO / "build" / "assignments"))
+    parser.add_argument("--out", default=str(REPO / "build" / "grades"))
+    parser.add_argument("--notebooks", nargs="*", help="grade only these notebooks (e.g. 03)")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    parser.add_argument("--hide", nargs="*", default=[], help="more folders the submissions must not see")
+    a = parser.parse_args(argv)
+    t0 = time.monotonic()
+    try:
+        rows = grade_class(a.submissions, a.out, a.assignments, a.notebooks, a.jobs, a.hide)
+    except GradingError as exc:
+        sys.exit(f"grading: {exc}")
+    n = max(len(rows), 1)
+    print(f"{len(rows)} submissions in {time.monotonic() - t0:.1f} s ({(time.monotonic() - t0) / n:.1f} s each); "
+          f"scores in {Path(a.out) / 'scores.csv'}, feedback in {Path(a.out) / 'feedback'}")
+
+
+if __name__ == "__main__":
+    main()
