@@ -267,13 +267,22 @@ def _call_answer(run, name, args, deadline, limit):
     raise _rebuild_error(*rest)
 
 
+def _make_answer(run, name, deadline, limit):
+    """The function the checker calls in place of the student's: it calls theirs, over there."""
+    def answer(*args):
+        return _call_answer(run, name, args, deadline, limit)
+    answer.__name__ = name
+    return answer
+
+
 # The checker names the deepest frame outside gmmlib as the student's line: the frames of the
-# call above are the grader's, so they are compiled under gmmlib's folder name to be skipped.
+# two functions above are the grader's, so they are compiled under gmmlib's folder name, which
+# the checker skips (the student's own line comes in the message from the sandbox).
 import gmmlib as _gmmlib  # noqa: E402
-_source = inspect.getsource(_call_answer)
 _ns = {"pickle": pickle, "_Dead": _Dead, "_rebuild_error": _rebuild_error}
-exec(compile(_source, os.path.join(os.path.dirname(_gmmlib.__file__), "<grader>"), "exec"), _ns)
-_call_answer = _ns["_call_answer"]
+exec(compile(inspect.getsource(_call_answer) + "\n\n" + inspect.getsource(_make_answer),
+             os.path.join(os.path.dirname(_gmmlib.__file__), "<grader>"), "exec"), _ns)
+_call_answer, _make_answer = _ns["_call_answer"], _ns["_make_answer"]
 
 
 def grade_exercise(box, spec, prelude, cells):
@@ -301,9 +310,7 @@ def grade_exercise(box, spec, prelude, cells):
             passed = False
         else:
             def proxy_for(name):
-                def answer(*args):
-                    return _call_answer(run, name, args, deadline, limit)
-                answer.__name__ = name
+                answer = _make_answer(run, name, deadline, limit)
                 sig = _signature(reply[1][name])
                 if sig is not None:
                     answer.__signature__ = sig

@@ -32,7 +32,7 @@ def _cell(ex, body, helper=""):
 
 
 def _escape(ex, solution, attempt):
-    """The solution with an escape attempt first: a successful escape makes the answer wrong."""
+    """The solution with ``attempt`` run first: when it returns True, the answer returns None."""
     helper = f"def _escaped():\n" + "\n".join("    " + l for l in attempt.strip("\n").split("\n")) + "\n\n\n"
     wrapped = solution.replace(f"def {FN[ex]}(", f"def _{FN[ex]}(", 1).split(f"\n{CHECK[ex]}(")[0]
     return (helper + wrapped + f"\n\ndef {FN[ex]}(*args):\n    if _escaped():\n        return None\n"
@@ -68,13 +68,16 @@ def class_plan(paths):
                                                         "            pass\n    except BaseException:\n        pass")},
             [1, 1, 1, 0])
     student("sleeping_in_c", {IDS[3]: _cell(IDS[3], "import time\ntime.sleep(10000)")}, [1, 1, 1, 0])
-    student("allocating_20gb", {IDS[2]: _cell(IDS[2], "big = np.ones(20 * 2**30 // 8)\nreturn big")}, [1, 1, 0, 1])
+    # the faults come before a correct answer: only the fault can cost the points
+    student("allocating_20gb", {IDS[2]: _escape(IDS[2], correct[IDS[2]], "big = np.ones(20 * 2**30 // 8)\n"
+                                                "return big.sum() == 0")}, [1, 1, 0, 1])
     student("sys_exit", {IDS[3]: _cell(IDS[3], "import sys\nsys.exit(1)")}, [1, 1, 1, 0])
     student("os_exit", {IDS[0]: _cell(IDS[0], "import os\nos._exit(3)")}, [0, 1, 1, 1])
     student("segfault", {IDS[2]: _cell(IDS[2], "import ctypes\nctypes.string_at(0)")}, [1, 1, 0, 1])
     student("kills_sandbox", {IDS[0]: _cell(IDS[0], "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")},
             [0, 1, 1, 1])
-    student("output_10mb", {IDS[3]: _cell(IDS[3], "for _ in range(10_000):\n    print('x' * 1000)")}, [1, 1, 1, 0])
+    student("output_10mb", {IDS[3]: _escape(IDS[3], correct[IDS[3]], "for _ in range(10_000):\n"
+                                            "    print('x' * 1000)\nreturn False")}, [1, 1, 1, 0])
     student("exit_at_top_level", {IDS[0]: "import sys\nsys.exit(0)\n" + correct[IDS[0]]}, [0, 1, 1, 1])
     student("unpicklable_answer", {IDS[3]: _cell(IDS[3], "return lambda: 0")}, [1, 1, 1, 0])
     student("delegates_logsumexp", {IDS[0]: _cell(IDS[0], "return float(gmmlib.logsumexp(a))")}, [0, 1, 1, 1])
