@@ -2,7 +2,8 @@
 
     python -m grading.assignments [--out build/assignments]
 
-Writes, for every notebook NN_name:
+Reads each notebook from its jupytext .py twin (the file edited by hand). Writes, for every
+notebook NN_name:
 - release/NN_name.ipynb: the notebook as students get it, outputs cleared (it never held the
   solutions: they live in notebooks/solutions/), each exercise cell marked with nbgrader's metadata (a solution cell
   with its grade id) and preceded by a line that states its points, its time limit and what the
@@ -25,6 +26,16 @@ from .rules import forbidden_text
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POINTS, DEFAULT_TIME_LIMIT = 1, 10
+
+
+def read_notebook(path):
+    """A notebook from its .py twin (the file edited by hand, so the newest) when there is one."""
+    path = Path(path)
+    twin = path.with_suffix(".py")
+    if twin.exists():
+        import jupytext
+        return jupytext.read(twin)
+    return nbformat.read(path, as_version=4)
 
 
 def _is_exercise(cell):
@@ -72,7 +83,7 @@ def exercise_spec(cell, notebook):
 def build_notebook(source, out):
     """Write the release and the autograder manifest of one notebook; returns the manifest."""
     name = source.stem
-    nb = nbformat.read(source, as_version=4)
+    nb = read_notebook(source)
     if any("solution" in c.metadata.get("tags", []) for c in nb.cells):
         raise ValueError(f"{source} holds solution cells: solutions belong in notebooks/solutions/")
     prelude, exercises, cells = [], [], []
@@ -93,6 +104,7 @@ def build_notebook(source, out):
             prelude += [line for line in _imports(cell.source) if line not in prelude]
         cells.append(cell)
     nb.cells = cells
+    nb.metadata.pop("jupytext", None)
     for i, cell in enumerate(nb.cells):  # nbformat 4.5 ids, unique after the inserted cells
         if cell.cell_type == "code":  # a clean notebook, as nbgrader's generate_assignment hands out
             cell.outputs, cell.execution_count = [], None
@@ -117,7 +129,7 @@ def build(out=REPO / "build" / "assignments", notebooks_dir=REPO / "notebooks"):
 
 def solution_cells(notebooks_dir, name):
     """{function name: source} of the solution cells of notebook ``name`` (for the simulated class)."""
-    nb = nbformat.read(Path(notebooks_dir) / "solutions" / f"{name}_solutions.ipynb", as_version=4)
+    nb = read_notebook(Path(notebooks_dir) / "solutions" / f"{name}_solutions.ipynb")
     found = {}
     for cell in nb.cells:
         if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
@@ -127,7 +139,7 @@ def solution_cells(notebooks_dir, name):
 
 
 def solution_imports(notebooks_dir, name):
-    nb = nbformat.read(Path(notebooks_dir) / "solutions" / f"{name}_solutions.ipynb", as_version=4)
+    nb = read_notebook(Path(notebooks_dir) / "solutions" / f"{name}_solutions.ipynb")
     return [line for c in nb.cells if c.cell_type == "code" for line in _imports(c.source)]
 
 

@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 MAX_OUTPUT = 1 << 20          # bytes of printed output per exercise
 MAX_MEMORY = 2 << 30          # address space per exercise process
 MAX_REPLY = 256 << 20         # bytes of one answer sent back to the grader
+STARTUP_LIMIT = 120           # seconds for a sandbox to import the library (a loaded machine)
 
 
 class GradingError(RuntimeError):
@@ -117,6 +118,11 @@ class Sandbox:
         theirs.close()
         log.close()
         self.ctl = ours
+        # Starting the sandbox (importing the library) is not part of any exercise's time limit.
+        if not wait([ours], STARTUP_LIMIT) or ours.recv(16) != b"ready":
+            self.close()
+            text = (self.scratch / "sandbox.log").read_text(errors="replace")[-2000:]
+            raise GradingError(f"the sandbox did not start within {STARTUP_LIMIT} s:\n{text}")
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -328,7 +334,10 @@ def grade_exercise(box, spec, prelude, cells):
         shown = ", ".join(sorted(run.changed)[:5])
         notes.append(f"0 points: your answer changed the library or the checker ({shown}); "
                      "graded answers may not modify them.")
-    ok = passed and not notes
+    if not passed and f"did not return within {limit:g} s" in message:
+        notes.append(f"The time limit of this exercise is {limit:g} s (stated in the notebook); "
+                     "the checker's timeout= option does not change it when grading.")
+    ok = passed and not run.delegated and not run.changed
     return Result(spec["id"], spec["points"] if ok else 0, spec["points"], message,
                   time.monotonic() - start, notes)
 
