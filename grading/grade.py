@@ -355,6 +355,22 @@ def _definitions_only(source):
     return ast.unparse(ast.Module(keep, []))
 
 
+def _without_checks(source, checkers):
+    """The cell with its own top-level ``check_*(...)`` calls turned into ``pass`` (same line
+    numbers): grading calls the checker itself, and the call's arguments may name functions the
+    cell defines only below it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source  # the error is reported when the cell runs
+    lines = source.split("\n")
+    for node in tree.body:  # top-level statements: column 0
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name) and node.value.func.id in checkers):
+            lines[node.lineno - 1:node.end_lineno] = ["pass"] + [""] * (node.end_lineno - node.lineno)
+    return "\n".join(lines)
+
+
 def _student_cells(nb, manifest):
     """{exercise id: source}: by the cell's grade id, else by the cell that defines its function."""
     by_id = {}
@@ -398,7 +414,8 @@ def grade_notebook(box, path, manifest):
             results.append(Result(spec["id"], 0, spec["points"], f"✗ no answer: the cell of {spec['function']} is missing"))
             continue
         earlier = [_definitions_only(sources[s["id"]]) for s in specs[:i] if s["id"] in sources]
-        results.append(grade_exercise(box, spec, prelude, earlier + [sources[spec["id"]]]))
+        own = _without_checks(sources[spec["id"]], {s["checker"] for s in specs})
+        results.append(grade_exercise(box, spec, prelude, earlier + [own]))
     return results
 
 

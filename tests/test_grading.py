@@ -125,3 +125,27 @@ def test_simulated_class_gets_exactly_the_expected_scores(built, tmp_path, monke
     looping = (tmp_path / "grades" / "feedback" / "looping.md").read_text()
     limit = json.loads((out / "autograder" / f"{simulate.NOTEBOOK}.json").read_text())["exercises"][0]["time_limit"]
     assert f"did not return within {limit:g} s" in looping and "stated in the notebook" in looping
+
+
+def test_the_solutions_of_every_notebook_score_full_marks(built, tmp_path):
+    # every checker, through the sandbox and the answer proxies, accepts the course's own answers
+    _ensure_bwrap()
+    out, manifests = built
+    student = tmp_path / "all_solutions"
+    student.mkdir()
+    for m in manifests:
+        sol = simulate.solution_cells(ROOT / "notebooks", m["notebook"])
+        nb = nbformat.read(out / "release" / f"{m['notebook']}.ipynb", as_version=4)
+        imports = simulate.solution_imports(ROOT / "notebooks", m["notebook"])
+        nb.cells.insert(0, nbformat.v4.new_code_cell("\n".join(imports), id="student-imports"))
+        for cell in nb.cells:
+            spec = next((e for e in m["exercises"] if e["id"] == cell.metadata.get("nbgrader", {}).get("grade_id")), None)
+            if spec and cell.cell_type == "code":
+                names = [spec["function"], *spec["keywords"].values()]
+                cell.source = "\n\n".join(dict.fromkeys(sol[f] for f in names))
+        nbformat.write(nb, student / f"{m['notebook']}.ipynb")
+    results, seconds = grade.grade_student(student, manifests)
+    print(f"all {len(results)} exercises of the course graded in {seconds:.1f} s", file=sys.__stderr__)
+    assert [(r.exercise, r.points) for r in results] == [(r.exercise, r.max_points) for r in results], \
+        "\n".join(r.message for r in results if r.points != r.max_points)
+    assert len(results) == sum(len(m["exercises"]) for m in manifests) == 18
