@@ -1,6 +1,6 @@
 """Runs inside the sandbox, one per submission: imports the library once, then forks one fresh
 process per graded exercise. Nothing here trusts the student's code; the grader trusts nothing
-this process sends back except through a restricted unpickler (grading.grade._safe_loads).
+this process sends back except through a restricted unpickler (grading.sandbox._safe_loads).
 
 Protocol. On the control socket (fd given in argv) the grader sends ("exercise", config) with a
 fresh data socket attached (SCM_RIGHTS). The zygote forks; the child runs the student's cells and

@@ -33,7 +33,7 @@ def _cell(ex, body, helper=""):
 
 def _escape(ex, solution, attempt):
     """The solution with ``attempt`` run first: when it returns True, the answer returns None."""
-    helper = f"def _escaped():\n" + "\n".join("    " + l for l in attempt.strip("\n").split("\n")) + "\n\n\n"
+    helper = "def _escaped():\n" + "\n".join("    " + l for l in attempt.strip("\n").split("\n")) + "\n\n\n"
     wrapped = solution.replace(f"def {FN[ex]}(", f"def _{FN[ex]}(", 1).split(f"\n{CHECK[ex]}(")[0]
     return (helper + wrapped + f"\n\ndef {FN[ex]}(*args):\n    if _escaped():\n        return None\n"
             f"    return _{FN[ex]}(*args)\n\n\n{CHECK[ex]}({FN[ex]})\n")

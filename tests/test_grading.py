@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import assignments, grade, simulate
+from grading import assignments, grade, sandbox, simulate
 from grading.rules import FORBIDDEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +68,9 @@ def test_every_forbidden_reference_exists():
 
 
 def test_grading_without_bubblewrap_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(grade.shutil, "which", lambda name: None)
-    with pytest.raises(grade.GradingError, match="apt-get install bubblewrap"):
-        grade.bwrap_path()
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(sandbox.GradingError, match="apt-get install bubblewrap"):
+        sandbox.bwrap_path()
 
 
 def _tree_digest(folder):
