@@ -119,6 +119,7 @@ def class_plan(paths):
     for name, attempt in hostile.items():
         student(name, {IDS[0]: _escape(IDS[0], correct[IDS[0]], attempt)}, full)
     student("out_of_order", {}, full)  # the cells are shuffled and numbered out of order below
+    student("metadata_lost", {}, full)  # found by the function each cell defines
     return plan
 
 
@@ -136,6 +137,9 @@ def write_class(out, assignments=REPO / "build" / "assignments", paths=None):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and gid in cells:
                 cell.source = cells[gid]
+        if name == "metadata_lost":  # cells copied around lose their nbgrader metadata
+            for cell in nb.cells:
+                cell.metadata.pop("nbgrader", None)
         if name == "out_of_order":
             rng = random.Random(3)
             exercise = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution")]
