@@ -169,3 +169,17 @@ slides: $(STAMP)
 .PHONY: site
 site: $(STAMP)
 	$(BIN)/python docs/build_site.py build/site
+
+# Grading a class (INSTRUCTOR.md, "Grading a class"). `make assignments` writes the student release
+# (build/assignments/release/) and the autograder (build/assignments/autograder/) from notebooks/;
+# `make grade SUBMISSIONS=folder` grades one folder per student into build/grades/ (scores.csv and
+# feedback/<student>.md), each exercise in its own process inside bubblewrap (Linux only).
+ASSIGNMENTS := build/assignments
+GRADES ?= build/grades
+.PHONY: assignments grade
+assignments: $(STAMP)
+	$(BIN)/python -m grading.assignments --out $(ASSIGNMENTS)
+
+grade: assignments
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (one folder per student, holding their notebooks)" >&2; exit 2; }
+	$(BIN)/python -m grading.grade "$(SUBMISSIONS)" --assignments $(ASSIGNMENTS) --out $(GRADES)

@@ -271,7 +271,7 @@ print(f"hard labels agree with the truth for {max(agreement, 1 - agreement):.1%}
 # of shape `(N, K)`. The formulas are the ones above, with $(x_i - \mu_k)(x_i - \mu_k)^\top$
 # in place of the square. Watch out: the checker also passes `uint8` pixels.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_m_step(X, resp):
     raise NotImplementedError("your code here")
 
@@ -293,7 +293,7 @@ check_m_step(my_m_step)
 # Notebook 03 shows the failures in detail. A tiny number added to the denominator is not a
 # fix: the checker explains why.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=3", "time_limit=10s"]
 def my_e_step(X, weights, means, covariances):
     dens = np.column_stack([w * multivariate_normal(m, c).pdf(X)
                             for w, m, c in zip(weights, means, covariances)])

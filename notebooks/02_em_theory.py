@@ -441,7 +441,7 @@ for sigma in (2.0, 0.5, 0.1):
 # `lower_bound(q, a, counts)` above, e.g. for `a = log_joint_1d(X, *steps[1])` with
 # `q = posterior(a)` and with a uniform `q`.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_lower_bound(q, log_joint, counts):
     return float(np.sum(counts[:, None] * q * log_joint))  # a start: is anything missing?
 

@@ -651,7 +651,7 @@ for case in failure_cases():
 # Then ask yourself why the shift must be the maximum: the checker has cases where subtracting
 # the minimum or the mean overflows.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_logsumexp(a):
     return np.log(np.sum(np.exp(a)))
 
@@ -667,7 +667,7 @@ check_logsumexp(my_logsumexp)
 # `np.linalg.solve` (or `scipy.linalg.solve_triangular`); $\log\det\Sigma = 2 \sum_j \log L_{jj}$
 # for the Cholesky factor $L$.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_log_gaussian(X, mean, cov):
     raise NotImplementedError("your code here")
 
@@ -682,7 +682,7 @@ check_log_gaussian(my_log_gaussian)
 # and optionally the total log-likelihood $\sum_i \log p(x_i)$ as a second return value. Reuse
 # your two functions above (`scipy.special.logsumexp(..., axis=1)` is allowed for the rows).
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=3", "time_limit=10s"]
 def my_e_step(X, weights, means, covariances):
     raise NotImplementedError("your code here")
 
@@ -697,7 +697,7 @@ check_e_step(my_e_step)
 # return 0.0 for a singular matrix, not raise. (Forgetting the absolute values in the 1-norm is
 # a common slip: the checker has a case for it.)
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_rcond(cov):
     raise NotImplementedError("your code here")
 

@@ -420,7 +420,7 @@ print(own_starts(seeds=(0, 3)))
 # Complete `my_bic(mixture, X)` from `mixture.log_likelihood(X)`, `mixture.n_parameters` and
 # `len(X)`. The checker compares it with `mixture.bic(X)` on mixtures of its own.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_bic(mixture, X):
     raise NotImplementedError("your code here")
 
@@ -436,7 +436,7 @@ check_bic(my_bic)
 # covariance?). The checker compares with `Mixture.n_parameters`. How many parameters would a
 # 3-component mixture of RGB colours ($d = 3$) have? (The quiz asks.)
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=1", "time_limit=10s"]
 def n_free(K, d):
     raise NotImplementedError("your code here")
 
@@ -453,7 +453,7 @@ check_n_parameters(n_free)
 # table above, and explain each in a sentence: why does `tied` not grow with $K$? The checker
 # compares with `Mixture(..., covariance_type=...).n_parameters`, which equals scikit-learn's.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def n_free_typed(K, d, covariance_type):
     raise NotImplementedError("your code here")
 

@@ -406,7 +406,7 @@ view.animation(K=3)
 # The function below computes the histogram with `np.histogram`. Run the check: on which image
 # does it go wrong, and why? Fix it.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=1", "time_limit=20s"]
 def my_histogram(image):
     counts, _ = np.histogram(image, bins=256)
     return counts
@@ -423,7 +423,7 @@ check_histogram(my_histogram)
 # $\pi_k\, \mathcal N(t \mid \mu_k, \sigma_k^2)$. Then check your function against
 # `segs[2].thresholds` on the cameraman.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=20s"]
 def my_threshold(weights, means, variances):
     raise NotImplementedError("your code here")
 
@@ -465,7 +465,7 @@ check_threshold(my_threshold)
 # run `my_em(levels, counts, ...)` from `run2.history.mixture(0)` and compare with `run2` and
 # with the table of Step 3.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=4", "time_limit=20s"]
 def my_e_step(x, weights, means, variances):
     raise NotImplementedError("your E-step here")
 

@@ -372,7 +372,7 @@ show_colour_model(img, {"foreground": fg_box, "background": bg_box}, ratio, is_f
 # say) must not cause a division by zero, and the `std` you return must still map `Z` back to
 # `X`.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_whiten(X):
     raise NotImplementedError("your code here")
 
@@ -386,7 +386,7 @@ check_whiten(my_whiten)
 # The function below computes the log-likelihood ratio from the densities themselves. Run the
 # check, then rewrite it in the log domain.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def my_log_likelihood_ratio(X, foreground, background):
     p_fg = np.exp(foreground.weighted_log_density(X)).sum(axis=1)
     p_bg = np.exp(background.weighted_log_density(X)).sum(axis=1)

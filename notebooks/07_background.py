@@ -487,7 +487,7 @@ print_scores([("ours, alpha=0.01, T=0.7", run_model(semi_frames, K=3, alpha=0.01
 # which the object is no longer foreground. The checker runs `BackgroundModel` on one noisy
 # pixel that shows 100 for 200 frames and 200 after, for several `alpha`, `T` and `w0`.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise", "nbval-check-output"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "nbval-check-output", "points=1", "time_limit=10s"]
 def frames_to_absorb(alpha, T, w0=0.05):
     raise NotImplementedError("your code here")
 
@@ -505,7 +505,7 @@ check_frames_to_absorb(frames_to_absorb)
 # matches, however close its mean. The checker tries hand-made hostile cases, then mixtures
 # recorded from a `BackgroundModel` run.
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=10s"]
 def first_match(x, weights, means, variances, k=2.5):
     raise NotImplementedError("your code here")
 
@@ -532,7 +532,7 @@ check_first_match(first_match)
 # label 127? What has the shadow test labelled here? On which kind of scene would counting
 # only 255 be the right reading, and what must a figure's caption then say?
 
-# %% slideshow={"slide_type": "skip"} tags=["exercise"]
+# %% slideshow={"slide_type": "skip"} tags=["exercise", "points=2", "time_limit=20s"]
 def mog2_masks(frames, shadows):
     raise NotImplementedError("your code here")
 
