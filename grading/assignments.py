@@ -115,15 +115,19 @@ def build_notebook(source, out):
     (out / "release").mkdir(parents=True, exist_ok=True)
     (out / "autograder").mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / "release" / f"{name}.ipynb")
-    (out / "autograder" / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    if exercises:  # a notebook with self-checks only (00) is released, not graded
+        (out / "autograder" / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
 
 
 def build(out=REPO / "build" / "assignments", notebooks_dir=REPO / "notebooks"):
+    """Release every notebook; return the manifests of those with graded exercises."""
     out = Path(out)
     manifests = []
     for source in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
-        manifests.append(build_notebook(source, out))
+        manifest = build_notebook(source, out)
+        if manifest["exercises"]:
+            manifests.append(manifest)
     return manifests
 
 
