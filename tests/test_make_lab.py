@@ -10,7 +10,6 @@ to start unless make passes --allow-root; with no display, the URL to open must 
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from lab_http import free_port, get
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="stopped through its POSIX process group")
@@ -36,22 +37,13 @@ def make_lab_would_install():
     return quiet.returncode != 0
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read().decode()
-
-
 def test_make_lab_serves_the_notebooks(tmp_path):
     if make_lab_would_install():
-        pytest.skip("this checkout has no up-to-date .venv (run `make install` first): the test "
-                    "starts `make lab` on the installed one, it does not install")
+        why = ("this checkout has no up-to-date .venv (run `make install` first): the test starts "
+               "`make lab` on the installed one, it does not install")
+        if os.environ.get("CI"):  # `make test` installs first: in CI this is a broken route, not a skip
+            pytest.fail(why)
+        pytest.skip(why)
     port, token = free_port(), secrets.token_hex(16)
     args = (f"--ServerApp.port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 "
             f"--IdentityProvider.token={token}")
