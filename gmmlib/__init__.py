@@ -1,9 +1,12 @@
 """gmmlib: Gaussian mixture models from the EM formulas to pixels.
 
-The notebooks in ``notebooks/`` import this package; each module is one idea:
-``mixture`` (densities), ``naive`` (textbook EM that fails), ``painless`` (robust EM),
+The notebooks in ``notebooks/`` import this package; each module is one idea. Start with
+``steps`` (the E-step, the M-step and the log-likelihood as the textbook writes them), then
+``naive`` (those steps in a loop, failing where the textbook fails) and ``painless`` (the
+robust loop, running on the one-product kernels of ``fast``). Also ``mixture`` (densities),
 ``init`` (starting points), ``images`` (histogram and colour segmentation), ``datasets``
-(the examples and the failure cases), ``background`` (per-pixel mixtures for video).
+(the examples and the failure cases), ``stauffer_grimson`` and ``background`` (per-pixel
+mixtures for video).
 """
 from .history import EMResult, Failure, GuardEvent, History
 from .mixture import Mixture, logsumexp
