@@ -157,8 +157,9 @@ def _singular_failure(it, sigma):
     for k in range(sigma.shape[0]):
         det = np.linalg.det(sigma[k])
         if not det > 0 or rcond(sigma[k]) < EPS:
+            # (the determinant itself is rounding here: 0 on one machine, 4e-104 on another)
             return Failure(it, "M-step", "covariance",
-                           f"the covariance of component {k} is singular (det = {det:.3g}): its "
+                           f"the covariance of component {k} is singular (det = 0 up to rounding): its "
                            "points all share one value (a constant patch), so Sigma^-1 does not exist")
     return None
 
