@@ -160,9 +160,18 @@ class Deck:
         return next((s for s in self.slides if s.id == sid), None)
 
     def go_to(self, slide: Slide) -> None:
-        """Back to ``slide`` through the URL hash (Reveal follows it, as a bookmark would)."""
+        """Back to ``slide`` through the URL hash (Reveal follows it, as a bookmark would).
+
+        Setting the hash the URL already holds fires no hashchange, so when the deck has not
+        moved after 10 s the hash is cleared and set again (one more try, then the timeout stands).
+        """
+        arrived = f"() => ({JS_STATE})().id === {json.dumps(slide.id)}"
         self.page.evaluate("(h) => { location.hash = h; }", slide.hash)
-        self.page.wait_for_function(f"() => ({JS_STATE})().id === {json.dumps(slide.id)}", timeout=10_000, polling=20)
+        try:
+            self.page.wait_for_function(arrived, timeout=10_000, polling=20)
+        except Exception:
+            self.page.evaluate("(h) => { location.hash = ''; location.hash = h; }", slide.hash)
+            self.page.wait_for_function(arrived, timeout=10_000, polling=20)
         self.page.evaluate(JS_MEASURE)  # waits for the slide to settle
 
     @property
