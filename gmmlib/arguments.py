@@ -14,6 +14,10 @@ from ._validate import (as_data, as_weights, show, validate_array, validate_floa
 from .init import INIT_METHODS, KMEANS_RESTARTS, equal_range_init, kmeans_init, means_init
 from .mixture import COVARIANCE_TYPES, Mixture
 
+#: A gain above -ROUNDING * (|F| + total weight) counts as non-negative (F is a sum of N terms,
+#: each exact to about 1e-13 relative, so smaller changes are rounding, not a decrease).
+ROUNDING = 1e-10
+
 TOL_HINT = ("the smallest gain of the objective per point (per unit of weight) worth another "
             "iteration, such as 1e-4, or None to run all max_iter iterations")
 
@@ -106,3 +110,9 @@ def _validate_range(init_range):
     if not low < high:
         raise ValueError(f"init_range must satisfy low < high, got ({low!r}, {high!r}); e.g. (0, 255)")
     return low, high
+
+
+def gain_is_small(gain, previous, total, tol):
+    """The stopping rule both EM loops share: the objective rose by less than ``tol`` per unit
+    of weight, and by a non-negative amount up to rounding (a fall is never convergence)."""
+    return -ROUNDING * (abs(previous) + total) <= gain < tol * total

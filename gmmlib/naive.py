@@ -11,15 +11,13 @@ fixes them.
 """
 import numpy as np
 
-from .arguments import resolve_init, validate_em_arguments
+from .arguments import gain_is_small, resolve_init, validate_em_arguments
 from .guard import rcond
 from .history import EMResult, Failure, History
 from .mixture import constrain_covariances
 from .steps import gaussian_density, m_step
 
 EPS = np.finfo(np.float64).eps
-#: What naive EM's stopping rule compares with 0 to tell a decrease from rounding (as painless EM).
-ROUNDING = 1e-10
 
 
 def naive_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_state=0,
@@ -75,7 +73,8 @@ def _naive_loop(X, Xf, c, start, max_iter, tol, covariance_type):
         if failure:
             break
         history.log_likelihood[-1] = history.objective[-1] = np.log(L)
-        if L_prev is not None and tol is not None and _converged(np.log(L), np.log(L_prev), c.sum(), tol):
+        if (L_prev is not None and tol is not None
+                and gain_is_small(np.log(L) - np.log(L_prev), np.log(L_prev), c.sum(), tol)):
             converged = True
             break
         if it > max_iter:
@@ -92,12 +91,6 @@ def _naive_loop(X, Xf, c, start, max_iter, tol, covariance_type):
         n_iter, L_prev = it, L
     history.freeze()
     return _result(history, failure, converged, n_iter, max_iter, tol)
-
-
-def _converged(log_L, log_L_prev, total, tol):
-    """Painless EM's rule: a non-negative gain (up to rounding) below tol per unit of weight."""
-    gain = log_L - log_L_prev
-    return -ROUNDING * (abs(log_L_prev) + total) <= gain < tol * total
 
 
 def _e_step_failure(it, dens, den, c, sigma):

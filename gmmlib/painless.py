@@ -58,16 +58,12 @@ X, X * 1e3 + 7 and X * 1e-6 stop at the same iteration with the same fit. With t
 import numpy as np
 
 from ._validate import n_distinct, validate_bool, validate_float, validate_int
-from .arguments import resolve_init, validate_em_arguments, validate_init  # noqa: F401 (public)
+from .arguments import ROUNDING, gain_is_small, resolve_init, validate_em_arguments, validate_init  # noqa: F401 (public)
 from .fast import QuadraticFeatures, e_step, m_step, prior_penalty
 from .guard import RCOND_MIN, cholesky, guard_covariances, rcond  # noqa: F401 (public)
 from .history import EMResult, GuardEvent, History
 from .mixture import Mixture, constrain_covariances
 from .whitening import MIN_SPREAD, Whitener, robust_scale
-
-#: A gain above -ROUNDING * (|F| + total weight) counts as non-negative (F is a sum of N terms,
-#: each exact to about 1e-13 relative, so smaller changes are rounding, not a decrease).
-ROUNDING = 1e-10
 
 
 def painless_em(X, K, weights=None, init="kmeans", max_iter=100, tol=1e-4, random_state=0,
@@ -290,7 +286,7 @@ def _converged(s, gain, obj_prev, guarded):
     where rounding does not depend on the data's units either."""
     if s.tol is None or guarded:
         return False
-    return -ROUNDING * (abs(obj_prev) + s.total) <= gain < s.tol * s.total
+    return gain_is_small(gain, obj_prev, s.total, s.tol)
 
 
 def _stop_reason(status, history, n_iter, s):
