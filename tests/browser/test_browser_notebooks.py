@@ -24,12 +24,18 @@ import re
 import shutil
 import statistics
 
+import sys
+
+import nbformat
 import pytest
 
 import labdriver as ld
 import rise
 import standins
 from labdriver import View, settle
+
+sys.path.insert(0, str(ld.REPO / "tests"))
+import slide_text  # noqa: E402  (the deck as tests/slide_text.py and the static decks cut it)
 
 CONTRACT = f"standins/{standins.CONTRACT_NAME}"
 # The stand-in comes first: its redraw time is this machine's floor, against which the course's
@@ -449,6 +455,15 @@ def test_rise_slides_fit(notebook, deck):
         ld.note(f"rise: {notebook.stem}: overflow: {s.describe()}")
     assert not over, (f"{notebook.name}: {len(over)} of {len(deck.slides)} slide(s) overflow 1280x720:\n  "
                       + "\n  ".join(s.describe() for s in over[:12]))
+    if notebook.path.startswith("notebooks/"):  # RISE shows the slides the static deck shows
+        cut = slide_text.slides(nbformat.read(ld.REPO / notebook.path, as_version=4))
+        assert len(deck.slides) == len(cut), (f"{notebook.name}: RISE shows {len(deck.slides)} slides, "
+                                              f"the static deck and tests/slide_text.py {len(cut)}")
+        nb = nbformat.read(ld.REPO / notebook.path, as_version=4)
+        cells = sum(1 for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes")
+        asides = deck.page.locator(".reveal aside.notes").count()
+        assert asides == cells, (f"{notebook.name}: RISE holds {asides} speaker notes (key T), the notebook "
+                                 f"{cells} notes cells")
     assert not deck.page_errors, f"{notebook.name}: errors in the slideshow page: {deck.page_errors}"
 
 

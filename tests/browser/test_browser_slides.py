@@ -6,16 +6,25 @@ until the last fragment of the last slide). Required: reveal.js initialised, eve
 visited, no request refused or failed, no error on the page, no widget text repr, no broken
 image and no missing glyph (static_checks.py; scripts run in a deck, so a to_jshtml() player's
 controls are not dead here), and every slide fits the 1280x720 page it is shown on (a taller one
-scrolls off a projector). Slide counts and any slide taller than 720 px are printed.
+scrolls off a projector). Slide counts and any slide taller than 720 px are printed. Each deck has
+as many slides as tests/slide_text.py cuts from the notebook (the count RISE shows, checked in
+test_browser_notebooks.py), and the speaker view (S) has notes on exactly the slides whose
+notebook cells include a "notes" cell.
 """
 from __future__ import annotations
 
+import sys
+
+import nbformat
 import pytest
 
 import labdriver as ld
 import offline_slides
 import standins
 import static_checks as sc
+
+sys.path.insert(0, str(ld.REPO / "tests"))
+import slide_text  # noqa: E402  (tests/slide_text.py: the deck as RISE and nbconvert cut it)
 
 NOTEBOOKS = ld.course_notebooks(solutions=False)
 CONTRACT = f"standins/{standins.CONTRACT_NAME}"
@@ -33,6 +42,10 @@ JS_STEP = """async () => {
   }
   return {total: Reveal.getTotalSlides(), visited: seen.size, steps, tall, ready: Reveal.isReady()};
 }"""
+
+
+# What the speaker view (key S) would show for each slide, in deck order.
+JS_NOTES = """() => Reveal.getSlides().map(s => (Reveal.getSlideNotes(s) || '').replace(/<[^>]+>/g, ' ').trim().length > 0)"""
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +73,21 @@ def test_static_deck_offline(rel, decks, chromium):
         page.wait_for_function("() => !!window.Reveal && Reveal.isReady()", timeout=15_000)
         walk = page.evaluate(JS_STEP)
         found = sc.problems(page)
+        notes = page.evaluate(JS_NOTES)
         ld.note(f"slides: {deck.name}: {walk['total']} slide(s), visited {walk['visited']} in {walk['steps']} "
                 f"step(s); taller than 720 px: {len(walk['tall'])} {walk['tall'][:4]}")
         assert walk["ready"] and walk["visited"] == walk["total"], f"{deck.name}: {walk}"
         assert not walk["tall"], (f"{deck.name}: slides taller than 720 px (h.v: height): {walk['tall']}; "
                                   "split the slide (a subslide for the figure) or lower the figure")
+        if rel != CONTRACT:  # the stand-in is a contract notebook, not a deck of the course
+            expected = slide_text.slides(nbformat.read(ld.REPO / rel, as_version=4))
+            assert walk["total"] == len(expected), (
+                f"{deck.name}: the static deck has {walk['total']} slides, tests/slide_text.py (and "
+                f"RISE) cut the notebook into {len(expected)}")
+            want = [bool(s.notes_words) for s in expected]
+            assert notes == want, (f"{deck.name}: speaker notes (key S) on slides "
+                                   f"{[i for i, n in enumerate(notes) if n]}, the notebook has notes cells on "
+                                   f"{[i for i, n in enumerate(want) if n]}")
         assert not refused and not failed, f"{deck.name}: requests off the disk: refused {refused[:5]}, failed {failed[:5]}"
         assert not errors, f"{deck.name}: errors on the page: {errors[:5]}"
         shown = {k: found[k] for k in ("widget_repr", "broken_images", "missing_glyphs") if found[k]}
