@@ -388,7 +388,7 @@ print("sample mean", samples.mean(axis=0), " data mean", X.mean(axis=0))
 # If the fit is good, the samples look like the data.
 
 # %% slideshow={"slide_type": "-"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.3), sharex=True, sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.9), sharex=True, sharey=True)
 plotting.scatter_2d(axes[0], X, labels=fit.predict(X))
 axes[0].set(title="the data, coloured by the fit", xlabel="$x_1$", ylabel="$x_2$")
 plotting.scatter_2d(axes[1], samples, labels=sample_labels)
