@@ -216,9 +216,27 @@ view.animation(K=2)
 # component has the same ellipse, moved to its own mean. The last column counts the free numbers
 # in the covariances. The weights add $K - 1$, not $K$, because they sum to 1.
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Choosing K and the type: BIC and AIC
+#
+# The log-likelihood alone always asks for more parameters. Both criteria charge for them:
+#
+# $$\mathrm{BIC} = -2 \log L + p \log N, \qquad \mathrm{AIC} = -2 \log L + 2p .$$
+#
+# Lower is better.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The best log-likelihood can only rise with $K$ (splitting a component in two can keep the
+# same density), and a full covariance always fits at least as well as a constrained one. So the
+# log-likelihood alone always asks for more components and freer covariances. Both criteria add
+# a price for the number of free parameters $p$. BIC charges $\log N$ per parameter
+# ($\log 300 \approx 5.7$ for the 300 points of `GMMExample_2D`), AIC a flat 2: BIC is the
+# harsher once $N > e^2 \approx 7.4$. The criteria choose the covariance type first on clusters
+# made to tell the types apart, then $K$ and the type together on `GMMExample_2D`.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Three clusters (`tilted_clusters`): two long and turned, one round. $K = 3$ with each type,
-# and $\mathrm{BIC} = -2 \log L + p \log N$ (lower is better).
+# **Choosing the type.** Three clusters (`tilted_clusters`): two long and turned, one round.
+# $K = 3$ with each type.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 X_tilted, tilted_labels = tilted_clusters(random_state=0)  # 400 points, seeded
@@ -233,8 +251,8 @@ print("lowest BIC:", min(TYPES, key=lambda c: tilted[c].mixture.bic(X_tilted)))
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The `GMMExample_2D` clouds are nearly axis-aligned, so there the types hardly differ. To see
 # what each constraint costs, take three clusters of different shapes: one long and turned 35°,
-# one long and turned −50°, one round. Beside the log-likelihood the table prints BIC, a fit
-# penalised by the number of free parameters $p$; the next section explains it.
+# one long and turned −50°, one round, 400 points in all. Fit $K = 3$ with each covariance type
+# and compare log-likelihood, parameter count $p$ and BIC.
 
 
 # %% slideshow={"slide_type": "skip"}
@@ -267,22 +285,6 @@ draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 # the top component reaches down over the upper ends of both: log L = −1871.2 (diag),
 # −1896.4 (spherical), −1895.0 (tied). Full's 3 to 6 extra parameters cost at most
 # $6 \log 400 \approx 36$ in BIC, against a gain of more than 270 in log L: BIC chooses full.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Choosing K and the type: BIC and AIC
-#
-# The log-likelihood alone always asks for more parameters. Both criteria charge for them:
-#
-# $$\mathrm{BIC} = -2 \log L + p \log N, \qquad \mathrm{AIC} = -2 \log L + 2p .$$
-#
-# Lower is better.
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# The best log-likelihood can only rise with $K$ (splitting a component in two can keep the
-# same density), and a full covariance always fits at least as well as a constrained one. So the
-# log-likelihood alone always asks for more components and freer covariances. Both criteria add
-# a price for the number of free parameters $p$. BIC charges $\log N$ per parameter
-# ($\log 300 \approx 5.7$ here), AIC a flat 2: BIC is the harsher once $N > e^2 \approx 7.4$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Back to `GMMExample_2D`: $K = 1, \dots, 6$ for the other three types too, 24 runs in all.
