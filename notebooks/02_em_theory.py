@@ -94,15 +94,13 @@ counts = np.ones_like(X)                  # c_i = 1: plain data
 # density above.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The two stages, in code
-#
-# `Mixture.sample` returns both $x_i$ and $z_i$.
+# ### The two stages in code: `Mixture.sample` returns $x_i$ and $z_i$
 
 # %% slideshow={"slide_type": "-"}
 truth = Mixture([1 / 3, 2 / 3], [[10.0], [20.0]], [[[1.0]], [[9.0]]])
 x_new, z_new = truth.sample(300, random_state=1)
 
-fig, ax = plt.subplots(figsize=(9, 3.4))
+fig, ax = plt.subplots(figsize=(9, 3.0))
 bins = np.linspace(0, 32, 40)
 for k in range(2):
     ax.hist(x_new[z_new == k, 0], bins=bins, color=plotting.colour(k), alpha=0.7,
@@ -454,7 +452,7 @@ plt.show()
 # ## What the guarantee covers, and what it does not
 #
 # - Any $Q$-increasing M-step keeps it.
-# - A prior: the penalised objective never falls.
+# - `painless_em`'s prior: the penalised objective never falls.
 # - A guard step (notebook 03) can lower $\log L$.
 # - Uphill, not to the top: local maxima; for $K \ge 2$, no top at all.
 
