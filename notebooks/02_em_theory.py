@@ -453,7 +453,7 @@ plt.show()
 #
 # - Any $Q$-increasing M-step keeps it.
 # - `painless_em`'s prior: the penalised objective never falls.
-# - A guard step (notebook 03) can lower $\log L$.
+# - Guard steps (notebook 03) can lower $\log L$.
 # - Uphill, not to the top: local maxima; for $K \ge 2$, no top at all.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
