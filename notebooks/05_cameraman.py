@@ -113,7 +113,8 @@ print(f"skimage.data.camera(): {img.shape[0]} x {img.shape[1]} {img.dtype}, {img
 fig, (ax_img, ax_hist) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=[1, 1.8])
 plotting.segmented_image(ax_img, img, title="cameraman (CC0, L. Varshney)")
 plotting.histogram_1d(ax_hist, levels, counts, bins=BINS, label="histogram")
-ax_hist.set(title="normalised intensity histogram", xlabel="intensity", ylabel="fraction of pixels")
+ax_hist.set(title="normalised intensity histogram", xlabel="intensity",
+            ylabel="fraction of pixels")
 show(fig, photo=True)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -224,9 +225,11 @@ var1 = (counts[:, None] * r * (levels[:, None] - mu1) ** 2).sum(axis=0) / Nk
 one = run2.history.mixture(1)
 print("iteration 1, by hand:")
 for k in np.argsort(mu1):
-    print(f"  component {k}: weight {w1[k]:.3f}, mean {mu1[k]:5.1f}, std {np.sqrt(var1[k]):4.1f}")
-print("the same as histogram_em's iteration 1 (to 1e-9):",
-      np.allclose(np.r_[w1, mu1, var1], np.r_[one.weights, one.means[:, 0], one.covariances[:, 0, 0]], rtol=1e-9))
+    print(f"  component {k}: weight {w1[k]:.3f}, mean {mu1[k]:5.1f}, "
+          f"std {np.sqrt(var1[k]):4.1f}")
+mine = np.r_[w1, mu1, var1]
+theirs = np.r_[one.weights, one.means[:, 0], one.covariances[:, 0, 0]]
+print("the same as histogram_em's iteration 1 (to 1e-9):", np.allclose(mine, theirs, rtol=1e-9))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Start and iteration 1
@@ -267,7 +270,8 @@ for t in range(T):
     for k, p in enumerate(plotting.component_pdfs(run2.history.mixture(t), levels)):
         ax.plot(levels, p, color=plotting.colour(k), alpha=0.25 + 0.75 * t / (T - 1),
                 linestyle="--" if t == 0 else "-")
-ax.set(title=f"K = 2, iterations 0 to {T - 1} (darker = later)", xlabel="intensity", ylabel="density")
+ax.set(title=f"K = 2, iterations 0 to {T - 1} (darker = later)",
+       xlabel="intensity", ylabel="density")
 plotting.log_likelihood_curve(ax_ll, run2.history.log_likelihood)
 show(fig)
 
@@ -302,8 +306,9 @@ print(run2.stop_reason)
 for tol in (1e-4, 1e-10):
     run = histogram_em(img, 2, prior=0, tol=tol, max_iter=1000)
     dark = np.argmin(run.mixture.means[:, 0])
-    print(f"tol={tol:.0e}: {run.n_iter:2d} iterations, log L {run.log_likelihood:12,.0f}, dark Gaussian: "
-          f"mean {run.mixture.means[dark, 0]:.1f}, std {np.sqrt(run.mixture.covariances[dark, 0, 0]):.1f}")
+    mean, std = run.mixture.means[dark, 0], np.sqrt(run.mixture.covariances[dark, 0, 0])
+    print(f"tol={tol:.0e}: {run.n_iter:2d} iterations, log L {run.log_likelihood:12,.0f}, "
+          f"dark Gaussian: mean {mean:.1f}, std {std:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # With a million times smaller `tol`, EM runs 19 iterations and the dark Gaussian moves from
@@ -380,14 +385,16 @@ show(fits_and_segmentations(segs))
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 print("K  EM thresholds (how many)          Otsu            EM with prior=1e-6")
+otsu = {K: threshold_multiotsu(img, classes=K).tolist() for K in (3, 4)}
+otsu.update({2: [int(threshold_otsu(img))], 5: "-"})  # K = 5: the search would take seconds
 for K, seg in segs.items():
-    otsu = [int(threshold_otsu(img))] if K == 2 else (threshold_multiotsu(img, classes=K).tolist() if K < 5 else "-")
     same = np.array_equal(seg.thresholds, segment_gray(img, K).thresholds)
     em = f"{seg.thresholds.tolist()} ({len(seg.thresholds)})"
-    print(f"{K}  {em:<33} {otsu!s:<15} {'the same' if same else 'different'}")
+    print(f"{K}  {em:<33} {otsu[K]!s:<15} {'the same' if same else 'different'}")
 t_otsu = int(threshold_otsu(img))
 dark, bright = img[img <= t_otsu].mean(), img[img > t_otsu].mean()
-print(f"Otsu's two classes: mean {dark:.1f} and {bright:.1f}, halfway between them {(dark + bright) / 2:.1f}")
+print(f"Otsu's two classes: mean {dark:.1f} and {bright:.1f}, "
+      f"halfway between them {(dark + bright) / 2:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Walking along the levels 0..255, a threshold is a level where the most probable component
@@ -461,7 +468,8 @@ print("      iterations       means, dark to bright                  agree to 1e
 for K in range(2, 6):
     h, p = histogram_runs[K], pixel_runs[K]
     for name, run in (("histogram", h), ("pixels   ", p)):
-        print(f"K={K} {name} {run.n_iter:2d}  {np.sort(run.mixture.means[:, 0]).round(2)}", end="")
+        row = np.sort(run.mixture.means[:, 0]).round(2)
+        print(f"K={K} {name} {run.n_iter:2d}  {row}", end="")
         print("" if run is h else f"   {max_relative_difference(h.mixture, p.mixture) < 1e-9}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
