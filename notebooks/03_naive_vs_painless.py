@@ -476,12 +476,6 @@ print("run   status      iterations    log L   sorted means")
 for i, run in enumerate(restarted.restarts):
     print(f"{i:3d}   {run.status:10s}  {run.n_iter:10d}  {run.log_likelihood:8.2f}   "
           f"{np.sort(run.mixture.means[:, 0]).round(2)}")
-collapsed = [run for run in restarted.restarts if run.status == "singular"]
-optima = {round(run.log_likelihood, 2) for run in restarted.restarts if run.status == "converged"}
-print(f"{len(collapsed)} of {len(restarted.restarts)} runs stopped singular; "
-      f"the converged runs ended at {len(optima)} different optima")
-print(f"kept: a {restarted.status} run, log L {restarted.log_likelihood:.2f}, "
-      f"means {np.sort(restarted.mixture.means[:, 0]).round(2)}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Where EM ends depends on where it starts. By default `painless_em` starts from K-means:
@@ -491,7 +485,19 @@ print(f"kept: a {restarted.status} run, log L {restarted.log_likelihood:.2f}, "
 # highest objective, preferring runs that did not stop on a singular or empty component.
 # The data are 60 points from $\mathcal N(0, 1)$, 60 from $\mathcal N(8, 1)$ and five copies of
 # the value 11.0 (a stuck sensor, a saturated pixel); $K = 3$, plain maximum likelihood.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Keep the best run that did not collapse
+
+# %% tags=["nbval-check-output"]
+collapsed = [run for run in restarted.restarts if run.status == "singular"]
+optima = {round(run.log_likelihood, 2) for run in restarted.restarts if run.status == "converged"}
+print(f"{len(collapsed)} of {len(restarted.restarts)} runs stopped singular; "
+      f"the converged runs ended at {len(optima)} different optima")
+print(f"kept: a {restarted.status} run, log L {restarted.log_likelihood:.2f}, "
+      f"means {np.sort(restarted.mixture.means[:, 0]).round(2)}")
+
+# %% [markdown] slideshow={"slide_type": "notes"}
 # In 4 of the 12 runs the five copies got a component of their own, which collapsed:
 # those runs stopped "singular" with a log-likelihood of -251.45 to -242.61, already above the
 # best healthy run (-259.01), and they would have kept climbing. By likelihood alone they would
