@@ -243,10 +243,11 @@ print(naive_em(case.X, case.K, init=case.init))
 print(painless_em(case.X, case.K, init=case.init))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# With both fixes the E-step never leaves the log domain until the very end, and every
-# exponent $a_{ik} - \log p(x_i)$ is at most 0, so no exponential can overflow, and the one
-# that matters most for each point is at least $1/K$. The naive run fails at iteration 1; the
-# painless run, from the same start, converges in a few iterations.
+# With both fixes the E-step never leaves the log domain until the very end. Every exponent
+# $a_{ik} - \log p(x_i)$ is at most 0, so no exponential overflows, and the largest one is at
+# least $-\log K$, so a point's responsibilities cannot all underflow to 0: no more 0/0. The
+# naive run fails at iteration 1; the painless run, from the same start, converges in a few
+# iterations.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Fix 3 · Convert to float before any arithmetic
