@@ -426,6 +426,9 @@ draw_floor_line(floors, floored)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Remedy 2 · A penalty on the covariances (the default)
 #
+# Maximise $F$ instead of $\log L$: as $\Sigma_k$ becomes singular, the penalty falls faster
+# than $\log L$ rises.
+#
 # $$F(\theta) = \sum_i c_i \log p(x_i \mid \theta) \;-\; \tfrac12 \sum_k \operatorname{tr}\big(\Lambda\, \Sigma_k^{-1}\big),
 # \qquad \Lambda = \texttt{prior} \cdot \Big(\sum_i c_i\Big) \operatorname{diag}(s_1^2, \dots, s_d^2)$$
 #
@@ -583,6 +586,8 @@ draw_remedies(X1, remedy_fits)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two crossing clusters, feature 2 in micro-units
+#
+# The same data; only the unit of feature 2 changes.
 
 # %% tags=["nbval-check-output"]
 X5, truth5 = crossing_clusters(scale=1.0)
