@@ -28,7 +28,7 @@
 # demos), and then lets you replay the whole run with sliders.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Learning goals
+# **Learning goals**
 #
 # - read a mixture as weighted bumps, $p(x) = \sum_k \pi_k\, \mathcal N(x \mid \mu_k, \sigma_k^2)$;
 # - say what the E-step and the M-step compute;

@@ -25,7 +25,7 @@
 # the same 300 points, so it can be seen, not only read.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Learning goals
+# **Learning goals**
 #
 # - a mixture as a two-stage experiment with a hidden label $z_i$;
 # - the M-step derived, the weights with a Lagrange multiplier;
@@ -44,7 +44,7 @@
 # - see K-means appear as the limit of EM when every variance shrinks to zero.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Notation (the same in every notebook)
+# **Notation (the same in every notebook)**
 #
 # - data $x_i$ with counts $c_i$, $i = 1 \dots N$;
 # - components $k = 1 \dots K$: $\pi_k$, $\mu_k$, $\Sigma_k$, together $\theta$;

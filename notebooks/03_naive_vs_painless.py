@@ -27,7 +27,7 @@
 # the likelihood of a Gaussian mixture has no maximum.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Learning goals
+# **Learning goals**
 #
 # - reproduce each failure: its iteration and step
 # - why logs and logsumexp fix two of them; what RCOND measures

@@ -30,7 +30,7 @@
 # photograph in the public domain, shipped with scikit-image.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Learning goals
+# **Learning goals**
 #
 # - segment RGB pixels with a full-covariance mixture;
 # - read its channel correlations;
