@@ -66,7 +66,11 @@ def read_comments(grades, student):
     path = Path(grades) / "feedback" / f"{student}.md"
     if not path.exists():
         return {}
-    text = path.read_text(encoding="utf-8")
+    return read_comments_text(path.read_text(encoding="utf-8"))
+
+
+def read_comments_text(text):
+    """{exercise id: message and notes} from the text of one feedback file."""
     out = {}
     # each exercise: "## <id>: <points> / <max>", the message in a fence, then bold notes
     parts = re.split(r"^## (\S+): \S+ / \S+$", text, flags=re.M)
