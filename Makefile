@@ -206,4 +206,4 @@ $(GRADING_VENV)/.installed: pyproject.toml
 gradebook-venv: $(GRADING_VENV)/.installed
 
 gradebook: grade $(GRADING_VENV)/.installed
-	$(GRADING_BIN)/python -m grading.gradebook $(GRADES) --assignments $(ASSIGNMENTS) --course $(COURSE)
+	$(GRADING_BIN)/python -m grading.gradebook $(GRADES) --submissions "$(SUBMISSIONS)" --assignments $(ASSIGNMENTS) --course $(COURSE)

@@ -1,7 +1,7 @@
 """Our scores in nbgrader's gradebook: an nbgrader course folder that formgrader opens.
 
-    python -m grading.gradebook GRADES [--assignments build/assignments] [--course build/course]
-                                       [--submissions folder]
+    python -m grading.gradebook GRADES --submissions FOLDER [--assignments build/assignments]
+                                   [--course build/course]
 
 Runs in .venv-grading (`make gradebook-venv`), the only venv with nbgrader. GRADES is what
 ``grading.grade`` wrote (scores.csv and feedback/<student>.md). Nothing is graded here: the
@@ -9,7 +9,7 @@ scores come from the sandbox; nbgrader records them and shows them.
 
 The course folder is nbgrader's layout: nbgrader_config.py, gradebook.db, source/ and release/
 (our release), submitted/<student>/<assignment>/ and autograded/<student>/<assignment>/ (each
-student's notebook, when --submissions is given). One nbgrader assignment per course notebook,
+student's notebook from FOLDER, the folder that was graded). One nbgrader assignment per course notebook,
 named as the notebook: students hand in one notebook at a time, and nbgrader totals per
 assignment, so its export gives one score per notebook, as a course's grade sheet lists them.
 In each, one grade cell per exercise: its name is the exercise cell's ``nbgrader.grade_id``, its
@@ -135,6 +135,9 @@ def load(grades, course, assignments=REPO / "build" / "assignments", submissions
     db = course / "gradebook.db"
     if db.exists():  # a regrade replaces the gradebook rather than mixing two runs
         db.unlink()
+    if submissions is not None:  # and the copies of the submissions that went with it
+        for folder in ("submitted", "autograded"):
+            shutil.rmtree(course / folder, ignore_errors=True)
     # a new gradebook runs the `alembic` command by name: the venv's bin must be on PATH even
     # when the venv is not activated (make calls .venv-grading/bin/python directly)
     bindir = str(Path(sys.executable).parent)
@@ -193,7 +196,9 @@ def main(argv=None):
     parser.add_argument("grades", help="grading.grade's output folder (scores.csv, feedback/)")
     parser.add_argument("--assignments", default=str(REPO / "build" / "assignments"))
     parser.add_argument("--course", default=str(REPO / "build" / "course"))
-    parser.add_argument("--submissions", help="the graded folder: copied into submitted/ and autograded/")
+    # formgrader lists a submission only when it finds it in submitted/ and autograded/
+    parser.add_argument("--submissions", required=True,
+                        help="the folder that was graded: copied into submitted/ and autograded/")
     a = parser.parse_args(argv)
     try:
         import nbgrader  # noqa: F401
