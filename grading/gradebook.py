@@ -136,7 +136,7 @@ def load(grades, course, assignments=REPO / "build" / "assignments", submissions
     if db.exists():  # a regrade replaces the gradebook rather than mixing two runs
         db.unlink()
     if submissions is not None:  # and the copies of the submissions that went with it
-        for folder in ("submitted", "autograded"):
+        for folder in ("submitted", "autograded", "feedback"):
             shutil.rmtree(course / folder, ignore_errors=True)
     # a new gradebook runs the `alembic` command by name: the venv's bin must be on PATH even
     # when the venv is not activated (make calls .venv-grading/bin/python directly)
@@ -191,6 +191,18 @@ def export(course, out=None):
     return out
 
 
+def feedback(course, assignment):
+    """nbgrader's own feedback (``nbgrader generate_feedback``): feedback/<student>/<assignment>/
+    <notebook>.html, each student's notebook with every exercise's score and our message."""
+    course = Path(course).resolve()
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    run = subprocess.run([str(nbgrader), "generate_feedback", assignment, "--force"], cwd=course,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise GradebookError(f"nbgrader generate_feedback {assignment} failed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    return course / "feedback"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("grades", help="grading.grade's output folder (scores.csv, feedback/)")
@@ -208,10 +220,12 @@ def main(argv=None):
     try:
         db = load(a.grades, a.course, a.assignments, a.submissions)
         csv_path = export(a.course)
+        for assignment in sorted({p.name for p in (Path(a.course) / "autograded").glob("*/*") if p.is_dir()}):
+            feedback(a.course, assignment)
     except GradebookError as exc:
         sys.exit(f"gradebook: {exc}")
-    print(f"nbgrader gradebook {db}; its export {csv_path}. Formgrader: cd {a.course} && "
-          f"{Path(sys.executable).parent / 'jupyter'} lab, then Nbgrader > Formgrader")
+    print(f"nbgrader gradebook {db}; its export {csv_path}; its feedback (HTML) in {Path(a.course) / 'feedback'}.\n"
+          f"Formgrader: cd {a.course} && {Path(sys.executable).parent / 'jupyter'} lab, then Nbgrader > Formgrader")
 
 
 if __name__ == "__main__":

@@ -116,6 +116,19 @@ def test_course_folder_is_nbgraders_layout(loaded):
     assert not (course / "submitted" / "nothing_submitted").exists()
 
 
+def test_nbgraders_feedback_shows_our_scores_and_messages(loaded):
+    """`nbgrader generate_feedback` (run by grading.gradebook) renders each student's notebook
+    with the gradebook's scores and comments."""
+    import html
+    import re
+    page = loaded / "course" / "feedback" / "delegates_rcond" / simulate.NOTEBOOK / f"{simulate.NOTEBOOK}.html"
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))))
+    # the notebook's total first, then each exercise in notebook order
+    assert re.findall(r"Score: (\S+ / \S+)\)", text) == ["7.0 / 9.0", "2.0 / 2.0", "2.0 / 2.0", "3.0 / 3.0", "0.0 / 2.0"]
+    assert "0 points: your answer called rcond" in text
+    assert not (loaded / "course" / "feedback" / "nothing_submitted").exists()
+
+
 def test_feedback_messages_are_parsed_back_exactly():
     results = [grade.Result("03-a", 0, 2, "✗ first line\n  indented ```not a fence```", notes=["0 points: why"]),
                grade.Result("03-b", 1, 1, "✓ fine")]
