@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from .sandbox import GradingError
+
 REPO = Path(__file__).resolve().parent.parent
 COURSE_ID = "gmmlib"
 
@@ -222,7 +224,7 @@ def main(argv=None):
         csv_path = export(a.course)
         for assignment in sorted({p.name for p in (Path(a.course) / "autograded").glob("*/*") if p.is_dir()}):
             feedback(a.course, assignment)
-    except GradebookError as exc:
+    except (GradebookError, GradingError) as exc:  # GradingError: no autograder (make assignments)
         sys.exit(f"gradebook: {exc}")
     print(f"nbgrader gradebook {db}; its export {csv_path}; its feedback (HTML) in {Path(a.course) / 'feedback'}.\n"
           f"Formgrader: cd {a.course} && {Path(sys.executable).parent / 'jupyter'} lab, then Nbgrader > Formgrader")
