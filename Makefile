@@ -111,10 +111,11 @@ $(LOWEST)/.installed: pyproject.toml jupyterlab-settings/overrides.json $(STAMP)
 	cp jupyterlab-settings/overrides.json $(LOWEST)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-# What was installed: the build backend and every direct dependency, at its lowest version.
+# What was installed: the build backend and every direct dependency, at its lowest version
+# (nbgrader's gradebook extra is not in .venv-lowest: it lives in .venv-grading).
 LOWEST_VERSIONS = $(LOWEST_BIN)/python -c "import re, tomllib, importlib.metadata as md; \
 	p = tomllib.load(open('pyproject.toml', 'rb')); \
-	names = [re.match(r'[A-Za-z0-9_.-]+', r)[0] for r in p['project']['dependencies'] + sum(p['project']['optional-dependencies'].values(), []) if not r.startswith('gmmlib')]; \
+	names = [re.match(r'[A-Za-z0-9_.-]+', r)[0] for r in p['project']['dependencies'] + sum((v for k, v in p['project']['optional-dependencies'].items() if k != 'gradebook'), []) if not r.startswith('gmmlib')]; \
 	print('lowest versions:', open('$(LOWEST)/build-constraints.txt').read().split()[0], *(n + '==' + md.version(n) for n in names))"
 
 test-lowest: $(LOWEST)/.installed
@@ -183,3 +184,26 @@ assignments: $(STAMP)
 grade: assignments
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (one folder per student, holding their notebooks)" >&2; exit 2; }
 	$(BIN)/python -m grading.grade "$(SUBMISSIONS)" --assignments $(ASSIGNMENTS) --out $(GRADES)
+
+# nbgrader's gradebook and formgrader over our scores (grading/gradebook.py, INSTRUCTOR.md
+# "Grading a class"). nbgrader lives in its own venv, .venv-grading: installed into .venv it
+# would add its JupyterLab and server extensions to every student's `make lab` and to the browser
+# suite. `make gradebook SUBMISSIONS=folder` grades (as make grade) and loads the scores into
+# build/course/gradebook.db, an nbgrader course folder; open formgrader with
+# `cd build/course && ../../.venv-grading/bin/jupyter lab`.
+GRADING_VENV := .venv-grading
+GRADING_BIN := $(GRADING_VENV)/$(VENV_BIN)
+COURSE ?= build/course
+.PHONY: gradebook gradebook-venv
+
+$(GRADING_VENV)/.installed: pyproject.toml
+	rm -rf $(GRADING_VENV)
+	$(PYTHON) -m venv $(GRADING_VENV)
+	$(GRADING_BIN)/python -m pip install --quiet --upgrade pip
+	$(GRADING_BIN)/python -m pip install --quiet -e ".[gradebook]"
+	touch $@
+
+gradebook-venv: $(GRADING_VENV)/.installed
+
+gradebook: grade $(GRADING_VENV)/.installed
+	$(GRADING_BIN)/python -m grading.gradebook $(GRADES) --submissions "$(SUBMISSIONS)" --assignments $(ASSIGNMENTS) --course $(COURSE)

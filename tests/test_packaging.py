@@ -18,7 +18,9 @@ def split(requirement):
 def pyproject_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
+    for name, extra in project["optional-dependencies"].items():
+        if name == "gradebook":  # nbgrader: only in .venv-grading, never in the course's environment
+            continue
         reqs += [r for r in extra if not r.startswith("gmmlib")]
     return dict(split(r) for r in reqs)
 

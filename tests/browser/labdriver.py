@@ -38,7 +38,7 @@ CHROMIUM_FLAGS = [
 ]
 # What the copy of the repository leaves out: environments, caches, VCS data, build output.
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "*.egg-info",
+    ".venv", ".venv-*", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "*.egg-info",
     ".ipynb_checkpoints", "node_modules",
 )
 # User settings for the test's JupyterLab (a temporary user-settings dir): no news pop-up, and
