@@ -118,9 +118,21 @@ LOWEST_VERSIONS = $(LOWEST_BIN)/python -c "import re, tomllib, importlib.metadat
 	names = [re.match(r'[A-Za-z0-9_.-]+', r)[0] for r in p['project']['dependencies'] + sum((v for k, v in p['project']['optional-dependencies'].items() if k != 'gradebook'), []) if not r.startswith('gmmlib')]; \
 	print('lowest versions:', open('$(LOWEST)/build-constraints.txt').read().split()[0], *(n + '==' + md.version(n) for n in names))"
 
-test-lowest: $(LOWEST)/.installed
+# nbgrader's extra at its lowest versions too, in its own venv as in .venv-grading
+# (tests/test_gradebook.py uses the venv GMMLIB_GRADING_VENV names).
+LOWEST_GRADING := .venv-grading-lowest
+
+$(LOWEST_GRADING)/.installed: pyproject.toml $(LOWEST)/.installed
+	rm -rf $(LOWEST_GRADING)
+	$(UV) venv --quiet --python $(PYTHON) $(LOWEST_GRADING)
+	$(UV) pip install --quiet --python $(LOWEST_GRADING)/$(VENV_BIN)/python --resolution lowest-direct \
+		--build-constraints $(LOWEST)/build-constraints.txt -e ".[gradebook]"
+	@$(LOWEST_GRADING)/$(VENV_BIN)/python -c "import nbgrader; print('lowest versions (gradebook): nbgrader==' + nbgrader.__version__)"
+	touch $@
+
+test-lowest: $(LOWEST)/.installed $(LOWEST_GRADING)/.installed
 	@$(LOWEST_VERSIONS)
-	GMMLIB_GARBAGE_EXAMPLES=40 GMMLIB_HYPOTHESIS_EXAMPLES=40 \
+	GMMLIB_GRADING_VENV=$(CURDIR)/$(LOWEST_GRADING) GMMLIB_GARBAGE_EXAMPLES=40 GMMLIB_HYPOTHESIS_EXAMPLES=40 \
 		$(LOWEST_BIN)/python -m pytest -n auto --dist loadfile --doctest-modules gmmlib tests --ignore=tests/browser --ignore=tests/test_readme_route.py
 	$(LOWEST_BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks
 

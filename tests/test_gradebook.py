@@ -2,7 +2,9 @@
 gradebook.db through nbgrader's own API and from `nbgrader export`, equal ours.
 
 nbgrader lives only in .venv-grading (`make gradebook-venv`, built here when missing), so what
-touches it runs there, in a subprocess; this module itself runs in the test venv.
+touches it runs there, in a subprocess; this module itself runs in the test venv. With
+GMMLIB_GRADING_VENV set, that venv is used instead and must exist (`make test-lowest` points it at
+.venv-grading-lowest: nbgrader and the rest of the `gradebook` extra at their lowest versions).
 """
 import csv
 import json
@@ -17,7 +19,8 @@ import pytest
 from grading import assignments, grade, gradebook, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
-GRADING_PYTHON = ROOT / ".venv-grading" / ("Scripts" if os.name == "nt" else "bin") / "python"
+GRADING_VENV = (ROOT / os.environ.get("GMMLIB_GRADING_VENV", ".venv-grading")).resolve()
+GRADING_PYTHON = GRADING_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
 # full marks, a delegation caught, two wrong answers, nothing answered, and no notebook at all
 STUDENTS = ["correct_0", "delegates_rcond", "wrong_two", "empty", "nothing_submitted"]
 
@@ -47,9 +50,15 @@ def _env():
 def loaded(tmp_path_factory):
     if shutil.which("bwrap") is None:
         pytest.fail("bubblewrap is needed to grade: run `sudo apt-get install bubblewrap`")
-    run = subprocess.run(["make", "-s", "gradebook-venv", f"PYTHON={sys.executable}"], cwd=ROOT,
-                         capture_output=True, text=True)
-    assert run.returncode == 0, f"make gradebook-venv failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}"
+    if os.environ.get("GMMLIB_GRADING_VENV"):
+        assert GRADING_PYTHON.exists(), f"GMMLIB_GRADING_VENV names {GRADING_VENV}, which has no python"
+    else:
+        run = subprocess.run(["make", "-s", "gradebook-venv", f"PYTHON={sys.executable}"], cwd=ROOT,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, f"make gradebook-venv failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}"
+    version = subprocess.run([str(GRADING_PYTHON), "-c", "import nbgrader; print(nbgrader.__version__)"],
+                             capture_output=True, text=True).stdout.strip()
+    print(f"\nfigure: nbgrader {version} in {GRADING_VENV.name}")
     work = tmp_path_factory.mktemp("gradebook")
     assignments.build(work / "assignments")
     paths = dict.fromkeys(["other", "home_file", "hidden", "solutions", "library"], str(work / "absent"))

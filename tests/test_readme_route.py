@@ -52,7 +52,7 @@ def clean_copy(destination):
         files = [f for f in listed.decode().split("\0") if f]
     except (OSError, subprocess.CalledProcessError):  # not a git checkout (an unpacked archive)
         files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file()
-                 and not {".venv", ".venv-lowest", ".venv-grading", ".git", "build", "__pycache__"} & set(p.parts)]
+                 and not {".venv", ".venv-lowest", ".venv-grading", ".venv-grading-lowest", ".git", "build", "__pycache__"} & set(p.parts)]
     for name in files:
         source = ROOT / name
         if source.is_file():  # a file deleted in the work tree but not yet in git is skipped
