@@ -106,9 +106,11 @@ print(naive_em(case.X, case.K, init=case.init).failure)
 # %% tags=["nbval-check-output"]
 green = case.X[-1]
 start = case.init
-d2 = (green - start.means[0]) @ np.linalg.inv(start.covariances[0]) @ (green - start.means[0])
+diff = green - start.means[0]
+d2 = diff @ np.linalg.inv(start.covariances[0]) @ diff
 print(f"squared distance to the red component: {d2:.0f}")
-print(f"exp(-d2 / 2) = {np.exp(-d2 / 2)}   (the smallest positive float64 is {np.nextafter(0, 1):.3g})")
+tiny = np.nextafter(0, 1)
+print(f"exp(-d2 / 2) = {np.exp(-d2 / 2)}   (the smallest positive float64 is {tiny:.3g})")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The squared **Mahalanobis distance** $d^2 = (x - \mu)^\top \Sigma^{-1} (x - \mu)$ is the
@@ -450,12 +452,12 @@ draw_floor_line(floors, floored)
 # ### The prior on the lone point
 
 # %% tags=["nbval-check-output"]
-print("  prior   mean_3   variance_3     log L   objective F   iterations   guard events   status")
+print("  prior  mean_3  variance_3    log L  objective F  iterations  guard events  status")
 for prior in (1e-8, 1e-6, 1e-4, 1e-3):
     run = painless_em(X1, 3, init=start1, prior=prior)
-    print(f"{prior:7.0e}  {run.mixture.means[2, 0]:7.2f}  {run.mixture.covariances[2, 0, 0]:11.3g}"
-          f"  {run.log_likelihood:8.2f}  {run.objective:12.2f}  {run.n_iter:11d}"
-          f"  {len(run.guard_events):13d}   {run.status}")
+    print(f"{prior:7.0e} {run.mixture.means[2, 0]:7.2f} {run.mixture.covariances[2, 0, 0]:11.3g}"
+          f" {run.log_likelihood:8.2f} {run.objective:12.2f} {run.n_iter:11d}"
+          f" {len(run.guard_events):13d}  {run.status}")
 print(f"smallest variance allowed at prior=1e-6 for a component owning one point of {X1.size}:",
       f"{1e-6 * X1.size * spread2:.3g}")
 
@@ -599,8 +601,8 @@ runs5 = {"original units, whiten=False": painless_em(X5, 2, whiten=False),
          "micro-units,    whiten=False": painless_em(X5_micro, 2, whiten=False)}
 for name, run in runs5.items():
     data = X5 if name.startswith("original") else X5_micro
-    print(f"{name}: agreement with the truth {agreement(run.mixture.predict(data), truth5):.3f}, "
-          f"{run.n_iter:3d} iterations, {len(run.guard_events):3d} guard events, {run.status}")
+    print(f"{name}: agreement with the truth {agreement(run.mixture.predict(data), truth5):.3f},\n"
+          f"    {run.n_iter:3d} iterations, {len(run.guard_events):3d} guard events, {run.status}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The two clusters cross, with correlations $+0.98$ and $-0.98$. Whitened, the micro-unit data
@@ -642,12 +644,12 @@ draw_whitening(X5_micro, runs5)
 # ## All five failure cases at a glance
 
 # %% tags=["nbval-check-output"]
-print(f"{'case':<20} {'naive fails at':<28} {'painless log L':>15} {'iterations':>10} {'guard events':>12}")
+print(f"{'case':<20} {'naive fails at':<24} {'painless log L':>14} {'iterations':>10} {'guard events':>12}")
 for case in failure_cases():
     naive = naive_em(case.X, case.K, init=case.init)
     good = painless_em(case.X, case.K, init=case.init)
     where = f"iteration {naive.failure.iteration}, {naive.failure.step}"
-    print(f"{case.name:<20} {where:<28} {good.log_likelihood:>15.2f} {good.n_iter:>10} {len(good.history.events):>12}")
+    print(f"{case.name:<20} {where:<24} {good.log_likelihood:>14.2f} {good.n_iter:>10} {len(good.history.events):>12}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Every naive run fails in its first iteration, in the E-step, the likelihood or the M-step.

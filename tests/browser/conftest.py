@@ -25,9 +25,10 @@ SELFTEST = ld.SELFTEST
 
 TIMINGS: list[tuple[str, float]] = []
 FAMILY_TIMES: dict[str, float] = {}  # every phase of every test, summed by test function
-# About 125 s for the suite of issue 5 plus at most 3 minutes for the checks of issues 8 and 10
-# (untrusted open, scripts-stripped HTML, RISE, static slides, p95 timing), on 2 cores.
-STAGE_BUDGET_S = 300.0
+# On 2 cores: about 125 s for the notebooks in JupyterLab, at most 3 minutes for the untrusted
+# open, scripts-stripped HTML, RISE, static slides and p95 timing, and about 30 s for the course
+# site and formgrader (measured 301 s in a clean CI run; printed, not enforced).
+STAGE_BUDGET_S = 330.0
 _STAGE_T0 = time.perf_counter()
 note = ld.note
 
