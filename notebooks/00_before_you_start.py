@@ -138,12 +138,12 @@ print(f"density by hand {by_hand:.6f}, scipy {multivariate_normal(mu, Sigma).pdf
 eigenvalues, eigenvectors = np.linalg.eigh(Sigma)
 angle = np.linspace(0, 2 * np.pi, 200)
 circle = np.stack([np.cos(angle), np.sin(angle)])       # the unit circle, shape (2, 200)
-fig, ax = plt.subplots(figsize=(6.5, 3.2))
+fig, ax = plt.subplots(figsize=(6.5, 3.2), subplot_kw={"aspect": "equal"})
 ax.scatter(*samples[:1000].T, s=4, color="0.6", label="1000 samples")
 for c, style in ((1, "-"), (2, "--"), (3, ":")):
     ellipse = mu[:, None] + eigenvectors @ (c * np.sqrt(eigenvalues)[:, None] * circle)
     ax.plot(*ellipse, style, color="C0", label=f"Mahalanobis distance {c}")
-ax.set(title="A 2-D Gaussian: ellipses of equal density", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+ax.set(title="A 2-D Gaussian: equal-density ellipses", xlabel="$x_1$", ylabel="$x_2$")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
 plt.show()
 
@@ -212,10 +212,11 @@ print("exp(-745) =", np.exp(-745.0), "  exp(-746) =", np.exp(-746.0))
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 a = np.array([-1000.0, -1001.0])
-with np.errstate(divide="ignore"):    # log(0) is the failure we want to see, not a warning
+with np.errstate(divide="ignore"):  # we want to see log(0), not a warning
     print("log(sum(exp(a))):", np.log(np.sum(np.exp(a))))
 m = a.max()
-print(f"m + log(sum(exp(a - m))): {m + np.log(np.sum(np.exp(a - m))):.6f}   logsumexp: {logsumexp(a):.6f}")
+stable = m + np.log(np.sum(np.exp(a - m)))
+print(f"m + log(sum(exp(a - m))): {stable:.6f}   logsumexp: {logsumexp(a):.6f}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # To get $\log(e^{a_1} + e^{a_2} + \dots)$ without leaving the log domain, pull out the largest
@@ -262,14 +263,16 @@ N_k = np.array([12.0, 30.0, 0.0, 58.0])
 
 
 def objective(pi):
-    used = N_k > 0                     # 0 log 0 counts as 0: an empty component adds nothing
+    used = N_k > 0  # 0 log 0 counts as 0: an empty component adds nothing
     return np.sum(N_k[used] * np.log(pi[..., used]), axis=-1)
 
 
-candidates = rng.dirichlet(np.ones(4), size=100_000)   # random weights: every row >= 0, sums to 1
+candidates = rng.dirichlet(np.ones(4), size=100_000)  # rows >= 0, each sums to 1
 best = candidates[np.argmax(objective(candidates))]
-print("best of 100,000 random weights:", best.round(2), f"objective {objective(best):.2f}")
-print("N_k / N:                       ", N_k / N_k.sum(), f"objective {objective(N_k / N_k.sum()):.2f}")
+print("best of 100,000 random weights:", best.round(2),
+      f"objective {objective(best):.2f}")
+share = N_k / N_k.sum()
+print("N_k / N:                       ", share, f"objective {objective(share):.2f}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Why the inequality $\pi_k \ge 0$ never binds: for $N_k > 0$, $\log \pi_k \to -\infty$ as

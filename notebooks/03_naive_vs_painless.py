@@ -222,7 +222,8 @@ a = np.array([-1000.0, -1001.0])
 with np.errstate(divide="ignore"):  # log(0) warns; we want to see the -inf it returns
     direct = np.log(np.sum(np.exp(a)))
 print(f"direct:            log(e^-1000 + e^-1001) = {direct}")
-print(f"gmmlib.logsumexp:  {gmmlib.logsumexp(a):.4f}  (the maximum pulled out; exercise 1 writes it)")
+print(f"gmmlib.logsumexp:  {gmmlib.logsumexp(a):.4f}  "
+      "(the maximum pulled out; exercise 1 writes it)")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The mixture density is a *sum*, $\log p(x_i) = \log \sum_k e^{a_{ik}}$ with
@@ -644,12 +645,14 @@ draw_whitening(X5_micro, runs5)
 # ## All five failure cases at a glance
 
 # %% tags=["nbval-check-output"]
-print(f"{'case':<20} {'naive fails at':<24} {'painless log L':>14} {'iterations':>10} {'guard events':>12}")
+print(f"{'case':<20} {'naive fails at':<24} {'painless log L':>14} "
+      f"{'iterations':>10} {'guard events':>12}")
 for case in failure_cases():
     naive = naive_em(case.X, case.K, init=case.init)
     good = painless_em(case.X, case.K, init=case.init)
     where = f"iteration {naive.failure.iteration}, {naive.failure.step}"
-    print(f"{case.name:<20} {where:<24} {good.log_likelihood:>14.2f} {good.n_iter:>10} {len(good.history.events):>12}")
+    print(f"{case.name:<20} {where:<24} {good.log_likelihood:>14.2f} "
+          f"{good.n_iter:>10} {len(good.history.events):>12}")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Every naive run fails in its first iteration, in the E-step, the likelihood or the M-step.

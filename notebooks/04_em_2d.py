@@ -181,7 +181,8 @@ show(fig)
 # run's log-likelihood. Without a running kernel the view shows its picture as saved.
 
 # %% slideshow={"slide_type": "-"}
-view = EMView(X, results, K=2, figsize=(8.75, 3.3))  # lower than the default, so its slide fits 720 px
+# lower than the default figure, so that its slide fits 720 px
+view = EMView(X, results, K=2, figsize=(8.75, 3.3))
 view
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -290,16 +291,18 @@ draw_types(X_tilted, {ctype: run.mixture for ctype, run in tilted.items()})
 # Back to `GMMExample_2D`: $K = 1, \dots, 6$ for the other three types too, 24 runs in all.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
-fits = {"full": results}  # the runs above; now the same K = 1..6 for the other three types
+fits = {"full": results}  # the runs above; now K = 1..6 for the other three types
 for ctype in TYPES[1:]:
-    fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype) for K in range(1, 7)}
-print("status of the 24 runs:", dict(Counter(run.status for runs in fits.values() for run in runs.values())))
+    fits[ctype] = {K: painless_em(X, K, random_state=0, covariance_type=ctype)
+                   for K in range(1, 7)}
+statuses = Counter(run.status for runs in fits.values() for run in runs.values())
+print("status of the 24 runs:", dict(statuses))
 Ks = np.arange(1, 7)
 bic = {ctype: np.array([fits[ctype][K].mixture.bic(X) for K in Ks]) for ctype in TYPES}
 aic = {ctype: np.array([fits[ctype][K].mixture.aic(X) for K in Ks]) for ctype in TYPES}
 print("BIC   " + "".join(f"{ctype:>11s}" for ctype in TYPES))
-for i, K in enumerate(Ks):
-    print(f"K = {K} " + "".join(f"{bic[ctype][i]:11.1f}" for ctype in TYPES))  # 0.1 is all the choice needs
+for i, K in enumerate(Ks):  # 0.1 is all the choice needs
+    print(f"K = {K} " + "".join(f"{bic[ctype][i]:11.1f}" for ctype in TYPES))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The full runs are the six fitted at the start (`results`); nothing is refitted. Read the table
@@ -310,10 +313,11 @@ for i, K in enumerate(Ks):
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-check-output"]
 for name, table in (("BIC", bic), ("AIC", aic)):
-    print(f"K with the lowest {name} for each type:", {c: int(Ks[table[c].argmin()]) for c in TYPES})
+    lowest = {c: int(Ks[table[c].argmin()]) for c in TYPES}
+    print(f"K with the lowest {name} for each type:", lowest)
     ctype = min(TYPES, key=lambda c: table[c].min())
-    print(f"lowest {name} overall: K = {Ks[table[ctype].argmin()]}, covariance_type={ctype!r} "
-          f"({table[ctype].min():.1f})")
+    print(f"lowest {name} overall: K = {Ks[table[ctype].argmin()]}, "
+          f"covariance_type={ctype!r} ({table[ctype].min():.1f})")
 
 
 # %% slideshow={"slide_type": "skip"}

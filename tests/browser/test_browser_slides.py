@@ -29,18 +29,26 @@ import slide_text  # noqa: E402  (tests/slide_text.py: the deck as RISE and nbco
 NOTEBOOKS = ld.course_notebooks(solutions=False)
 CONTRACT = f"standins/{standins.CONTRACT_NAME}"
 
+# Every code block of nbconvert's lab template is 15 px wider than its box (padding), cut or not;
+# a line cut off at the slide's edge makes it wider by a character (~12 px) or more beyond that.
+CLIP_SLACK_PX = 24
+
 JS_STEP = """async () => {
+  const CLIP_SLACK = %d;""" % CLIP_SLACK_PX + """
   Reveal.slide(0, 0, -1);
-  const seen = new Set(), tall = []; let steps = 0;
+  const seen = new Set(), tall = [], clipped = []; let steps = 0;
   for (; steps < 5000; steps++) {
     const i = Reveal.getIndices(), key = `${i.h}.${i.v}`;
     if (!seen.has(key)) { seen.add(key); const s = Reveal.getCurrentSlide();
-      if (s.scrollHeight > Reveal.getConfig().height + 1) tall.push(`${key}: ${s.scrollHeight} px`); }
+      if (s.scrollHeight > Reveal.getConfig().height + 1) tall.push(`${key}: ${s.scrollHeight} px`);
+      for (const e of s.querySelectorAll('.highlight'))  // a code block wider than its box is cut off
+        if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + CLIP_SLACK)
+          clipped.push(`${key}: ${e.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b).trim().slice(0, 70)}`); }
     if (Reveal.isLastSlide() && !Reveal.availableFragments().next) break;
     Reveal.next();
     await new Promise(r => requestAnimationFrame(() => r()));
   }
-  return {total: Reveal.getTotalSlides(), visited: seen.size, steps, tall, ready: Reveal.isReady()};
+  return {total: Reveal.getTotalSlides(), visited: seen.size, steps, tall, clipped, ready: Reveal.isReady()};
 }"""
 
 
@@ -88,6 +96,8 @@ def test_static_deck_offline(rel, decks, chromium):
             assert notes == want, (f"{deck.name}: speaker notes (key S) on slides "
                                    f"{[i for i, n in enumerate(notes) if n]}, the notebook has notes cells on "
                                    f"{[i for i, n in enumerate(want) if n]}")
+        assert not walk["clipped"], (f"{deck.name}: code cut off at the right edge of the slide "
+                                     f"(slide h.v: its longest line): {walk['clipped'][:6]}; wrap the line")
         assert not refused and not failed, f"{deck.name}: requests off the disk: refused {refused[:5]}, failed {failed[:5]}"
         assert not errors, f"{deck.name}: errors on the page: {errors[:5]}"
         shown = {k: found[k] for k in ("widget_repr", "broken_images", "missing_glyphs") if found[k]}
