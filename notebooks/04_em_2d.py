@@ -181,8 +181,7 @@ show(fig)
 # run's log-likelihood. Without a running kernel the view shows its picture as saved.
 
 # %% slideshow={"slide_type": "-"}
-# lower than the default figure, so that its slide fits 720 px
-view = EMView(X, results, K=2, figsize=(8.75, 3.3))
+view = EMView(X, results, K=2, figsize=(8.75, 3.3))  # lower, so the slide fits 720 px
 view
 
 # %% [markdown] slideshow={"slide_type": "notes"}
