@@ -182,14 +182,19 @@ def load(grades, course, assignments=REPO / "build" / "assignments", submissions
     return db
 
 
+def _nbgrader(course, *args):
+    """Run one of nbgrader's own commands (the venv's ``nbgrader``) in the course folder."""
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    run = subprocess.run([str(nbgrader), *args], cwd=course, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise GradebookError(f"nbgrader {' '.join(args)} failed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+
+
 def export(course, out=None):
     """nbgrader's own CSV of the gradebook (``nbgrader export``), from the course folder."""
     course = Path(course).resolve()
     out = Path(out or course / "grades.csv").resolve()
-    nbgrader = Path(sys.executable).parent / "nbgrader"
-    run = subprocess.run([str(nbgrader), "export", f"--to={out}"], cwd=course, capture_output=True, text=True)
-    if run.returncode != 0:
-        raise GradebookError(f"nbgrader export failed:\n{run.stdout}{run.stderr}")
+    _nbgrader(course, "export", f"--to={out}")
     return out
 
 
@@ -197,11 +202,7 @@ def feedback(course, assignment):
     """nbgrader's own feedback (``nbgrader generate_feedback``): feedback/<student>/<assignment>/
     <notebook>.html, each student's notebook with every exercise's score and our message."""
     course = Path(course).resolve()
-    nbgrader = Path(sys.executable).parent / "nbgrader"
-    run = subprocess.run([str(nbgrader), "generate_feedback", assignment, "--force"], cwd=course,
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise GradebookError(f"nbgrader generate_feedback {assignment} failed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    _nbgrader(course, "generate_feedback", assignment, "--force")
     return course / "feedback"
 
 
