@@ -18,6 +18,8 @@ import nbformat
 MAX_WORDS = 40
 MAX_CODE_LINES = 12
 STARTS = ("slide", "subslide")
+# The deep-dive section every notebook ends with (tests/test_decks.py): not on the core path.
+GOING_FURTHER = re.compile(r"^## Going further\b", re.M)
 HIDDEN = ("skip", "notes")
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
@@ -73,6 +75,13 @@ def slides(nb):
         elif cell.cell_type == "code":
             slide.code_lines += code_lines(cell.source)
     return out
+
+
+def going_further_start(nb):
+    """Index of the cell that opens the notebook's "## Going further" section (the end of its
+    core path), or the number of cells when it has none."""
+    return next((i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "markdown" and GOING_FURTHER.search(c.source)), len(nb.cells))
 
 
 def over_budget(deck):

@@ -18,7 +18,6 @@ import pytest
 import slide_text
 from test_notebook_claims import NOTEBOOKS
 
-GOING_FURTHER = re.compile(r"^## Going further\b", re.M)
 SECTION = re.compile(r"^## (.+)$", re.M)
 # A slide without notes is allowed only where there is nothing to say aloud that the slide does
 # not show; at least this share of each deck's slides carries notes.
@@ -66,7 +65,7 @@ def _sections(nb):
 def test_going_further_comes_after_the_core_and_is_skipped_in_slides(path):
     nb = nbformat.read(path, as_version=4)
     sections = _sections(nb)
-    further = [(i, h) for i, h in sections if GOING_FURTHER.match(f"## {h}")]
+    further = [(i, h) for i, h in sections if slide_text.GOING_FURTHER.match(f"## {h}")]
     assert len(further) == 1, (f"{path.name}: expected one '## Going further: ...' section (the "
                                f"deep-dive path), found {[h for _, h in further]}")
     start, _ = further[0]

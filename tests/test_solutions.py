@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+import slide_text  # noqa: E402  (tests/slide_text.py: where a notebook's core path ends)
 from gmmlib.exercises import Feedback  # noqa: E402
 from gmmlib.quiz import Verdict  # noqa: E402
 
@@ -240,9 +241,7 @@ def test_every_notebook_ends_with_a_quiz(notebook):
     assert len(quiz) >= 2, f"{notebook.name}: a few quiz questions (cells tagged 'quiz') at the end"
     # The quiz closes the core path; only the skipped "## Going further" deep dive (which may
     # run code) and References come after it.
-    core_end = next((i for i, c in enumerate(nb.cells)
-                     if c.cell_type == "markdown" and c.source.startswith("## Going further")),
-                    len(nb.cells))
+    core_end = slide_text.going_further_start(nb)
     last_code = max(i for i, c in enumerate(nb.cells[:core_end]) if c.cell_type == "code")
     assert quiz[-1][0] == last_code, "the quiz comes last on the core path (before Going further)"
 

@@ -456,10 +456,10 @@ def test_rise_slides_fit(notebook, deck):
     assert not over, (f"{notebook.name}: {len(over)} of {len(deck.slides)} slide(s) overflow 1280x720:\n  "
                       + "\n  ".join(s.describe() for s in over[:12]))
     if notebook.path.startswith("notebooks/"):  # RISE shows the slides the static deck shows
-        cut = slide_text.slides(nbformat.read(ld.REPO / notebook.path, as_version=4))
+        nb = nbformat.read(ld.REPO / notebook.path, as_version=4)
+        cut = slide_text.slides(nb)
         assert len(deck.slides) == len(cut), (f"{notebook.name}: RISE shows {len(deck.slides)} slides, "
                                               f"the static deck and tests/slide_text.py {len(cut)}")
-        nb = nbformat.read(ld.REPO / notebook.path, as_version=4)
         cells = sum(1 for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes")
         asides = deck.page.locator(".reveal aside.notes").count()
         assert asides == cells, (f"{notebook.name}: RISE holds {asides} speaker notes (key T), the notebook "
